@@ -1,0 +1,52 @@
+package dev.poplar.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The mail store as the protocols see it: accounts, durable delivery, and leased maildrops.
+ *
+ * <p>Every method that changes state returns only once the change is durable (WAL synced);
+ * concurrent writers share syncs (group commit). Every method is safe to call from many
+ * threads, virtual or not.
+ */
+public interface MailStore extends AutoCloseable {
+
+    /** Creates an account with an empty mailbox; fails with {@link AccountExistsException}. */
+    AccountInfo createAccount(String name, PasswordCredentials credentials) throws StoreException;
+
+    /** Replaces the password of an existing account. */
+    void setCredentials(String name, PasswordCredentials credentials) throws StoreException;
+
+    /** Removes an account with all its messages. Returns false when there was no such account. */
+    boolean deleteAccount(String name) throws StoreException;
+
+    /** The account, if it exists (name is normalised with {@link AccountNames#normalize}). */
+    Optional<AccountInfo> account(String name) throws StoreException;
+
+    /** All account names, sorted. */
+    List<String> accountNames() throws StoreException;
+
+    /** Message count, octets and UID state of one mailbox. */
+    MailboxStats stats(String name) throws StoreException;
+
+    /**
+     * Delivers one message to several mailboxes in one atomic, synced write; each recipient
+     * gets its own copy with its own prefix header lines (e.g. Delivered-To).
+     * Outcomes are in the order of {@code deliveries}.
+     */
+    List<DeliveryOutcome> deliver(List<Delivery> deliveries) throws StoreException;
+
+    /**
+     * Takes the maildrop lease and a snapshot of the mailbox (RFC 1939 section 8: the maildrop
+     * is locked from PASS until QUIT). Under {@link LockPolicy#EXCLUSIVE} a second open fails
+     * with {@link MaildropInUseException}; deliveries go on while the lease is held.
+     */
+    Maildrop openMaildrop(String name, LockPolicy policy) throws StoreException;
+
+    /** Counters for tests and metrics. */
+    StoreStatistics statistics();
+
+    @Override
+    void close();
+}

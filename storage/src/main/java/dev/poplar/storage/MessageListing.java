@@ -1,0 +1,78 @@
+package dev.poplar.storage;
+
+import java.util.Map;
+
+/**
+ * The messages of a maildrop at one moment, in UID order, held in flat arrays so that a
+ * 10,000-message listing costs a few hundred kilobytes and no object per message.
+ */
+public final class MessageListing {
+    private final long epoch;
+    private final long[] uids;
+    private final long[] octets;
+    private final long[] wireLengths;
+    private final long[] headerWireLengths;
+    private final Map<Long, String> uidlOverrides;
+    private final long totalOctets;
+
+    public MessageListing(long epoch, long[] uids, long[] octets, long[] wireLengths,
+                          long[] headerWireLengths, Map<Long, String> uidlOverrides) {
+        if (uids.length != octets.length || uids.length != wireLengths.length
+                || uids.length != headerWireLengths.length) {
+            throw new IllegalArgumentException("listing arrays differ in length");
+        }
+        this.epoch = epoch;
+        this.uids = uids;
+        this.octets = octets;
+        this.wireLengths = wireLengths;
+        this.headerWireLengths = headerWireLengths;
+        this.uidlOverrides = Map.copyOf(uidlOverrides);
+        long total = 0;
+        for (long o : octets) {
+            total += o;
+        }
+        this.totalOctets = total;
+    }
+
+    public int size() {
+        return uids.length;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public long uid(int index) {
+        return uids[index];
+    }
+
+    /** The RFC 1939 size: octets of the message with CRLF line ends, before dot-stuffing. */
+    public long octets(int index) {
+        return octets[index];
+    }
+
+    /** Stored length in wire form (dot-stuffed). */
+    public long wireLength(int index) {
+        return wireLengths[index];
+    }
+
+    /** Wire-form length of the header section including the empty line that ends it. */
+    public long headerWireLength(int index) {
+        return headerWireLengths[index];
+    }
+
+    public long totalOctets() {
+        return totalOctets;
+    }
+
+    /** The unique-id listing string of message {@code index} (RFC 1939 section 7). */
+    public String uidl(int index) {
+        String override = uidlOverrides.isEmpty() ? null : uidlOverrides.get(uids[index]);
+        return override != null ? override : Uidl.of(epoch, uids[index]);
+    }
+
+    public MessageInfo info(int index) {
+        return new MessageInfo(uids[index], octets[index], wireLengths[index], headerWireLengths[index],
+                uidl(index));
+    }
+}

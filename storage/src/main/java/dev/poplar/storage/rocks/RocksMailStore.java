@@ -1,0 +1,276 @@
+package dev.poplar.storage.rocks;
+
+import dev.poplar.storage.AccountExistsException;
+import dev.poplar.storage.AccountInfo;
+import dev.poplar.storage.AccountNames;
+import dev.poplar.storage.Delivery;
+import dev.poplar.storage.DeliveryOutcome;
+import dev.poplar.storage.LockPolicy;
+import dev.poplar.storage.MailStore;
+import dev.poplar.storage.MailboxStats;
+import dev.poplar.storage.Maildrop;
+import dev.poplar.storage.NoSuchAccountException;
+import dev.poplar.storage.PasswordCredentials;
+import dev.poplar.storage.StoreException;
+import dev.poplar.storage.StoreStatistics;
+import dev.poplar.storage.WireMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.TickerType;
+
+/**
+ * The RocksDB mail store. Reads run on the caller's thread (short gets and scans); every change
+ * goes through the {@link GroupCommitter}. See DESIGN.md, storage model, for the layout.
+ */
+public final class RocksMailStore implements MailStore {
+    private final RocksHandle handle;
+    private final GroupCommitter writer;
+    private final LeaseTable leases = new LeaseTable();
+
+    private RocksMailStore(RocksHandle handle, GroupCommitter writer) {
+        this.handle = handle;
+        this.writer = writer;
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dir}. Fails with a clear message when
+     * another process holds it.
+     */
+    public static RocksMailStore open(Path dir, RocksStoreOptions options) throws StoreException {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create data directory " + dir + ": " + e.getMessage(), false, e);
+        }
+        RocksHandle handle = RocksHandle.open(dir, options);
+        try {
+            WriteContext.Meta meta = new WriteContext.Meta(
+                    readLong(handle, WriteContext.Meta.NEXT_ACCOUNT_ID, 1),
+                    readLong(handle, WriteContext.Meta.LAST_EPOCH, 0));
+            return new RocksMailStore(handle, new GroupCommitter(handle.db(), handle.cf(), meta));
+        } catch (RocksDBException e) {
+            handle.close();
+            throw RocksErrors.map("open", e);
+        }
+    }
+
+    private static long readLong(RocksHandle h, byte[] key, long dflt) throws RocksDBException {
+        byte[] v = h.db().get(h.cf().meta(), key);
+        return v == null ? dflt : Records.decodeLong(v);
+    }
+
+    @Override
+    public AccountInfo createAccount(String name, PasswordCredentials credentials) throws StoreException {
+        String key = AccountNames.normalize(name);
+        return writer.execute(ctx -> {
+            if (ctx.account(key).isPresent()) {
+                throw new AccountExistsException("user " + key + " already exists");
+            }
+            long now = System.currentTimeMillis();
+            long id = ctx.nextAccountId();
+            Records.Account account = new Records.Account(id, now, credentials);
+            ctx.putAccount(key, account);
+            ctx.putMailbox(id, new Records.Mailbox(1, ctx.nextEpoch(now), 0, 0));
+            return new AccountInfo(key, id, now, credentials);
+        });
+    }
+
+    @Override
+    public void setCredentials(String name, PasswordCredentials credentials) throws StoreException {
+        String key = AccountNames.normalize(name);
+        writer.execute(ctx -> {
+            Records.Account old = ctx.account(key)
+                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            ctx.putAccount(key, new Records.Account(old.id(), old.createdMillis(), credentials));
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteAccount(String name) throws StoreException {
+        String key = AccountNames.normalize(name);
+        return writer.execute(ctx -> {
+            Optional<Records.Account> old = ctx.account(key);
+            if (old.isEmpty()) {
+                return false;
+            }
+            ctx.deleteAccount(key, old.get().id());
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<AccountInfo> account(String name) throws StoreException {
+        String key = AccountNames.normalize(name);
+        return accountRecord(key).map(a -> new AccountInfo(key, a.id(), a.createdMillis(), a.credentials()));
+    }
+
+    Optional<Records.Account> accountRecord(String normalizedName) throws StoreException {
+        try {
+            byte[] v = handle.db().get(handle.cf().accounts(), Keys.account(normalizedName));
+            return v == null ? Optional.empty() : Optional.of(Records.Account.decode(v));
+        } catch (RocksDBException e) {
+            throw RocksErrors.map("account lookup", e);
+        }
+    }
+
+    @Override
+    public List<String> accountNames() {
+        List<String> names = new ArrayList<>();
+        try (RocksIterator it = handle.db().newIterator(handle.cf().accounts())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                names.add(new String(it.key(), StandardCharsets.UTF_8));
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public MailboxStats stats(String name) throws StoreException {
+        String key = AccountNames.normalize(name);
+        Records.Account account = accountRecord(key)
+                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        try {
+            byte[] v = handle.db().get(handle.cf().mailboxes(), Keys.mailbox(account.id()));
+            if (v == null) {
+                throw new StoreException("mailbox record of " + key + " is missing (run poplar check)", false);
+            }
+            Records.Mailbox m = Records.Mailbox.decode(v);
+            return new MailboxStats(key, m.messages(), m.octets(), m.nextUid(), m.epoch());
+        } catch (RocksDBException e) {
+            throw RocksErrors.map("mailbox stats", e);
+        }
+    }
+
+    @Override
+    public List<DeliveryOutcome> deliver(List<Delivery> deliveries) throws StoreException {
+        long now = System.currentTimeMillis();
+        List<String> keys = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            keys.add(AccountNames.normalize(d.recipient()));
+        }
+        long weight = 0;
+        for (Delivery d : deliveries) {
+            weight += d.message().wireLength() + d.prefixHeaders().length;
+        }
+        long totalWeight = weight;
+        return writer.execute(new GroupCommitter.Op<>() {
+            @Override
+            public List<DeliveryOutcome> stage(WriteContext ctx) throws RocksDBException {
+                List<DeliveryOutcome> outcomes = new ArrayList<>(deliveries.size());
+                for (int i = 0; i < deliveries.size(); i++) {
+                    outcomes.add(stageOne(ctx, keys.get(i), deliveries.get(i), now));
+                }
+                return outcomes;
+            }
+
+            @Override
+            public long weight() {
+                return totalWeight;
+            }
+        });
+    }
+
+    private static DeliveryOutcome stageOne(WriteContext ctx, String key, Delivery d, long now)
+            throws RocksDBException {
+        Optional<Records.Account> account = ctx.account(key);
+        if (account.isEmpty()) {
+            return new DeliveryOutcome.UnknownRecipient(key);
+        }
+        long id = account.get().id();
+        Records.Mailbox box = ctx.mailbox(id).orElseThrow(
+                () -> new IllegalStateException("mailbox record of " + key + " is missing"));
+        WireMessage msg = d.message().withPrefix(d.prefixHeaders());
+        long uid = box.nextUid();
+        for (int c = 0; c < msg.chunkCount(); c++) {
+            byte[] chunk = msg.chunks().get(c);
+            int len = msg.chunkLength(c);
+            byte[] value = chunk.length == len ? chunk : java.util.Arrays.copyOf(chunk, len);
+            ctx.batch.put(ctx.cf.bodies(), Keys.body(id, uid, c), value);
+        }
+        ctx.batch.put(ctx.cf.index(), Keys.index(id, uid),
+                new Records.Index(msg.octets(), msg.wireLength(), msg.headerWireLength(), now, null).encode());
+        ctx.putMailbox(id, new Records.Mailbox(uid + 1, box.epoch(), box.messages() + 1,
+                box.octets() + msg.octets()));
+        return new DeliveryOutcome.Delivered(uid);
+    }
+
+    @Override
+    public Maildrop openMaildrop(String name, LockPolicy policy) throws StoreException {
+        String key = AccountNames.normalize(name);
+        Records.Account account = accountRecord(key)
+                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        leases.acquire(account.id(), key, policy);
+        try {
+            return new RocksMaildrop(this, key, account.id(), ListingReader.read(handle, account.id()));
+        } catch (StoreException | RuntimeException e) {
+            leases.release(account.id());
+            throw e;
+        }
+    }
+
+    /** Removes messages in one synced write; skips those already gone. Returns how many it removed. */
+    int removeMessages(long accountId, long[] uids) throws StoreException {
+        return writer.execute(ctx -> {
+            Optional<Records.Mailbox> box = ctx.mailbox(accountId);
+            if (box.isEmpty()) {
+                return 0; // the account was deleted meanwhile
+            }
+            long messages = box.get().messages();
+            long octets = box.get().octets();
+            int removed = 0;
+            for (long uid : uids) {
+                Optional<Records.Index> index = ctx.index(accountId, uid);
+                if (index.isPresent()) {
+                    ctx.removeMessage(accountId, uid, index.get());
+                    messages--;
+                    octets -= index.get().octets();
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                ctx.putMailbox(accountId, new Records.Mailbox(box.get().nextUid(), box.get().epoch(),
+                        messages, octets));
+            }
+            return removed;
+        });
+    }
+
+    void releaseLease(long accountId) {
+        leases.release(accountId);
+    }
+
+    RocksHandle handle() {
+        return handle;
+    }
+
+    /** True while some session holds the maildrop of this account. */
+    public boolean isLeased(String name) throws StoreException {
+        Optional<Records.Account> a = accountRecord(AccountNames.normalize(name));
+        return a.isPresent() && leases.isHeld(a.get().id());
+    }
+
+    @Override
+    public StoreStatistics statistics() {
+        return new StoreStatistics(writer.commits(),
+                handle.statistics().getTickerCount(TickerType.WAL_FILE_SYNCED), writer.groups());
+    }
+
+    /** A RocksDB property (e.g. "rocksdb.estimate-pending-compaction-bytes") summed over families. */
+    public long longProperty(String property) {
+        return handle.longProperty(property);
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        handle.close();
+    }
+}

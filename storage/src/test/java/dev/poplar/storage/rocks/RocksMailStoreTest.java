@@ -1,0 +1,313 @@
+package dev.poplar.storage.rocks;
+
+import static dev.poplar.storage.rocks.StoreFixture.CREDS;
+import static dev.poplar.storage.rocks.StoreFixture.deliver;
+import static dev.poplar.storage.rocks.StoreFixture.message;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.poplar.storage.AccountExistsException;
+import dev.poplar.storage.ChunkReader;
+import dev.poplar.storage.Delivery;
+import dev.poplar.storage.DeliveryOutcome;
+import dev.poplar.storage.LockPolicy;
+import dev.poplar.storage.MailboxStats;
+import dev.poplar.storage.Maildrop;
+import dev.poplar.storage.MaildropInUseException;
+import dev.poplar.storage.MessageListing;
+import dev.poplar.storage.NoSuchAccountException;
+import dev.poplar.storage.StoreException;
+import dev.poplar.storage.Uidl;
+import dev.poplar.storage.WireMessage;
+import dev.poplar.storage.WireMessageBuilder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RocksMailStoreTest {
+    @TempDir
+    Path dir;
+    RocksMailStore store;
+
+    @BeforeEach
+    void open() throws StoreException {
+        store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    static byte[] readAll(Maildrop drop, int index) throws StoreException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ChunkReader r = drop.read(index)) {
+            for (byte[] c; (c = r.next()) != null; ) {
+                out.writeBytes(c);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void accountsAreCreatedOnceAndNamesNormalised() throws StoreException {
+        store.createAccount("Alice@Example.org", CREDS);
+        assertThrows(AccountExistsException.class, () -> store.createAccount("alice@example.org", CREDS));
+        assertTrue(store.account("ALICE@example.org").isPresent());
+        assertEquals(List.of("alice@example.org"), store.accountNames());
+        assertThrows(IllegalArgumentException.class, () -> store.createAccount("bad name", CREDS));
+    }
+
+    @Test
+    void deliveredMessageReadsBackInWireFormWithExactSizes() throws StoreException {
+        store.createAccount("bob", CREDS);
+        byte[] raw = "Subject: hi\n\n.leading dot\nend\n".getBytes(StandardCharsets.UTF_8);
+        WireMessage wire = WireMessageBuilder.fromRaw(raw);
+        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of("bob", "Delivered-To: bob\r\n", wire)));
+        assertInstanceOf(DeliveryOutcome.Delivered.class, out.getFirst());
+        try (Maildrop drop = store.openMaildrop("bob", LockPolicy.EXCLUSIVE)) {
+            MessageListing l = drop.listing();
+            assertEquals(1, l.size());
+            String body = new String(readAll(drop, 0), StandardCharsets.UTF_8);
+            assertEquals("Delivered-To: bob\r\nSubject: hi\r\n\r\n..leading dot\r\nend\r\n", body);
+            // Invariant 6: LIST size = bytes of the message before dot-stuffing.
+            assertEquals(body.length() - 1, l.octets(0));
+            assertEquals(body.length(), l.wireLength(0));
+            assertEquals("Delivered-To: bob\r\nSubject: hi\r\n\r\n".length(), l.headerWireLength(0));
+        }
+        MailboxStats stats = store.stats("bob");
+        assertEquals(1, stats.messages());
+        assertEquals(wire.octets() + 19, stats.octets());
+    }
+
+    @Test
+    void unknownRecipientIsReportedPerDelivery() throws StoreException {
+        store.createAccount("bob", CREDS);
+        WireMessage wire = WireMessageBuilder.fromRaw("A: b\r\n\r\nc\r\n".getBytes(StandardCharsets.UTF_8));
+        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of("nobody", "", wire), Delivery.of("bob", "", wire)));
+        assertInstanceOf(DeliveryOutcome.UnknownRecipient.class, out.get(0));
+        assertInstanceOf(DeliveryOutcome.Delivered.class, out.get(1));
+    }
+
+    @Test
+    void largeMessageIsChunkedAndReadBackWhole() throws StoreException {
+        store.createAccount("big", CREDS);
+        byte[] raw = new byte[5 * WireMessage.CHUNK_SIZE + 123];
+        new Random(1).nextBytes(raw);
+        WireMessage wire = WireMessageBuilder.fromRaw(raw);
+        store.deliver(List.of(Delivery.of("big", "", wire)));
+        try (Maildrop drop = store.openMaildrop("big", LockPolicy.EXCLUSIVE)) {
+            assertArrayEquals(wire.toByteArray(), readAll(drop, 0));
+        }
+    }
+
+    // Invariant 4: UIDs are never reused, UIDL strings are valid and stable.
+    @Test
+    void uidsAreNeverReusedAndUidlsAreStable() throws StoreException {
+        store.createAccount("carol", CREDS);
+        long first = deliver(store, "carol", message(1));
+        long second = deliver(store, "carol", message(2));
+        String uidlOfSecond;
+        try (Maildrop drop = store.openMaildrop("carol", LockPolicy.EXCLUSIVE)) {
+            uidlOfSecond = drop.listing().uidl(1);
+            BitSet all = new BitSet();
+            all.set(0, 2);
+            assertEquals(2, drop.commitDeletions(all));
+        }
+        long third = deliver(store, "carol", message(3));
+        assertTrue(first < second && second < third, "UIDs only grow");
+        store.close();
+        store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+        long fourth = deliver(store, "carol", message(4));
+        assertTrue(fourth > third, "UIDs only grow across restarts");
+        try (Maildrop drop = store.openMaildrop("carol", LockPolicy.EXCLUSIVE)) {
+            Set<String> uidls = new HashSet<>();
+            for (int i = 0; i < drop.listing().size(); i++) {
+                String u = drop.listing().uidl(i);
+                assertTrue(Uidl.isValid(u), u);
+                uidls.add(u);
+            }
+            assertEquals(2, uidls.size());
+            assertFalse(uidls.contains(uidlOfSecond));
+        }
+    }
+
+    @Test
+    void uidlIsUnchangedAcrossRestart() throws StoreException {
+        store.createAccount("dave", CREDS);
+        deliver(store, "dave", message(1));
+        String before;
+        try (Maildrop drop = store.openMaildrop("dave", LockPolicy.EXCLUSIVE)) {
+            before = drop.listing().uidl(0);
+        }
+        store.close();
+        store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+        try (Maildrop drop = store.openMaildrop("dave", LockPolicy.EXCLUSIVE)) {
+            assertEquals(before, drop.listing().uidl(0));
+        }
+    }
+
+    @Test
+    void recreatedAccountGetsNewEpochSoOldUidlsNeverMatch() throws StoreException {
+        store.createAccount("erin", CREDS);
+        deliver(store, "erin", message(1));
+        String old;
+        try (Maildrop drop = store.openMaildrop("erin", LockPolicy.EXCLUSIVE)) {
+            old = drop.listing().uidl(0);
+        }
+        assertTrue(store.deleteAccount("erin"));
+        store.createAccount("erin", CREDS);
+        deliver(store, "erin", message(1));
+        try (Maildrop drop = store.openMaildrop("erin", LockPolicy.EXCLUSIVE)) {
+            assertNotEquals(old, drop.listing().uidl(0));
+        }
+    }
+
+    // Invariant 5: the lease.
+    @Test
+    void exclusiveLeaseRefusesSecondSessionUntilClosed() throws StoreException {
+        store.createAccount("frank", CREDS);
+        Maildrop first = store.openMaildrop("frank", LockPolicy.EXCLUSIVE);
+        assertThrows(MaildropInUseException.class, () -> store.openMaildrop("frank", LockPolicy.EXCLUSIVE));
+        first.close();
+        first.close(); // idempotent: must not release someone else's lease
+        try (Maildrop again = store.openMaildrop("frank", LockPolicy.EXCLUSIVE)) {
+            assertThrows(MaildropInUseException.class, () -> store.openMaildrop("frank", LockPolicy.EXCLUSIVE));
+        }
+    }
+
+    @Test
+    void sharedLeaseAllowsSeveralSessions() throws StoreException {
+        store.createAccount("gina", CREDS);
+        try (Maildrop a = store.openMaildrop("gina", LockPolicy.SHARED);
+             Maildrop b = store.openMaildrop("gina", LockPolicy.SHARED)) {
+            assertEquals(0, a.listing().size());
+            assertEquals(0, b.listing().size());
+        }
+    }
+
+    @Test
+    void deliveriesContinueWhileLeasedAndTheSnapshotStaysFixed() throws StoreException {
+        store.createAccount("hank", CREDS);
+        deliver(store, "hank", message(1));
+        try (Maildrop drop = store.openMaildrop("hank", LockPolicy.EXCLUSIVE)) {
+            deliver(store, "hank", message(2));
+            assertEquals(1, drop.listing().size(), "message numbers stay fixed for the session");
+            BitSet first = new BitSet();
+            first.set(0);
+            drop.commitDeletions(first);
+        }
+        try (Maildrop drop = store.openMaildrop("hank", LockPolicy.EXCLUSIVE)) {
+            assertEquals(1, drop.listing().size());
+            assertTrue(new String(readAll(drop, 0), StandardCharsets.UTF_8).contains("message 2"));
+        }
+        assertEquals(1, store.stats("hank").messages());
+    }
+
+    @Test
+    void sharedSessionsDeletingTheSameMessageCountItOnce() throws StoreException {
+        store.createAccount("ivy", CREDS);
+        deliver(store, "ivy", message(1));
+        deliver(store, "ivy", message(2));
+        Maildrop a = store.openMaildrop("ivy", LockPolicy.SHARED);
+        Maildrop b = store.openMaildrop("ivy", LockPolicy.SHARED);
+        BitSet first = new BitSet();
+        first.set(0);
+        assertEquals(1, a.commitDeletions(first));
+        assertEquals(0, b.commitDeletions(first), "already removed by the other session");
+        assertThrows(dev.poplar.storage.MessageGoneException.class, () -> readAll(b, 0));
+        a.close();
+        b.close();
+        MailboxStats s = store.stats("ivy");
+        assertEquals(1, s.messages());
+        assertEquals(message(2).length(), s.octets());
+    }
+
+    @Test
+    void commitDeletionsUpdatesCountersAndRemovesBodies() throws StoreException {
+        store.createAccount("jack", CREDS);
+        for (int i = 0; i < 5; i++) {
+            deliver(store, "jack", message(i));
+        }
+        try (Maildrop drop = store.openMaildrop("jack", LockPolicy.EXCLUSIVE)) {
+            BitSet marked = new BitSet();
+            marked.set(1);
+            marked.set(3);
+            assertEquals(2, drop.commitDeletions(marked));
+        }
+        try (Maildrop drop = store.openMaildrop("jack", LockPolicy.EXCLUSIVE)) {
+            assertEquals(3, drop.listing().size());
+            assertEquals(drop.listing().totalOctets(), store.stats("jack").octets());
+        }
+        assertEquals(0, StoreChecker.check(store).size(), "no orphan bodies, counters match");
+    }
+
+    @Test
+    void missingAccountsGiveClearErrors() {
+        assertThrows(NoSuchAccountException.class, () -> store.openMaildrop("nobody", LockPolicy.EXCLUSIVE));
+        assertThrows(NoSuchAccountException.class, () -> store.stats("nobody"));
+        assertThrows(NoSuchAccountException.class, () -> store.setCredentials("nobody", CREDS));
+    }
+
+    // Invariant 1: concurrent deliveries share WAL syncs, and each is durable when it returns.
+    @Test
+    void concurrentDeliveriesShareWalSyncs() throws Exception {
+        int users = 8;
+        int perUser = 25;
+        for (int u = 0; u < users; u++) {
+            store.createAccount("user" + u, CREDS);
+        }
+        long syncsBefore = store.statistics().walSyncs();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Long>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int u = 0; u < users; u++) {
+                for (int i = 0; i < perUser; i++) {
+                    String user = "user" + u;
+                    int n = i;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        return deliver(store, user, message(n));
+                    }));
+                }
+            }
+            start.countDown();
+            for (Future<Long> f : futures) {
+                f.get();
+            }
+        }
+        long syncs = store.statistics().walSyncs() - syncsBefore;
+        int total = users * perUser;
+        assertTrue(syncs >= 1, "deliveries were synced");
+        assertTrue(syncs < total, "group commit: " + syncs + " syncs for " + total + " deliveries");
+        for (int u = 0; u < users; u++) {
+            try (Maildrop drop = store.openMaildrop("user" + u, LockPolicy.EXCLUSIVE)) {
+                assertEquals(perUser, drop.listing().size());
+                Set<Long> uids = new HashSet<>();
+                for (int i = 0; i < perUser; i++) {
+                    uids.add(drop.listing().uid(i));
+                }
+                assertEquals(perUser, uids.size(), "no UID handed out twice");
+            }
+        }
+    }
+}
