@@ -28,6 +28,8 @@ public final class CrashChild {
                     BitSet first = new BitSet();
                     first.set(0);
                     long deleted = drop.listing().uid(0);
+                    System.out.println("DELETING " + deleted);
+                    System.out.flush();
                     drop.commitDeletions(first);
                     System.out.println("DELETED " + deleted);
                 }
