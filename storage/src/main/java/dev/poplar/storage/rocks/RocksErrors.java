@@ -15,7 +15,7 @@ final class RocksErrors {
             return new StoreException(operation + " failed: " + e.getMessage(), true, e);
         }
         if (status.getSubCode() == Status.SubCode.NoSpace) {
-            return new StoreException(operation + " failed: disk full", true, e);
+            return StoreException.diskFull(operation + " failed: disk full", e);
         }
         boolean temporary = switch (status.getCode()) {
             case IOError, Busy, TryAgain, TimedOut, Aborted, Incomplete, ShutdownInProgress -> true;

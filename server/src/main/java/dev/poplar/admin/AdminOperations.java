@@ -1,0 +1,42 @@
+package dev.poplar.admin;
+
+import dev.poplar.storage.MailboxStats;
+import java.util.List;
+
+/**
+ * What an operator can do to a node. {@link LocalAdmin} does it on the store (server stopped, or
+ * inside the server behind the HTTP API); {@link HttpAdminClient} asks a running server.
+ */
+public interface AdminOperations extends AutoCloseable {
+    void addUser(String name, String password) throws AdminException;
+
+    void setPassword(String name, String password) throws AdminException;
+
+    void deleteUser(String name) throws AdminException;
+
+    List<String> listUsers() throws AdminException;
+
+    /** Creates or updates users from "name password" lines; idempotent. */
+    ImportResult importUsers(String fileContent) throws AdminException;
+
+    /** Delivers one raw message (any line ends) to a mailbox; returns its UID. */
+    long deliver(String name, byte[] rawMessage) throws AdminException;
+
+    /** Delivers several raw messages to one mailbox, in order; returns their UIDs. */
+    default List<Long> deliverAll(String name, List<byte[]> rawMessages) throws AdminException {
+        List<Long> uids = new java.util.ArrayList<>(rawMessages.size());
+        for (byte[] m : rawMessages) {
+            uids.add(deliver(name, m));
+        }
+        return uids;
+    }
+
+    MailboxStats stats(String name) throws AdminException;
+
+    @Override
+    void close();
+
+    /** Counts of a user import. */
+    record ImportResult(int created, int updated, int unchanged) {
+    }
+}

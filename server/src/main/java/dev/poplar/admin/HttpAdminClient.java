@@ -1,0 +1,119 @@
+package dev.poplar.admin;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.poplar.storage.MailboxStats;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Admin operations through a running server's HTTP admin API (see docs/cli.md). */
+public final class HttpAdminClient implements AdminOperations {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    public HttpAdminClient(String baseUrl, String token) {
+        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+    }
+
+    @Override
+    public void addUser(String name, String password) throws AdminException {
+        send("POST", "/api/users", json(Map.of("name", name, "password", password)));
+    }
+
+    @Override
+    public void setPassword(String name, String password) throws AdminException {
+        send("PUT", "/api/users/" + enc(name) + "/password", json(Map.of("password", password)));
+    }
+
+    @Override
+    public void deleteUser(String name) throws AdminException {
+        send("DELETE", "/api/users/" + enc(name), null);
+    }
+
+    @Override
+    public List<String> listUsers() throws AdminException {
+        return read(send("GET", "/api/users", null).get("users"), new TypeReference<>() { });
+    }
+
+    @Override
+    public ImportResult importUsers(String fileContent) throws AdminException {
+        JsonNode n = send("POST", "/api/users/import", fileContent.getBytes(StandardCharsets.UTF_8));
+        return new ImportResult(n.get("created").asInt(), n.get("updated").asInt(), n.get("unchanged").asInt());
+    }
+
+    @Override
+    public long deliver(String name, byte[] rawMessage) throws AdminException {
+        return send("POST", "/api/mailboxes/" + enc(name) + "/messages", rawMessage).get("uid").asLong();
+    }
+
+    @Override
+    public MailboxStats stats(String name) throws AdminException {
+        JsonNode n = send("GET", "/api/mailboxes/" + enc(name), null);
+        return new MailboxStats(n.get("name").asText(), n.get("messages").asLong(), n.get("octets").asLong(),
+                n.get("next_uid").asLong(), n.get("epoch").asLong());
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    private JsonNode send(String method, String path, byte[] body) throws AdminException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE,
+                    "cannot reach the Poplar server at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted");
+        }
+        JsonNode node;
+        try {
+            node = res.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(res.body());
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.FAILED, "server answered HTTP " + res.statusCode()
+                    + " with a body that is not JSON");
+        }
+        if (res.statusCode() >= 300) {
+            String message = node.has("error") ? node.get("error").asText() : "HTTP " + res.statusCode();
+            throw new AdminException(AdminException.Kind.ofHttpStatus(res.statusCode()), message);
+        }
+        return node;
+    }
+
+    private static byte[] json(Object o) {
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(JsonNode n, TypeReference<T> type) {
+        return JSON.convertValue(n, type);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

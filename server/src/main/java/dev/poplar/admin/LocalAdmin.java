@@ -1,0 +1,216 @@
+package dev.poplar.admin;
+
+import dev.poplar.auth.PasswordHasher;
+import dev.poplar.storage.AccountExistsException;
+import dev.poplar.storage.AccountInfo;
+import dev.poplar.storage.AccountNames;
+import dev.poplar.storage.Delivery;
+import dev.poplar.storage.DeliveryOutcome;
+import dev.poplar.storage.MailStore;
+import dev.poplar.storage.MailboxStats;
+import dev.poplar.storage.NoSuchAccountException;
+import dev.poplar.storage.StoreException;
+import dev.poplar.storage.WireMessage;
+import dev.poplar.storage.WireMessageBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Admin operations on a store in this process. */
+public final class LocalAdmin implements AdminOperations {
+    private final MailStore store;
+    private final PasswordHasher hasher;
+    private final long maxMessageSize;
+    private final AutoCloseable onClose;
+
+    public LocalAdmin(MailStore store, PasswordHasher hasher, long maxMessageSize, AutoCloseable onClose) {
+        this.store = store;
+        this.hasher = hasher;
+        this.maxMessageSize = maxMessageSize;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void addUser(String name, String password) throws AdminException {
+        String key = validName(name);
+        checkPassword(password);
+        try {
+            store.createAccount(key, hasher.hash(password));
+        } catch (AccountExistsException e) {
+            throw new AdminException(AdminException.Kind.CONFLICT, "user " + key + " already exists");
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public void setPassword(String name, String password) throws AdminException {
+        String key = validName(name);
+        checkPassword(password);
+        try {
+            store.setCredentials(key, hasher.hash(password));
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public void deleteUser(String name) throws AdminException {
+        String key = validName(name);
+        try {
+            if (!store.deleteAccount(key)) {
+                throw notFound(key);
+            }
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public List<String> listUsers() throws AdminException {
+        try {
+            return store.accountNames();
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    /**
+     * Hashing is the cost of an import (PBKDF2 on purpose), so it runs on one platform thread per
+     * core; store writes from the workers share WAL syncs through group commit.
+     */
+    @Override
+    public ImportResult importUsers(String fileContent) throws AdminException {
+        List<UserFile.Entry> entries = UserFile.parse(fileContent);
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger updated = new AtomicInteger();
+        AtomicInteger unchanged = new AtomicInteger();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("poplar-import-", 0).factory())) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (UserFile.Entry e : entries) {
+                futures.add(pool.submit(() -> {
+                    Optional<AccountInfo> existing = store.account(e.name());
+                    if (existing.isEmpty()) {
+                        try {
+                            store.createAccount(e.name(), hasher.hash(e.password()));
+                            created.incrementAndGet();
+                            return null;
+                        } catch (AccountExistsException raced) {
+                            // created meanwhile: fall through to the update path
+                        }
+                    } else if (PasswordHasher.verify(existing.get().credentials(), e.password())) {
+                        unchanged.incrementAndGet();
+                        return null;
+                    }
+                    store.setCredentials(e.name(), hasher.hash(e.password()));
+                    updated.incrementAndGet();
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw storeFailure(se);
+            }
+            throw new AdminException(AdminException.Kind.FAILED, "import failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "import interrupted");
+        }
+        return new ImportResult(created.get(), updated.get(), unchanged.get());
+    }
+
+    @Override
+    public long deliver(String name, byte[] rawMessage) throws AdminException {
+        return deliverAll(name, List.of(rawMessage)).getFirst();
+    }
+
+    /** Delivers several messages to one mailbox in one synced write; returns their UIDs. */
+    @Override
+    public List<Long> deliverAll(String name, List<byte[]> rawMessages) throws AdminException {
+        String key = validName(name);
+        List<Delivery> deliveries = new ArrayList<>(rawMessages.size());
+        for (byte[] raw : rawMessages) {
+            WireMessageBuilder b = new WireMessageBuilder(maxMessageSize);
+            b.appendRaw(raw, 0, raw.length);
+            if (b.overflowed()) {
+                throw new AdminException(AdminException.Kind.INVALID, "message of " + raw.length
+                        + " bytes exceeds poplar.lmtp.max-message-size (" + maxMessageSize + " octets)");
+            }
+            WireMessage wire = b.build();
+            deliveries.add(Delivery.of(key, "Delivered-To: " + key + "\r\n", wire));
+        }
+        try {
+            List<Long> uids = new ArrayList<>();
+            for (DeliveryOutcome o : store.deliver(deliveries)) {
+                switch (o) {
+                    case DeliveryOutcome.Delivered d -> uids.add(d.uid());
+                    case DeliveryOutcome.UnknownRecipient u -> throw notFound(key);
+                }
+            }
+            return uids;
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public MailboxStats stats(String name) throws AdminException {
+        String key = validName(name);
+        try {
+            return store.stats(key);
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            onClose.close();
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+
+    private static String validName(String name) throws AdminException {
+        try {
+            return AccountNames.normalize(name);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "invalid user name: " + e.getMessage());
+        }
+    }
+
+    private static void checkPassword(String password) throws AdminException {
+        if (password == null || password.isEmpty()) {
+            throw new AdminException(AdminException.Kind.INVALID, "the password is empty");
+        }
+        if (password.length() > 1024) {
+            throw new AdminException(AdminException.Kind.INVALID, "the password is longer than 1024 characters");
+        }
+        if (password.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new AdminException(AdminException.Kind.INVALID, "the password contains control characters");
+        }
+    }
+
+    private static AdminException notFound(String key) {
+        return new AdminException(AdminException.Kind.NOT_FOUND, "no such user: " + key);
+    }
+
+    private static AdminException storeFailure(StoreException e) {
+        return new AdminException(e.temporary() ? AdminException.Kind.UNAVAILABLE : AdminException.Kind.FAILED,
+                "store error: " + e.getMessage());
+    }
+}

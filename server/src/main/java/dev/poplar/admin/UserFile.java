@@ -1,0 +1,67 @@
+package dev.poplar.admin;
+
+import dev.poplar.storage.AccountNames;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bulk provisioning format: one "name password" per line (the password is the rest of the
+ * line and may contain spaces); blank lines and lines starting with '#' are skipped.
+ */
+public final class UserFile {
+    public record Entry(String name, String password) {
+        @Override
+        public String toString() {
+            return "Entry[" + name + ", password hidden]";
+        }
+    }
+
+    private UserFile() {
+    }
+
+    /** Parses the whole file or throws naming every bad line (never echoing a password). */
+    public static List<Entry> parse(String content) throws AdminException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        String[] lines = content.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            int sep = indexOfWhitespace(line);
+            if (sep <= 0 || sep == line.length() - 1) {
+                errors.add("line " + (i + 1) + ": expected 'name password'");
+                continue;
+            }
+            String name = line.substring(0, sep);
+            String password = line.substring(sep + 1);
+            try {
+                String key = AccountNames.normalize(name);
+                if (entries.put(key, new Entry(key, password)) != null) {
+                    errors.add("line " + (i + 1) + ": user " + key + " appears twice");
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add("line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            int shown = Math.min(errors.size(), 20);
+            throw new AdminException(AdminException.Kind.INVALID, "user file has " + errors.size()
+                    + " bad lines; nothing was imported:\n  " + String.join("\n  ", errors.subList(0, shown))
+                    + (errors.size() > shown ? "\n  ..." : ""));
+        }
+        return new ArrayList<>(entries.values());
+    }
+
+    private static int indexOfWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == ' ' || s.charAt(i) == '\t') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.poplar.cli;
+
+import dev.poplar.admin.AdminException;
+import dev.poplar.admin.AdminOperations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "user", description = "Manage users.",
+        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Del.class,
+                UserCommand.ListUsers.class, UserCommand.Import.class})
+final class UserCommand {
+
+    @Command(name = "add", description = "Create a user; the password comes from the terminal or standard input.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean stdin;
+
+        @Override
+        public Integer call() throws Exception {
+            String password = Passwords.read(stdin);
+            try (AdminOperations admin = AdminConnector.connect(config.load())) {
+                admin.addUser(name, password);
+            }
+            System.out.println("user " + name + " created");
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", description = "Set a user's password.")
+    static final class Passwd implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean stdin;
+
+        @Override
+        public Integer call() throws Exception {
+            String password = Passwords.read(stdin);
+            try (AdminOperations admin = AdminConnector.connect(config.load())) {
+                admin.setPassword(name, password);
+            }
+            System.out.println("password of " + name + " changed");
+            return 0;
+        }
+    }
+
+    @Command(name = "del", description = "Delete a user and all of their mail.")
+    static final class Del implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (AdminOperations admin = AdminConnector.connect(config.load())) {
+                admin.deleteUser(name);
+            }
+            System.out.println("user " + name + " deleted");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List users, one per line.")
+    static final class ListUsers implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Override
+        public Integer call() throws Exception {
+            try (AdminOperations admin = AdminConnector.connect(config.load())) {
+                admin.listUsers().forEach(System.out::println);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "import", description = "Create or update users from a file of 'name password' lines (idempotent).")
+    static final class Import implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Parameters(paramLabel = "FILE", description = "The user file, or - for standard input.")
+        String file;
+
+        @Override
+        public Integer call() throws Exception {
+            String content;
+            try {
+                content = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                        : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new AdminException(AdminException.Kind.INVALID, "cannot read " + file + ": " + e.getMessage());
+            }
+            long start = System.nanoTime();
+            AdminOperations.ImportResult r;
+            try (AdminOperations admin = AdminConnector.connect(config.load())) {
+                r = admin.importUsers(content);
+            }
+            System.out.printf("imported users: %d created, %d updated, %d unchanged (%.1f s)%n",
+                    r.created(), r.updated(), r.unchanged(), (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.poplar.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every configuration key with its default and meaning. docs/configuration.md documents the same
+ * list (a test checks that it names every key). Each key can be overridden by an environment
+ * variable: upper case, '.' and '-' become '_' (poplar.pop3.port -> POPLAR_POP3_PORT).
+ */
+public final class ConfigKeys {
+    public record Key(String name, String defaultValue, String description) {
+        public String envName() {
+            return name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    public static final Map<String, Key> ALL = new LinkedHashMap<>();
+
+    public static final Key DATA_DIR = key("poplar.data-dir", "./data",
+            "Directory of the RocksDB store, the admin token and the server lock file.");
+    public static final Key POP3_HOST = key("poplar.pop3.host", "127.0.0.1", "Address the POP3 listener binds to.");
+    public static final Key POP3_PORT = key("poplar.pop3.port", "1110", "POP3 port; 0 disables the listener.");
+    public static final Key POP3_IDLE_TIMEOUT = key("poplar.pop3.idle-timeout", "10m",
+            "Inactivity autologout (RFC 1939 section 3 requires at least 10m); the session closes without UPDATE.");
+    public static final Key POP3_MAILDROP_LOCK = key("poplar.pop3.maildrop-lock", "exclusive",
+            "exclusive: one session per mailbox, a second gets -ERR [IN-USE] (RFC 1939); "
+                    + "shared: several sessions, each on its own snapshot.");
+    public static final Key POP3_MAX_CONNECTIONS = key("poplar.pop3.max-connections", "10000",
+            "Most POP3 connections at once; further connections wait in the kernel's accept queue.");
+    public static final Key POP3_MAX_BAD_COMMANDS = key("poplar.pop3.max-bad-commands", "20",
+            "Consecutive bad commands (or failed logins) before the server closes the connection.");
+    public static final Key LMTP_HOST = key("poplar.lmtp.host", "127.0.0.1", "Address the LMTP listener binds to.");
+    public static final Key LMTP_PORT = key("poplar.lmtp.port", "2424", "LMTP port; 0 disables the listener.");
+    public static final Key LMTP_MAX_MESSAGE_SIZE = key("poplar.lmtp.max-message-size", "50M",
+            "Largest message accepted (advertised as SIZE); larger ones get 552 5.3.4.");
+    public static final Key LMTP_MAX_RECIPIENTS = key("poplar.lmtp.max-recipients", "100",
+            "Most recipients per transaction; more get 452 4.5.3.");
+    public static final Key LMTP_IDLE_TIMEOUT = key("poplar.lmtp.idle-timeout", "5m",
+            "An LMTP client silent this long is disconnected (RFC 5321 section 4.5.3.2 suggests 5m).");
+    public static final Key LMTP_MAX_CONNECTIONS = key("poplar.lmtp.max-connections", "1000",
+            "Most LMTP connections at once.");
+    public static final Key LMTP_HOSTNAME = key("poplar.lmtp.hostname", "",
+            "Name used in the LMTP greeting; empty means this machine's host name.");
+    public static final Key HTTP_HOST = key("poplar.http.host", "127.0.0.1",
+            "Address of the HTTP listener (health, admin API). Keep it on loopback or a private network.");
+    public static final Key HTTP_PORT = key("poplar.http.port", "8110", "HTTP port; 0 disables the listener.");
+    public static final Key STORE_BLOCK_CACHE = key("poplar.store.block-cache", "64M",
+            "RocksDB block cache shared by all column families.");
+    public static final Key STORE_BLOB_FILES = key("poplar.store.blob-files", "true",
+            "Keep message bodies in RocksDB blob files so compaction does not rewrite message bytes.");
+    public static final Key AUTH_PBKDF2_ITERATIONS = key("poplar.auth.pbkdf2-iterations", "4096",
+            "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096).");
+    public static final Key SHUTDOWN_GRACE = key("poplar.shutdown-grace", "10s",
+            "How long shutdown waits for busy sessions before closing them.");
+
+    private ConfigKeys() {
+    }
+
+    private static Key key(String name, String dflt, String description) {
+        Key k = new Key(name, dflt, description);
+        ALL.put(name, k);
+        return k;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.poplar.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.poplar.admin.AdminException;
+import dev.poplar.admin.AdminOperations;
+import dev.poplar.storage.MailboxStats;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The admin API under /api (docs/admin-api.md). Every request needs
+ * {@code Authorization: Bearer <token>} with the token from the data directory.
+ */
+public final class AdminRoutes implements HttpService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdminOperations admin;
+    private final byte[] token;
+
+    public AdminRoutes(AdminOperations admin, String token) {
+        this.admin = admin;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        Object run(ServerRequest req) throws AdminException, IOException;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/users", guarded(req -> Map.of("users", admin.listUsers())))
+                .post("/users/import", guarded(req -> {
+                    AdminOperations.ImportResult r = admin.importUsers(req.content().as(String.class));
+                    return Map.of("created", r.created(), "updated", r.updated(), "unchanged", r.unchanged());
+                }))
+                .post("/users", guarded(req -> {
+                    JsonNode body = body(req);
+                    admin.addUser(text(body, "name"), text(body, "password"));
+                    return Map.of("created", text(body, "name"));
+                }))
+                .put("/users/{name}/password", guarded(req -> {
+                    admin.setPassword(name(req), text(body(req), "password"));
+                    return Map.of("updated", name(req));
+                }))
+                .delete("/users/{name}", guarded(req -> {
+                    admin.deleteUser(name(req));
+                    return Map.of("deleted", name(req));
+                }))
+                .post("/mailboxes/{name}/messages", guarded(req ->
+                        Map.of("uid", admin.deliver(name(req), req.content().as(byte[].class)))))
+                .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))));
+    }
+
+    private io.helidon.webserver.http.Handler guarded(Action action) {
+        return (req, res) -> {
+            if (!authorized(req)) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"poplar\"");
+                reply(res, 401, Map.of("error", "missing or wrong admin token (see data-dir/admin-token)"));
+                return;
+            }
+            try {
+                reply(res, 200, action.run(req));
+            } catch (AdminException e) {
+                reply(res, e.kind().httpStatus, Map.of("error", e.getMessage()));
+            } catch (IOException | IllegalArgumentException e) {
+                reply(res, 400, Map.of("error", "bad request body: " + e.getMessage()));
+            }
+        };
+    }
+
+    private boolean authorized(ServerRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
+    }
+
+    private static JsonNode body(ServerRequest req) throws IOException {
+        return JSON.readTree(req.content().as(byte[].class));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' (a string) is required");
+        }
+        return n.asText();
+    }
+
+    private static String name(ServerRequest req) {
+        return req.path().pathParameters().get("name");
+    }
+
+    static Map<String, Object> stats(MailboxStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("messages", s.messages());
+        m.put("octets", s.octets());
+        m.put("next_uid", s.nextUid());
+        m.put("epoch", s.epoch());
+        return m;
+    }
+
+    static void reply(ServerResponse res, int status, Object body) {
+        try {
+            res.status(Status.create(status));
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.poplar.net;
+
+/** Runs a protocol session on a connection; called on the connection's own virtual thread. */
+@FunctionalInterface
+public interface ConnectionHandler {
+    void handle(Connection connection);
+}

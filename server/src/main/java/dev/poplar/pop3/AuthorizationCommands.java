@@ -1,0 +1,59 @@
+package dev.poplar.pop3;
+
+import dev.poplar.auth.Authenticator;
+import dev.poplar.storage.Maildrop;
+import dev.poplar.storage.MaildropInUseException;
+import dev.poplar.storage.MailStore;
+import dev.poplar.storage.NoSuchAccountException;
+import dev.poplar.storage.StoreException;
+import java.util.Optional;
+
+/** USER and PASS (RFC 1939 section 7): the AUTHORIZATION state's way into TRANSACTION. */
+final class AuthorizationCommands {
+    private final MailStore store;
+    private final Authenticator authenticator;
+    private final Pop3Settings settings;
+
+    AuthorizationCommands(MailStore store, Authenticator authenticator, Pop3Settings settings) {
+        this.store = store;
+        this.authenticator = authenticator;
+        this.settings = settings;
+    }
+
+    /** Always +OK: answering -ERR for unknown names would tell guessers which names exist. */
+    Reply user(SessionContext ctx, Command.User cmd) {
+        ctx.state = new SessionState.Authorization(Optional.of(cmd.user()));
+        return new Reply.Ok("Send your password");
+    }
+
+    Reply pass(SessionContext ctx, SessionState.Authorization state, Command.Pass cmd) {
+        if (state.user().isEmpty()) {
+            return new Reply.Err("Send USER first");
+        }
+        String user = state.user().get();
+        ctx.state = SessionState.Authorization.start();
+        Optional<String> account;
+        try {
+            account = authenticator.authenticate(user, cmd.password());
+        } catch (StoreException e) {
+            return StoreErrors.reply(e);
+        }
+        if (account.isEmpty()) {
+            return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
+        }
+        Maildrop drop;
+        try {
+            drop = store.openMaildrop(account.get(), settings.lockPolicy());
+        } catch (MaildropInUseException e) {
+            // RFC 2449 section 8.1.2; RFC 1939 section 7: stay in AUTHORIZATION.
+            return new Reply.Err(ResponseCode.IN_USE, "Mailbox is in use by another POP3 session");
+        } catch (NoSuchAccountException e) {
+            return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
+        } catch (StoreException e) {
+            return StoreErrors.reply(e);
+        }
+        Transaction tx = new Transaction(drop);
+        ctx.state = tx;
+        return new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.poplar.pop3;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CAPA listing (RFC 2449 section 5), which differs before and after login and names only
+ * what this server really does.
+ */
+public final class Capabilities {
+    private final List<String> beforeLogin;
+    private final List<String> afterLogin;
+
+    public Capabilities(String implementation) {
+        List<String> common = List.of(
+                "TOP",                  // RFC 2449 section 6.1
+                "UIDL",                 // RFC 2449 section 6.6
+                "RESP-CODES",           // RFC 2449 section 6.4: we send [IN-USE], [SYS/*]
+                "AUTH-RESP-CODE",       // RFC 3206 section 3: we send [AUTH]
+                "PIPELINING",           // RFC 2449 section 6.6
+                "EXPIRE NEVER");        // RFC 2449 section 6.7: Poplar never expires mail itself
+        List<String> before = new ArrayList<>(common);
+        before.add("USER");             // RFC 2449 section 6.3
+        this.beforeLogin = List.copyOf(before);
+        List<String> after = new ArrayList<>(common);
+        // RFC 2449 section 6.9; only after login, so anonymous scanners learn no version.
+        after.add("IMPLEMENTATION " + implementation);
+        this.afterLogin = List.copyOf(after);
+    }
+
+    public List<String> list(SessionState state) {
+        return switch (state) {
+            case SessionState.Authorization a -> beforeLogin;
+            case Transaction t -> afterLogin;
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package dev.poplar.pop3;
+
+/**
+ * Decides, in one place, whether a command is valid in the current state, and runs it.
+ * The nested switches are exhaustive: a new command does not compile until every state says
+ * what it does with it.
+ */
+final class Pop3Dispatcher {
+    private final AuthorizationCommands authorization;
+    private final TransactionCommands transaction = new TransactionCommands();
+    private final Capabilities capabilities;
+
+    Pop3Dispatcher(AuthorizationCommands authorization, Capabilities capabilities) {
+        this.authorization = authorization;
+        this.capabilities = capabilities;
+    }
+
+    Reply dispatch(SessionContext ctx, Command command) {
+        return switch (ctx.state) {
+            case SessionState.Authorization a -> switch (command) {
+                case Command.User u -> authorization.user(ctx, u);
+                case Command.Pass p -> authorization.pass(ctx, a, p);
+                case Command.Capa c -> capa(ctx);
+                case Command.Quit q -> {
+                    ctx.close("quit");
+                    yield new Reply.Ok("Poplar signing off");
+                }
+                case Command.Stat s -> notLoggedIn();
+                case Command.List l -> notLoggedIn();
+                case Command.Retr r -> notLoggedIn();
+                case Command.Dele d -> notLoggedIn();
+                case Command.Noop n -> notLoggedIn();
+                case Command.Rset r -> notLoggedIn();
+                case Command.Top t -> notLoggedIn();
+                case Command.Uidl u -> notLoggedIn();
+            };
+            case Transaction tx -> switch (command) {
+                case Command.Stat s -> transaction.stat(tx);
+                case Command.List l -> transaction.list(tx, l.message());
+                case Command.Uidl u -> transaction.uidl(tx, u.message());
+                case Command.Retr r -> transaction.retr(tx, r.message());
+                case Command.Top t -> transaction.top(tx, t.message(), t.lines());
+                case Command.Dele d -> transaction.dele(ctx, tx, d.message());
+                case Command.Rset r -> transaction.rset(tx);
+                case Command.Noop n -> new Reply.Ok("");
+                case Command.Capa c -> capa(ctx);
+                case Command.Quit q -> transaction.quit(ctx, tx);
+                case Command.User u -> alreadyLoggedIn();
+                case Command.Pass p -> alreadyLoggedIn();
+            };
+        };
+    }
+
+    private Reply capa(SessionContext ctx) {
+        return new Reply.MultiLine("Capability list follows", sink -> {
+            for (String line : capabilities.list(ctx.state)) {
+                sink.line(line);
+            }
+        });
+    }
+
+    private static Reply notLoggedIn() {
+        return new Reply.Err("Not logged in: use USER and PASS first");
+    }
+
+    private static Reply alreadyLoggedIn() {
+        return new Reply.Err("Already logged in");
+    }
+}

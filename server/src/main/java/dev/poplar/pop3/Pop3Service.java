@@ -1,0 +1,23 @@
+package dev.poplar.pop3;
+
+import dev.poplar.auth.Authenticator;
+import dev.poplar.net.ConnectionHandler;
+import dev.poplar.net.Connection;
+import dev.poplar.storage.MailStore;
+
+/** Everything a POP3 session needs, shared by all sessions of a listener. */
+public final class Pop3Service implements ConnectionHandler {
+    final Pop3Settings settings;
+    final Pop3Dispatcher dispatcher;
+
+    public Pop3Service(MailStore store, Authenticator authenticator, Pop3Settings settings) {
+        this.settings = settings;
+        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, settings),
+                new Capabilities(settings.implementation()));
+    }
+
+    @Override
+    public void handle(Connection connection) {
+        new Pop3Session(connection, this).run();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.poplar.pop3;
+
+/** The mutable part of one POP3 session that handlers may change: its state and its tallies. */
+final class SessionContext {
+    final String sessionId;
+    final String clientAddress;
+    SessionState state = SessionState.Authorization.start();
+    /** Set by QUIT (or too many errors): write the reply, flush, close. */
+    boolean closeAfterReply;
+    String closeReason = "client-closed";
+    int consecutiveBadCommands;
+    int commands;
+    int retrievedCount;
+    long retrievedBytes;
+    int deletedCount;
+    long deletedBytes;
+
+    SessionContext(String sessionId, String clientAddress) {
+        this.sessionId = sessionId;
+        this.clientAddress = clientAddress;
+    }
+
+    String user() {
+        return switch (state) {
+            case SessionState.Authorization a -> a.user().orElse("-");
+            case Transaction t -> t.maildrop().user();
+        };
+    }
+
+    void close(String reason) {
+        closeAfterReply = true;
+        closeReason = reason;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.poplar.pop3;
+
+import dev.poplar.storage.StoreException;
+
+/** Store failures as RFC 3206 replies: [SYS/TEMP] when a retry may work, else [SYS/PERM]. */
+final class StoreErrors {
+    private StoreErrors() {
+    }
+
+    static Reply.Err reply(StoreException e) {
+        return e.temporary()
+                ? new Reply.Err(ResponseCode.SYS_TEMP, "Mail store unavailable, try again later")
+                : new Reply.Err(ResponseCode.SYS_PERM, "Mail store error: " + e.getMessage());
+    }
+}
