@@ -1,0 +1,123 @@
+package dev.poplar.pop3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.poplar.storage.ChunkReader;
+import dev.poplar.storage.StoreException;
+import dev.poplar.storage.WireMessage;
+import dev.poplar.storage.WireMessageBuilder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class ReplyWriterTest {
+
+    private static String write(Reply... replies) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ReplyWriter w = new ReplyWriter(out);
+        for (Reply r : replies) {
+            w.write(r);
+        }
+        w.flush();
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A reader over arbitrary chunk boundaries, to test TOP cutting across chunks. */
+    static ChunkReader chunks(byte[] data, int chunkSize) {
+        List<byte[]> parts = new java.util.ArrayList<>();
+        for (int off = 0; off < data.length; off += chunkSize) {
+            parts.add(Arrays.copyOfRange(data, off, Math.min(data.length, off + chunkSize)));
+        }
+        Iterator<byte[]> it = parts.iterator();
+        return new ChunkReader() {
+            @Override
+            public byte[] next() throws StoreException {
+                return it.hasNext() ? it.next() : null;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void statusLinesWithAndWithoutCodes() throws Exception {
+        assertEquals("+OK 2 320\r\n", write(new Reply.Ok("2 320")));
+        assertEquals("+OK\r\n", write(new Reply.Ok("")));
+        assertEquals("-ERR No such message\r\n", write(new Reply.Err("No such message")));
+        assertEquals("-ERR [IN-USE] Mailbox is locked\r\n", write(new Reply.Err(ResponseCode.IN_USE, "Mailbox is locked")));
+        assertEquals("-ERR [SYS/TEMP] later\r\n", write(new Reply.Err(ResponseCode.SYS_TEMP, "later")));
+        assertEquals("-ERR [AUTH] no\r\n", write(new Reply.Err(ResponseCode.AUTH, "no")));
+    }
+
+    @Test
+    void multiLineIsDotStuffedAndTerminated() throws Exception {
+        Reply r = new Reply.MultiLine("2 messages (320 octets)", sink -> {
+            sink.line(1, 120);
+            sink.line(2, 200);
+            sink.line(".hidden");
+            sink.line(3, "abc.1");
+        });
+        assertEquals("+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n..hidden\r\n3 abc.1\r\n.\r\n", write(r));
+    }
+
+    @Test
+    void emptyMultiLine() throws Exception {
+        assertEquals("+OK 0 messages (0 octets)\r\n.\r\n", write(new Reply.MultiLine("0 messages (0 octets)", sink -> { })));
+    }
+
+    @Test
+    void messageIsCopiedInWireFormAndTerminated() throws Exception {
+        WireMessage m = WireMessageBuilder.fromRaw("A: 1\r\n\r\n.x\r\ny\r\n".getBytes(StandardCharsets.US_ASCII));
+        for (int chunk : new int[] {1, 2, 3, 5, 100}) {
+            Reply r = new Reply.Message("13 octets", chunks(m.toByteArray(), chunk), m.headerWireLength(), OptionalInt.empty());
+            assertEquals("+OK 13 octets\r\nA: 1\r\n\r\n..x\r\ny\r\n.\r\n", write(r), "chunk " + chunk);
+        }
+    }
+
+    @Test
+    void topSendsHeadersBlankLineAndExactlyNBodyLinesAtAnyChunking() throws Exception {
+        byte[] wire = WireMessageBuilder.fromRaw("S: t\r\nX: y\r\n\r\n1\r\n.2\r\n3\r\n".getBytes(StandardCharsets.US_ASCII))
+                .toByteArray();
+        long header = "S: t\r\nX: y\r\n\r\n".length();
+        String[] expected = {
+                "S: t\r\nX: y\r\n\r\n",
+                "S: t\r\nX: y\r\n\r\n1\r\n",
+                "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n",
+                "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n3\r\n",
+                "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n3\r\n",
+        };
+        for (int lines = 0; lines < expected.length; lines++) {
+            for (int chunk = 1; chunk <= wire.length; chunk++) {
+                Reply r = new Reply.Message("Top of message follows", chunks(wire, chunk), header, OptionalInt.of(lines));
+                assertEquals("+OK Top of message follows\r\n" + expected[lines] + ".\r\n", write(r),
+                        "TOP n " + lines + " with chunk " + chunk);
+            }
+        }
+    }
+
+    @Test
+    void pipelinedRepliesStayInTheBufferUntilFlush() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ReplyWriter w = new ReplyWriter(out);
+        w.write(new Reply.Ok("one"));
+        w.write(new Reply.Ok("two"));
+        assertEquals(0, out.size(), "nothing written before flush");
+        w.flush();
+        assertEquals("+OK one\r\n+OK two\r\n", out.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void decimalsAreWrittenWithoutAllocation() {
+        byte[] b = new byte[20];
+        assertEquals(1, ReplyWriter.decimal(0, b, 0));
+        assertEquals("0", new String(b, 0, 1, StandardCharsets.US_ASCII));
+        int n = ReplyWriter.decimal(Long.MAX_VALUE, b, 0);
+        assertEquals(Long.toString(Long.MAX_VALUE), new String(b, 0, n, StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.poplar.testing;
+
+import dev.poplar.admin.AdminException;
+import dev.poplar.admin.LocalAdmin;
+import dev.poplar.auth.PasswordHasher;
+import dev.poplar.config.ConfigLoader;
+import dev.poplar.config.PoplarConfig;
+import dev.poplar.server.PoplarServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real Poplar server on free loopback ports with its store in a temp directory. Settings are
+ * given as environment-style overrides, exactly as an operator would set them.
+ */
+public final class TestServer implements AutoCloseable {
+    private final PoplarServer server;
+    private final LocalAdmin admin;
+    private final Path dataDir;
+
+    private TestServer(PoplarServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.admin = new LocalAdmin(server.store(), new PasswordHasher(1000), server.config().lmtp().maxMessageSize(),
+                () -> { });
+    }
+
+    public static TestServer start(Path dataDir, String... overrides) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("POPLAR_DATA_DIR", dataDir.toString());
+        env.put("POPLAR_POP3_PORT", Integer.toString(freePort()));
+        env.put("POPLAR_LMTP_PORT", Integer.toString(freePort()));
+        env.put("POPLAR_HTTP_PORT", Integer.toString(freePort()));
+        env.put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
+        env.put("POPLAR_LMTP_HOSTNAME", "poplar.test");
+        env.put("POPLAR_SHUTDOWN_GRACE", "5s");
+        for (int i = 0; i < overrides.length; i += 2) {
+            env.put(overrides[i], overrides[i + 1]);
+        }
+        PoplarConfig config = ConfigLoader.load(Optional.empty(), env);
+        return new TestServer(PoplarServer.start(config), dataDir);
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int pop3Port() {
+        return server.pop3Port();
+    }
+
+    public int lmtpPort() {
+        return server.lmtpPort();
+    }
+
+    public int httpPort() {
+        return server.httpPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public PoplarServer server() {
+        return server;
+    }
+
+    public void addUser(String name, String password) throws AdminException {
+        admin.addUser(name, password);
+    }
+
+    /** Delivers a raw message (any line ends) the way `poplar deliver` does. */
+    public long deliver(String name, String raw) throws AdminException {
+        return admin.deliver(name, raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public long deliver(String name, byte[] raw) throws AdminException {
+        return admin.deliver(name, raw);
+    }
+
+    public LocalAdmin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
