@@ -37,40 +37,81 @@ final class RocksMaildrop implements Maildrop {
         return listing;
     }
 
+    /**
+     * Reads from one snapshot, and fetches the first chunk now: a message removed by another
+     * session must be reported before the caller sends "+OK" (a multi-line reply cannot be
+     * taken back).
+     */
     @Override
     public ChunkReader read(int index) throws StoreException {
         long uid = listing.uid(index);
         int chunks = (int) ((listing.wireLength(index) + WireMessage.CHUNK_SIZE - 1) / WireMessage.CHUNK_SIZE);
-        RocksHandle h = store.handle();
-        Snapshot snapshot = h.db().getSnapshot();
-        ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-        ChunkReader reader = new ChunkReader() {
-            private int next;
+        SnapshotReader reader = new SnapshotReader(store.handle(), accountId, uid, index + 1, chunks);
+        try {
+            reader.prefetchFirst();
+            return reader;
+        } catch (StoreException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
 
-            @Override
-            public byte[] next() throws StoreException {
-                if (next >= chunks) {
-                    return null;
-                }
-                try {
-                    byte[] chunk = h.db().get(h.cf().bodies(), ro, Keys.body(accountId, uid, next));
-                    if (chunk == null) {
-                        throw new MessageGoneException("message " + (index + 1) + " was removed by another session");
-                    }
-                    next++;
-                    return chunk;
-                } catch (RocksDBException e) {
-                    throw RocksErrors.map("message read", e);
-                }
-            }
+    /** Chunk reads of one message from one RocksDB snapshot. */
+    private static final class SnapshotReader implements ChunkReader {
+        private final RocksHandle h;
+        private final long accountId;
+        private final long uid;
+        private final int number;
+        private final int chunks;
+        private final Snapshot snapshot;
+        private final ReadOptions ro;
+        private int next;
+        private byte[] first;
 
-            @Override
-            public void close() {
-                ro.close();
-                h.db().releaseSnapshot(snapshot);
+        SnapshotReader(RocksHandle h, long accountId, long uid, int number, int chunks) {
+            this.h = h;
+            this.accountId = accountId;
+            this.uid = uid;
+            this.number = number;
+            this.chunks = chunks;
+            this.snapshot = h.db().getSnapshot();
+            this.ro = new ReadOptions().setSnapshot(snapshot);
+        }
+
+        void prefetchFirst() throws StoreException {
+            if (chunks > 0) {
+                first = fetch(0);
             }
-        };
-        return reader;
+        }
+
+        private byte[] fetch(int chunk) throws StoreException {
+            try {
+                byte[] value = h.db().get(h.cf().bodies(), ro, Keys.body(accountId, uid, chunk));
+                if (value == null) {
+                    throw new MessageGoneException("message " + number + " was removed by another session");
+                }
+                return value;
+            } catch (RocksDBException e) {
+                throw RocksErrors.map("message read", e);
+            }
+        }
+
+        @Override
+        public byte[] next() throws StoreException {
+            if (next >= chunks) {
+                return null;
+            }
+            byte[] chunk = next == 0 && first != null ? first : fetch(next);
+            first = null;
+            next++;
+            return chunk;
+        }
+
+        @Override
+        public void close() {
+            ro.close();
+            h.db().releaseSnapshot(snapshot);
+        }
     }
 
     @Override
