@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# End-to-end test: starts the real server with ./poplar (as an operator would), then drives it
+# with independent clients: the poplar CLI, curl, Python's poplib/smtplib, and fetchmail.
+# Self-contained: its own data directory and free ports, and it stops the server it started.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+work="$(mktemp -d)"
+passed=0
+failed=0
+server_pid=""
+
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok()   { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+check() { local name="$1"; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+export POPLAR_DATA_DIR="$work/data"
+export POPLAR_POP3_PORT="$(free_port)" POPLAR_LMTP_PORT="$(free_port)" POPLAR_HTTP_PORT="$(free_port)"
+
+"$root/poplar" serve > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do
+  curl -sf "http://127.0.0.1:$POPLAR_HTTP_PORT/health/ready" > /dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "server died"; exit 1; }
+  sleep 0.2
+done
+check "server is ready" curl -sf "http://127.0.0.1:$POPLAR_HTTP_PORT/health/ready" -o /dev/null
+
+# README quickstart, as written there.
+echo 's3cret-pass' | "$root/poplar" user add alice --password-stdin > /dev/null
+check "user add through the running server" bash -c "'$root/poplar' user list | grep -qx alice"
+printf 'Subject: Hello\n\nHi Alice!\n' | "$root/poplar" deliver alice > /dev/null
+out="$(curl -s --user alice:s3cret-pass "pop3://127.0.0.1:$POPLAR_POP3_PORT/1")"
+check "curl RETR gets the message" grep -q 'Hi Alice!' <<<"$out"
+list="$(curl -s --user alice:s3cret-pass "pop3://127.0.0.1:$POPLAR_POP3_PORT/")"
+check "curl LIST" grep -qE '^1 [0-9]+' <<<"$list"
+uidl="$(curl -s --user alice:s3cret-pass -X UIDL "pop3://127.0.0.1:$POPLAR_POP3_PORT/")"
+check "curl UIDL" grep -qE '^1 [!-~]+' <<<"$uidl"
+check "curl with a wrong password fails" bash -c "! curl -sf --user alice:nope 'pop3://127.0.0.1:$POPLAR_POP3_PORT/'"
+curl -s --user alice:s3cret-pass -X 'DELE 1' -I "pop3://127.0.0.1:$POPLAR_POP3_PORT/" > /dev/null || true
+
+# Python poplib: Thunderbird-like and leave-on-server flows.
+echo 'b0b-pass' | "$root/poplar" user add bob --password-stdin > /dev/null
+if python3 "$root/server/src/test/e2e/pop3_clients.py" "$POPLAR_POP3_PORT" "$POPLAR_LMTP_PORT" bob b0b-pass > "$work/py.log"; then
+  ok "python poplib flows ($(tail -1 "$work/py.log"))"
+else
+  cat "$work/py.log"; fail "python poplib flows"
+fi
+
+# fetchmail: leave-on-server with UIDL tracking, then fetch-and-delete.
+if command -v fetchmail > /dev/null; then
+  echo 'c4rol-pass' | "$root/poplar" user add carol --password-stdin > /dev/null
+  for i in 1 2; do printf 'Subject: fm %s\n\nbody %s\n' "$i" "$i" | "$root/poplar" deliver carol > /dev/null; done
+  rc="$work/fetchmailrc"
+  write_rc() {
+    cat > "$rc" <<RC
+set no bouncemail
+set idfile "$work/fetchids"
+poll 127.0.0.1 service $POPLAR_POP3_PORT protocol pop3 uidl auth password:
+  user "carol" there with password "c4rol-pass" is "root" here
+  $1
+  sslproto ''
+  mda "/bin/sh -c 'cat >> $work/fetched'"
+RC
+    chmod 600 "$rc"
+  }
+  fm() { HOME="$work" fetchmail --nodetach --nosyslog -f "$rc" > "$work/fm.log" 2>&1; echo $?; }
+  write_rc keep
+  check "fetchmail keep: fetches both (exit 0)" test "$(fm)" = 0
+  check "fetchmail keep: messages arrived" test "$(grep -c '^Subject: fm' "$work/fetched")" = 2
+  check "fetchmail keep again: nothing new (exit 1)" test "$(fm)" = 1
+  printf 'Subject: fm 3\n\nbody 3\n' | "$root/poplar" deliver carol > /dev/null
+  check "fetchmail keep: only the new one" bash -c "test \"\$(HOME='$work' fetchmail --nodetach --nosyslog -f '$rc' >/dev/null 2>&1; echo \$?)\" = 0 && test \"\$(grep -c '^Subject: fm' '$work/fetched')\" = 3"
+  write_rc "fetchall no keep"
+  check "fetchmail fetchall nokeep (exit 0)" test "$(fm)" = 0
+  check "mailbox empty after fetchmail" bash -c "'$root/poplar' mailbox stats carol | grep -q 'messages:  0'"
+else
+  echo "SKIP fetchmail (not installed; .ci/run installs it)"
+fi
+
+# Shutdown: SIGTERM stops the server cleanly.
+kill -TERM "$server_pid"
+wait "$server_pid" && rc=0 || rc=$?
+server_pid=""
+check "SIGTERM stops the server (exit $rc)" test "$rc" = 0 -o "$rc" = 143
+
+echo "e2e: $passed passed, $failed failed"
+[[ "$failed" = 0 ]]
