@@ -20,6 +20,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
+            Logging.shutdown();
         }, "poplar-shutdown"));
         stopped.await();
         return 0;
