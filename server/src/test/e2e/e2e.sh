@@ -84,8 +84,21 @@ RC
   write_rc "fetchall no keep"
   check "fetchmail fetchall nokeep (exit 0)" test "$(fm)" = 0
   check "mailbox empty after fetchmail" bash -c "'$root/poplar' mailbox stats carol | grep -q 'messages:  0'"
+elif [[ "${POPLAR_REQUIRE_TOOLS:-}" = 1 ]]; then
+  fail "fetchmail is required (POPLAR_REQUIRE_TOOLS=1)"
 else
   echo "SKIP fetchmail (not installed; .ci/run installs it)"
+fi
+
+# Metrics of the real launcher after all that traffic: promtool's lint must pass.
+if command -v promtool > /dev/null; then
+  curl -s "http://127.0.0.1:$POPLAR_HTTP_PORT/metrics" > "$work/scrape.txt"
+  check "promtool check metrics on the live scrape" promtool check metrics < "$work/scrape.txt"
+  check "the scrape counted the RETRs" grep -qE '^poplar_pop3_messages_retrieved_total\{cmd_name="RETR"\} [1-9]' "$work/scrape.txt"
+elif [[ "${POPLAR_REQUIRE_TOOLS:-}" = 1 ]]; then
+  fail "promtool is required (POPLAR_REQUIRE_TOOLS=1)"
+else
+  echo "SKIP promtool (not installed; .ci/run installs it)"
 fi
 
 # Shutdown: SIGTERM stops the server cleanly.

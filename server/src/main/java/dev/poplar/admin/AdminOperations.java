@@ -1,5 +1,7 @@
 package dev.poplar.admin;
 
+import dev.poplar.net.SessionView;
+import dev.poplar.storage.ExpungeCriteria;
 import dev.poplar.storage.MailboxStats;
 import java.util.List;
 
@@ -32,6 +34,18 @@ public interface AdminOperations extends AutoCloseable {
     }
 
     MailboxStats stats(String name) throws AdminException;
+
+    /** Removes the messages of a mailbox that match; returns what was removed. */
+    ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws AdminException;
+
+    /** Live sessions (a running server only). */
+    List<SessionView> who() throws AdminException;
+
+    /** Ends one session by id, or all sessions of a user; returns how many ended. */
+    int kick(String user, String sessionId) throws AdminException;
+
+    /** Stops accepting connections and reports not ready (a running server only). */
+    ServerControl.DrainStatus drain() throws AdminException;
 
     @Override
     void close();

@@ -3,7 +3,12 @@ package dev.poplar.admin;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.poplar.net.SessionView;
+import dev.poplar.storage.ExpungeCriteria;
 import dev.poplar.storage.MailboxStats;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -64,6 +69,42 @@ public final class HttpAdminClient implements AdminOperations {
         JsonNode n = send("GET", "/api/mailboxes/" + enc(name), null);
         return new MailboxStats(n.get("name").asText(), n.get("messages").asLong(), n.get("octets").asLong(),
                 n.get("next_uid").asLong(), n.get("epoch").asLong());
+    }
+
+    @Override
+    public ExpungeCriteria.Result expunge(String name, ExpungeCriteria c) throws AdminException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("all", c.all());
+        c.uid().ifPresent(u -> body.put("uid", u));
+        c.receivedBefore().ifPresent(t -> body.put("received_before", t.toString()));
+        c.largerThan().ifPresent(l -> body.put("larger_than", l));
+        JsonNode n = send("POST", "/api/mailboxes/" + enc(name) + "/expunge", json(body));
+        return new ExpungeCriteria.Result(n.get("messages").asLong(), n.get("octets").asLong());
+    }
+
+    @Override
+    public List<SessionView> who() throws AdminException {
+        List<SessionView> out = new ArrayList<>();
+        for (JsonNode s : send("GET", "/api/sessions", null).get("sessions")) {
+            out.add(new SessionView(s.get("id").asText(), s.get("listener").asText(), s.get("user").asText(),
+                    s.get("ip").asText(), s.get("state").asText(), Instant.parse(s.get("started").asText()),
+                    s.get("bytes_in").asLong(), s.get("bytes_out").asLong()));
+        }
+        return out;
+    }
+
+    @Override
+    public int kick(String user, String sessionId) throws AdminException {
+        if (sessionId != null) {
+            return send("DELETE", "/api/sessions/" + enc(sessionId), null).get("kicked").asInt();
+        }
+        return send("POST", "/api/sessions/kick", json(Map.of("user", user == null ? "" : user))).get("kicked").asInt();
+    }
+
+    @Override
+    public ServerControl.DrainStatus drain() throws AdminException {
+        JsonNode n = send("POST", "/api/drain", null);
+        return new ServerControl.DrainStatus(n.get("draining").asBoolean(), n.get("sessions").asInt());
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.DeliveryOutcome;
+import dev.poplar.storage.ExpungeCriteria;
+import dev.poplar.net.SessionView;
 import dev.poplar.storage.MailStore;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.NoSuchAccountException;
@@ -26,12 +28,15 @@ public final class LocalAdmin implements AdminOperations {
     private final MailStore store;
     private final PasswordHasher hasher;
     private final long maxMessageSize;
+    private final ServerControl server;
     private final AutoCloseable onClose;
 
-    public LocalAdmin(MailStore store, PasswordHasher hasher, long maxMessageSize, AutoCloseable onClose) {
+    public LocalAdmin(MailStore store, PasswordHasher hasher, long maxMessageSize, ServerControl server,
+                      AutoCloseable onClose) {
         this.store = store;
         this.hasher = hasher;
         this.maxMessageSize = maxMessageSize;
+        this.server = server;
         this.onClose = onClose;
     }
 
@@ -173,6 +178,51 @@ public final class LocalAdmin implements AdminOperations {
             throw notFound(key);
         } catch (StoreException e) {
             throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws AdminException {
+        String key = validName(name);
+        try {
+            return store.expunge(key, criteria);
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public List<SessionView> who() throws AdminException {
+        requireServer("who");
+        return server.sessions();
+    }
+
+    @Override
+    public int kick(String user, String sessionId) throws AdminException {
+        requireServer("kick");
+        if ((user == null) == (sessionId == null)) {
+            throw new AdminException(AdminException.Kind.INVALID, "kick needs either a user or a session id");
+        }
+        if (sessionId != null) {
+            if (!server.kickSession(sessionId)) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "no live session " + sessionId);
+            }
+            return 1;
+        }
+        return server.kickUser(validName(user));
+    }
+
+    @Override
+    public ServerControl.DrainStatus drain() throws AdminException {
+        requireServer("drain");
+        return server.drain();
+    }
+
+    private void requireServer(String what) throws AdminException {
+        if (server == ServerControl.NONE) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, what + " needs a running server, and none holds this data directory");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.poplar.admin.AdminException;
 import dev.poplar.admin.AdminOperations;
 import dev.poplar.admin.HttpAdminClient;
 import dev.poplar.admin.LocalAdmin;
+import dev.poplar.admin.ServerControl;
 import dev.poplar.auth.PasswordHasher;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.server.DataDirectory;
@@ -53,7 +54,7 @@ final class AdminConnector {
             RocksMailStore store = RocksMailStore.open(data.store(),
                     new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
             return new LocalAdmin(store, new PasswordHasher(config.pbkdf2Iterations()),
-                    config.lmtp().maxMessageSize(), () -> {
+                    config.lmtp().maxMessageSize(), ServerControl.NONE, () -> {
                         store.close();
                         claim.close();
                     });

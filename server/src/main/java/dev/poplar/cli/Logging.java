@@ -21,6 +21,13 @@ final class Logging {
         }
     }
 
+    /** Switches every root handler to one JSON object per line (poplar.log.format: json). */
+    static void useJson() {
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            h.setFormatter(new dev.poplar.log.JsonLogFormatter());
+        }
+    }
+
     /** Flushes and closes the log handlers; call last in the shutdown hook. */
     static void shutdown() {
         if (LogManager.getLogManager() instanceof DeferredResetLogManager m) {

@@ -15,6 +15,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PoplarConfig cfg = config.load();
+        if (cfg.logFormat() == dev.poplar.log.SessionLog.Format.JSON) {
+            Logging.useJson();
+        }
         PoplarServer server = PoplarServer.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.poplar.config;
 
+import dev.poplar.log.SessionLog;
 import dev.poplar.storage.LockPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,7 +8,7 @@ import java.util.Map;
 
 /** The whole configuration, typed and checked. See {@link ConfigKeys} for the meaning of each field. */
 public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store store, int pbkdf2Iterations,
-                           Duration shutdownGrace) {
+                           Duration shutdownGrace, SessionLog.Format logFormat) {
 
     public record Pop3(String host, int port, Duration idleTimeout, LockPolicy maildropLock, int maxConnections,
                        int maxBadCommands) {
@@ -35,6 +36,11 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store 
             default -> throw Values.bad(ConfigKeys.POP3_MAILDROP_LOCK, "must be exclusive or shared");
         };
         int iterations = v.positive(ConfigKeys.AUTH_PBKDF2_ITERATIONS);
+        SessionLog.Format logFormat = switch (v.string(ConfigKeys.LOG_FORMAT)) {
+            case "text" -> SessionLog.Format.TEXT;
+            case "json" -> SessionLog.Format.JSON;
+            default -> throw Values.bad(ConfigKeys.LOG_FORMAT, "must be text or json");
+        };
         return new PoplarConfig(Path.of(dataDir),
                 new Pop3(v.string(ConfigKeys.POP3_HOST), v.port(ConfigKeys.POP3_PORT),
                         v.duration(ConfigKeys.POP3_IDLE_TIMEOUT), lock, v.positive(ConfigKeys.POP3_MAX_CONNECTIONS),
@@ -45,7 +51,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store 
                         v.string(ConfigKeys.LMTP_HOSTNAME)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
-                iterations, v.duration(ConfigKeys.SHUTDOWN_GRACE));
+                iterations, v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
     }
 
     /** The configuration with no file and no environment: what `poplar serve` runs with. */
@@ -64,6 +70,6 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store 
                         pop3.maxBadCommands()),
                 new Lmtp(lmtp.host(), lmtpPort, lmtp.maxMessageSize(), lmtp.maxRecipients(), lmtp.idleTimeout(),
                         lmtp.maxConnections(), lmtp.hostname()),
-                new Http(http.host(), httpPort), store, pbkdf2Iterations, shutdownGrace);
+                new Http(http.host(), httpPort), store, pbkdf2Iterations, shutdownGrace, logFormat);
     }
 }

@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.poplar.admin.AdminException;
 import dev.poplar.admin.AdminOperations;
+import dev.poplar.admin.ExpungeRequest;
+import dev.poplar.admin.ServerControl;
+import dev.poplar.net.SessionView;
+import dev.poplar.storage.ExpungeCriteria;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import dev.poplar.storage.MailboxStats;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -59,7 +67,15 @@ public final class AdminRoutes implements HttpService {
                 }))
                 .post("/mailboxes/{name}/messages", guarded(req ->
                         Map.of("uid", admin.deliver(name(req), req.content().as(byte[].class)))))
-                .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))));
+                .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))))
+                .post("/mailboxes/{name}/expunge", guarded(req -> {
+                    ExpungeCriteria.Result r = admin.expunge(name(req), criteria(body(req)));
+                    return Map.of("messages", r.messages(), "octets", r.octets());
+                }))
+                .get("/sessions", guarded(req -> Map.of("sessions", admin.who().stream().map(AdminRoutes::session).toList())))
+                .delete("/sessions/{id}", guarded(req -> Map.of("kicked", admin.kick(null, req.path().pathParameters().get("id")))))
+                .post("/sessions/kick", guarded(req -> Map.of("kicked", admin.kick(text(body(req), "user"), null))))
+                .post("/drain", guarded(req -> drain(admin.drain())));
     }
 
     private io.helidon.webserver.http.Handler guarded(Action action) {
@@ -101,6 +117,45 @@ public final class AdminRoutes implements HttpService {
 
     private static String name(ServerRequest req) {
         return req.path().pathParameters().get("name");
+    }
+
+    /** {"all":true} | {"uid":7} | {"older_than":"30d"} or {"received_before":ISO} | {"larger_than":"10M" or n}. */
+    private static ExpungeCriteria criteria(JsonNode b) throws AdminException {
+        if (b == null || !b.isObject()) {
+            throw new IllegalArgumentException("a JSON object with all, uid, older_than or larger_than is required");
+        }
+        if (b.has("received_before")) {
+            return new ExpungeCriteria(b.path("all").asBoolean(false), uidOf(b),
+                    Optional.of(Instant.parse(b.get("received_before").asText())), largerOf(b));
+        }
+        return ExpungeRequest.parse(b.path("all").asBoolean(false), b.has("uid") ? b.get("uid").asLong() : null,
+                b.has("older_than") ? b.get("older_than").asText() : null,
+                b.has("larger_than") ? b.get("larger_than").asText() : null);
+    }
+
+    private static OptionalLong uidOf(JsonNode b) {
+        return b.has("uid") ? OptionalLong.of(b.get("uid").asLong()) : OptionalLong.empty();
+    }
+
+    private static OptionalLong largerOf(JsonNode b) {
+        return b.has("larger_than") ? OptionalLong.of(b.get("larger_than").asLong()) : OptionalLong.empty();
+    }
+
+    private static Map<String, Object> session(SessionView v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", v.id());
+        m.put("listener", v.listener());
+        m.put("user", v.user());
+        m.put("ip", v.clientAddress());
+        m.put("state", v.state());
+        m.put("started", v.started().toString());
+        m.put("bytes_in", v.bytesIn());
+        m.put("bytes_out", v.bytesOut());
+        return m;
+    }
+
+    private static Map<String, Object> drain(ServerControl.DrainStatus d) {
+        return Map.of("draining", d.draining(), "sessions", d.sessions());
     }
 
     static Map<String, Object> stats(MailboxStats s) {

@@ -1,10 +1,14 @@
 package dev.poplar.http;
 
+import dev.poplar.metrics.PoplarMetrics;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
 
 /**
- * The Helidon SE HTTP listener: health probes without a token, the admin API with one.
+ * The Helidon SE HTTP listener: health probes and /metrics without a token, the admin API with one.
  */
 public final class HttpServer implements AutoCloseable {
     private final WebServer server;
@@ -13,7 +17,11 @@ public final class HttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static HttpServer start(String host, int port, AdminRoutes admin, BooleanSupplier ready) {
+    /**
+     * @param ready /health/ready answers 200 only while this is true (started, not draining, store writable)
+     */
+    public static HttpServer start(String host, int port, AdminRoutes admin, PoplarMetrics metrics,
+                                   BooleanSupplier ready) {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -23,6 +31,16 @@ public final class HttpServer implements AutoCloseable {
                         .get("/health/ready", (req, res) -> {
                             boolean ok = ready.getAsBoolean();
                             AdminRoutes.reply(res, ok ? 200 : 503, java.util.Map.of("status", ok ? "UP" : "DOWN"));
+                        })
+                        .get("/metrics", (req, res) -> {
+                            // Content negotiation (Prometheus text, OpenMetrics, protobuf) by Accept.
+                            String accept = req.headers().first(HeaderNames.ACCEPT).orElse("");
+                            res.header(HeaderNames.CONTENT_TYPE, metrics.contentType(accept));
+                            try (OutputStream out = res.outputStream()) {
+                                metrics.scrape(accept, out);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
                         })
                         .register("/api", admin))
                 .build()

@@ -1,5 +1,6 @@
 package dev.poplar.lmtp;
 
+import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.Connection;
 import dev.poplar.net.ConnectionHandler;
 import dev.poplar.storage.MailStore;
@@ -8,10 +9,12 @@ import dev.poplar.storage.MailStore;
 public final class LmtpService implements ConnectionHandler {
     final MailStore store;
     final LmtpSettings settings;
+    final LmtpMeters meters;
 
-    public LmtpService(MailStore store, LmtpSettings settings) {
+    public LmtpService(MailStore store, LmtpSettings settings, LmtpMeters meters) {
         this.store = store;
         this.settings = settings;
+        this.meters = meters;
     }
 
     @Override

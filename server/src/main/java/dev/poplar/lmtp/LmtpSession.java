@@ -1,5 +1,8 @@
 package dev.poplar.lmtp;
 
+import dev.poplar.log.SessionLog;
+import dev.poplar.metrics.LmtpMeters;
+import dev.poplar.net.CloseReason;
 import dev.poplar.net.Connection;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.DeliveryOutcome;
@@ -41,7 +44,7 @@ final class LmtpSession {
     private final List<String> accounts = new ArrayList<>();
     private int delivered;
     private int rejected;
-    private String closeReason = "client-closed";
+    private CloseReason closeReason = CloseReason.CLIENT_CLOSED;
 
     LmtpSession(Connection connection, LmtpService service) {
         this.connection = connection;
@@ -57,18 +60,24 @@ final class LmtpSession {
             reply("220 " + service.settings.hostname() + " Poplar LMTP ready");
             loop();
         } catch (SocketTimeoutException e) {
-            closeReason = "idle-timeout";
+            closeReason = CloseReason.IDLE_TIMEOUT;
             tryReply("421 4.4.2 " + service.settings.hostname() + " Idle for too long, closing connection");
         } catch (IOException e) {
-            closeReason = "connection-lost";
+            closeReason = CloseReason.CONNECTION_LOST;
         } catch (RuntimeException e) {
-            closeReason = "internal-error";
+            closeReason = CloseReason.INTERNAL_ERROR;
             LOG.log(System.Logger.Level.ERROR, "session=" + connection.id() + " internal error", e);
             tryReply("421 4.3.0 Internal server error, closing connection");
         } finally {
-            LOG.log(System.Logger.Level.INFO, "lmtp session=" + connection.id() + " ip=" + connection.clientAddress()
-                    + " delivered=" + delivered + " rejected=" + rejected
-                    + " duration_ms=" + (System.nanoTime() - started) / 1_000_000 + " reason=" + closeReason);
+            service.meters.sessionClosed(closeReason);
+            LOG.log(System.Logger.Level.INFO, SessionLog.event("lmtp_session")
+                    .with("session", connection.id())
+                    .with("ip", connection.clientAddress())
+                    .with("delivered", delivered)
+                    .with("rejected", rejected)
+                    .with("duration_ms", (System.nanoTime() - started) / 1_000_000)
+                    .with("reason", closeReason.label())
+                    .toString());
         }
     }
 
@@ -82,11 +91,18 @@ final class LmtpSession {
                 }
             }
             if (!fill()) {
-                if (connection.draining()) {
-                    closeReason = "server-shutdown";
-                    reply("421 4.3.2 Server shutting down, try again later");
-                    flush();
+                switch (connection.interruption()) {
+                    case SHUTDOWN -> {
+                        closeReason = CloseReason.SERVER_SHUTDOWN;
+                        reply("421 4.3.2 Server shutting down, try again later");
+                    }
+                    case KICKED -> {
+                        closeReason = CloseReason.KICKED;
+                        reply("421 4.3.2 Session ended by the administrator");
+                    }
+                    case NONE -> { }
                 }
+                flush();
                 return;
             }
         }
@@ -126,7 +142,7 @@ final class LmtpSession {
             case "NOOP" -> reply("250 2.0.0 OK");
             case "VRFY" -> reply("252 2.5.2 Cannot verify, but will try delivery");
             case "QUIT" -> {
-                closeReason = "quit";
+                closeReason = CloseReason.QUIT;
                 reply("221 2.0.0 " + service.settings.hostname() + " closing connection");
                 return false;
             }
@@ -178,6 +194,7 @@ final class LmtpSession {
                     return;
                 }
                 if (size > service.settings.maxMessageSize()) {
+                    service.meters.recipient(LmtpMeters.Result.TOO_LARGE);
                     reply("552 5.3.4 Message size exceeds the limit of " + service.settings.maxMessageSize() + " octets");
                     return;
                 }
@@ -205,6 +222,7 @@ final class LmtpSession {
             return;
         }
         if (recipients.size() >= service.settings.maxRecipients()) {
+            service.meters.recipient(LmtpMeters.Result.TOO_MANY_RECIPIENTS);
             reply("452 4.5.3 Too many recipients");
             return;
         }
@@ -218,6 +236,7 @@ final class LmtpSession {
         }
         if (account.isEmpty()) {
             rejected++;
+            service.meters.recipient(LmtpMeters.Result.UNKNOWN_USER);
             reply("550 5.1.1 <" + address + "> User unknown");
             return;
         }
@@ -243,6 +262,7 @@ final class LmtpSession {
         if (builder.overflowed()) {
             for (String r : recipients) {
                 rejected++;
+                service.meters.recipient(LmtpMeters.Result.TOO_LARGE);
                 reply("552 5.3.4 <" + r + "> Message size exceeds the limit of "
                         + service.settings.maxMessageSize() + " octets");
             }
@@ -261,13 +281,16 @@ final class LmtpSession {
                     message));
         }
         List<DeliveryOutcome> outcomes;
+        long started = System.nanoTime();
         try {
             outcomes = service.store.deliver(deliveries);
+            service.meters.stored(message.octets(), System.nanoTime() - started);
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.WARNING, "session=" + connection.id() + " delivery failed: " + e.getMessage());
             String code = e.diskFull() ? "452 4.3.1" : "451 4.3.0";
             for (String r : recipients) {
                 rejected++;
+                service.meters.recipient(LmtpMeters.Result.FAILED);
                 reply(code + " <" + r + "> Temporary failure storing the message, try again later");
             }
             return;
@@ -277,10 +300,12 @@ final class LmtpSession {
             switch (outcomes.get(i)) {
                 case DeliveryOutcome.Delivered d -> {
                     delivered++;
+                    service.meters.recipient(LmtpMeters.Result.DELIVERED);
                     reply("250 2.0.0 <" + r + "> Saved");
                 }
                 case DeliveryOutcome.UnknownRecipient u -> {
                     rejected++;
+                    service.meters.recipient(LmtpMeters.Result.UNKNOWN_USER);
                     reply("550 5.1.1 <" + r + "> User unknown");
                 }
             }

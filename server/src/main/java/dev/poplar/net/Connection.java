@@ -4,14 +4,29 @@ import java.net.Socket;
 
 /** An accepted connection as a protocol session sees it. */
 public interface Connection {
+    /** Why the server ended a session from outside (seen by the session as end of input). */
+    enum Interruption {
+        NONE,
+        /** The server is shutting down. */
+        SHUTDOWN,
+        /** An administrator kicked the session. */
+        KICKED
+    }
+
     /** A short id for logs, unique in this process. */
     String id();
+
+    /** The listener's name: "pop3", "lmtp". */
+    String listener();
 
     Socket socket();
 
     /** The client's address as text (no port). */
     String clientAddress();
 
-    /** True once the server is shutting down: end of input means "stop", not "client left". */
-    boolean draining();
+    /** Set before the server shuts the session's input: end of input then means "stop", not "client left". */
+    Interruption interruption();
+
+    /** Publishes what {@code who} shows: the user once known, the protocol state, byte counts. */
+    void publish(String user, String state, long bytesIn, long bytesOut);
 }

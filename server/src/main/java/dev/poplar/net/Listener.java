@@ -29,22 +29,25 @@ public final class Listener implements AutoCloseable {
     private final Semaphore permits;
     private final int maxConnections;
     private final ConnectionHandler handler;
+    private final ListenerObserver observer;
     private final Set<Live> live = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
-    private volatile boolean draining;
+    private volatile boolean accepting = true;
 
-    private Listener(String name, ServerSocket server, int maxConnections, ConnectionHandler handler) {
+    private Listener(String name, ServerSocket server, int maxConnections, ConnectionHandler handler,
+                     ListenerObserver observer) {
         this.name = name;
         this.server = server;
         this.maxConnections = maxConnections;
         this.permits = new Semaphore(maxConnections);
         this.handler = handler;
+        this.observer = observer;
         this.acceptor = Thread.ofPlatform().name(name + "-acceptor").daemon(true).unstarted(this::acceptLoop);
     }
 
     /** Binds now (so a busy port fails start-up) and starts accepting. */
     public static Listener start(String name, InetSocketAddress address, int maxConnections,
-                                 ConnectionHandler handler) throws IOException {
+                                 ConnectionHandler handler, ListenerObserver observer) throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -54,7 +57,7 @@ public final class Listener implements AutoCloseable {
             throw new IOException("cannot listen for " + name + " on " + address.getHostString() + ":"
                     + address.getPort() + ": " + e.getMessage(), e);
         }
-        Listener l = new Listener(name, server, maxConnections, handler);
+        Listener l = new Listener(name, server, maxConnections, handler, observer);
         l.acceptor.start();
         return l;
     }
@@ -71,8 +74,54 @@ public final class Listener implements AutoCloseable {
         return maxConnections;
     }
 
+    public String name() {
+        return name;
+    }
+
+    /** The live sessions, for the admin API. */
+    public java.util.List<SessionView> sessions() {
+        return live.stream().map(Live::view).toList();
+    }
+
+    /** Ends one session (the client gets a protocol-level goodbye; nothing is deleted). */
+    public boolean kick(String sessionId) {
+        for (Live c : live) {
+            if (c.id.equals(sessionId)) {
+                c.interrupt(Connection.Interruption.KICKED);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends every session of {@code user}; returns how many. */
+    public int kickUser(String user) {
+        int n = 0;
+        for (Live c : live) {
+            if (user.equals(c.user)) {
+                c.interrupt(Connection.Interruption.KICKED);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Stops accepting new connections and lets the live ones finish (rolling restarts): the port
+     * closes, so a proxy or client moves to another node.
+     */
+    public void drain() {
+        accepting = false;
+        closeQuietly(server);
+        acceptor.interrupt();
+    }
+
+    public boolean accepting() {
+        return accepting;
+    }
+
     private void acceptLoop() {
-        while (!draining) {
+        while (accepting) {
             try {
                 permits.acquire();
             } catch (InterruptedException e) {
@@ -83,7 +132,7 @@ public final class Listener implements AutoCloseable {
                 socket = server.accept();
             } catch (IOException e) {
                 permits.release();
-                if (!draining && !server.isClosed()) {
+                if (accepting && !server.isClosed()) {
                     LOG.log(System.Logger.Level.WARNING, name + " accept failed: " + e.getMessage());
                     continue;
                 }
@@ -91,6 +140,7 @@ public final class Listener implements AutoCloseable {
             }
             Live connection = new Live(name + "-" + Long.toString(IDS.incrementAndGet(), 36), socket);
             live.add(connection);
+            observer.accepted();
             try {
                 Thread.ofVirtual().name(connection.id).start(() -> run(connection));
             } catch (RuntimeException | Error e) {
@@ -119,15 +169,9 @@ public final class Listener implements AutoCloseable {
 
     /** Stops accepting and ends sessions as described above. */
     public void shutdown(Duration grace) {
-        draining = true;
-        closeQuietly(server);
-        acceptor.interrupt();
+        drain();
         for (Live c : live) {
-            try {
-                c.socket.shutdownInput();
-            } catch (IOException e) {
-                closeQuietly(c.socket);
-            }
+            c.interrupt(Connection.Interruption.SHUTDOWN);
         }
         long deadline = System.nanoTime() + grace.toNanos();
         try {
@@ -161,11 +205,43 @@ public final class Listener implements AutoCloseable {
         private final String id;
         private final Socket socket;
         private final String clientAddress;
+        private final java.time.Instant started = java.time.Instant.now();
+        private volatile Interruption interruption = Interruption.NONE;
+        private volatile String user = "";
+        private volatile String state = "";
+        private volatile long bytesIn;
+        private volatile long bytesOut;
 
         Live(String id, Socket socket) {
             this.id = id;
             this.socket = socket;
             this.clientAddress = socket.getInetAddress().getHostAddress();
+        }
+
+        void interrupt(Interruption why) {
+            interruption = why;
+            try {
+                socket.shutdownInput(); // the session's blocked read returns end of input
+            } catch (IOException e) {
+                closeQuietly(socket);
+            }
+        }
+
+        SessionView view() {
+            return new SessionView(id, name, user, clientAddress, state, started, bytesIn, bytesOut);
+        }
+
+        @Override
+        public String listener() {
+            return name;
+        }
+
+        @Override
+        public void publish(String user, String state, long bytesIn, long bytesOut) {
+            this.user = user;
+            this.state = state;
+            this.bytesIn = bytesIn;
+            this.bytesOut = bytesOut;
         }
 
         @Override
@@ -184,8 +260,8 @@ public final class Listener implements AutoCloseable {
         }
 
         @Override
-        public boolean draining() {
-            return draining;
+        public Interruption interruption() {
+            return interruption;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.poplar.pop3;
 
 import dev.poplar.auth.Authenticator;
+import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MaildropInUseException;
 import dev.poplar.storage.MailStore;
@@ -13,11 +14,13 @@ final class AuthorizationCommands {
     private final MailStore store;
     private final Authenticator authenticator;
     private final Pop3Settings settings;
+    private final Pop3Meters meters;
 
-    AuthorizationCommands(MailStore store, Authenticator authenticator, Pop3Settings settings) {
+    AuthorizationCommands(MailStore store, Authenticator authenticator, Pop3Settings settings, Pop3Meters meters) {
         this.store = store;
         this.authenticator = authenticator;
         this.settings = settings;
+        this.meters = meters;
     }
 
     /** Always +OK: answering -ERR for unknown names would tell guessers which names exist. */
@@ -33,11 +36,15 @@ final class AuthorizationCommands {
         String user = state.user().get();
         ctx.state = SessionState.Authorization.start();
         Optional<String> account;
+        long started = System.nanoTime();
         try {
             account = authenticator.authenticate(user, cmd.password());
         } catch (StoreException e) {
+            meters.auth(Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
             return StoreErrors.reply(e);
         }
+        meters.auth(account.isPresent() ? Pop3Meters.AuthResult.SUCCESS : Pop3Meters.AuthResult.FAILURE,
+                System.nanoTime() - started);
         if (account.isEmpty()) {
             return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
         }
@@ -46,6 +53,7 @@ final class AuthorizationCommands {
             drop = store.openMaildrop(account.get(), settings.lockPolicy());
         } catch (MaildropInUseException e) {
             // RFC 2449 section 8.1.2; RFC 1939 section 7: stay in AUTHORIZATION.
+            meters.lockConflict();
             return new Reply.Err(ResponseCode.IN_USE, "Mailbox is in use by another POP3 session");
         } catch (NoSuchAccountException e) {
             return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
@@ -54,6 +62,7 @@ final class AuthorizationCommands {
         }
         Transaction tx = new Transaction(drop);
         ctx.state = tx;
+        meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());
         return new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)");
     }
 }

@@ -7,11 +7,12 @@ package dev.poplar.pop3;
  */
 final class Pop3Dispatcher {
     private final AuthorizationCommands authorization;
-    private final TransactionCommands transaction = new TransactionCommands();
+    private final TransactionCommands transaction;
     private final Capabilities capabilities;
 
-    Pop3Dispatcher(AuthorizationCommands authorization, Capabilities capabilities) {
+    Pop3Dispatcher(AuthorizationCommands authorization, TransactionCommands transaction, Capabilities capabilities) {
         this.authorization = authorization;
+        this.transaction = transaction;
         this.capabilities = capabilities;
     }
 
@@ -22,7 +23,7 @@ final class Pop3Dispatcher {
                 case Command.Pass p -> authorization.pass(ctx, a, p);
                 case Command.Capa c -> capa(ctx);
                 case Command.Quit q -> {
-                    ctx.close("quit");
+                    ctx.close(dev.poplar.net.CloseReason.QUIT);
                     yield new Reply.Ok("Poplar signing off");
                 }
                 case Command.Stat s -> notLoggedIn();

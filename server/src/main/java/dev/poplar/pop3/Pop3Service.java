@@ -1,6 +1,7 @@
 package dev.poplar.pop3;
 
 import dev.poplar.auth.Authenticator;
+import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.ConnectionHandler;
 import dev.poplar.net.Connection;
 import dev.poplar.storage.MailStore;
@@ -9,11 +10,13 @@ import dev.poplar.storage.MailStore;
 public final class Pop3Service implements ConnectionHandler {
     final Pop3Settings settings;
     final Pop3Dispatcher dispatcher;
+    final Pop3Meters meters;
 
-    public Pop3Service(MailStore store, Authenticator authenticator, Pop3Settings settings) {
+    public Pop3Service(MailStore store, Authenticator authenticator, Pop3Settings settings, Pop3Meters meters) {
         this.settings = settings;
-        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, settings),
-                new Capabilities(settings.implementation()));
+        this.meters = meters;
+        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, settings, meters),
+                new TransactionCommands(meters), new Capabilities(settings.implementation()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.poplar.pop3;
 
+import dev.poplar.net.CloseReason;
+
 /** The mutable part of one POP3 session that handlers may change: its state and its tallies. */
 final class SessionContext {
     final String sessionId;
@@ -7,7 +9,7 @@ final class SessionContext {
     SessionState state = SessionState.Authorization.start();
     /** Set by QUIT (or too many errors): write the reply, flush, close. */
     boolean closeAfterReply;
-    String closeReason = "client-closed";
+    CloseReason closeReason = CloseReason.CLIENT_CLOSED;
     int consecutiveBadCommands;
     int commands;
     int retrievedCount;
@@ -27,7 +29,7 @@ final class SessionContext {
         };
     }
 
-    void close(String reason) {
+    void close(CloseReason reason) {
         closeAfterReply = true;
         closeReason = reason;
     }

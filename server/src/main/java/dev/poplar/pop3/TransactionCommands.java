@@ -1,5 +1,7 @@
 package dev.poplar.pop3;
 
+import dev.poplar.metrics.Pop3Meters;
+import dev.poplar.net.CloseReason;
 import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.MessageGoneException;
 import dev.poplar.storage.MessageListing;
@@ -11,6 +13,11 @@ import java.util.OptionalInt;
  * {@link Transaction#resolve}; messages marked deleted vanish from STAT, LIST and UIDL.
  */
 final class TransactionCommands {
+    private final Pop3Meters meters;
+
+    TransactionCommands(Pop3Meters meters) {
+        this.meters = meters;
+    }
 
     Reply stat(Transaction tx) {
         return new Reply.Ok(tx.visibleCount() + " " + tx.visibleOctets());
@@ -97,7 +104,7 @@ final class TransactionCommands {
      * in one synced write before +OK. On failure nothing is lost: the messages stay.
      */
     Reply quit(SessionContext ctx, Transaction tx) {
-        ctx.close("quit");
+        ctx.close(CloseReason.QUIT);
         int marked = tx.deletedCount();
         if (marked == 0) {
             return new Reply.Ok("Poplar signing off");
@@ -106,9 +113,11 @@ final class TransactionCommands {
             tx.maildrop().commitDeletions(tx.deleted());
             ctx.deletedCount = marked;
             ctx.deletedBytes = tx.deletedOctets();
+            meters.deleted(marked, tx.deletedOctets());
             return new Reply.Ok("Poplar signing off, " + marked + " messages deleted");
         } catch (StoreException e) {
-            ctx.closeReason = "update-failed";
+            ctx.closeReason = CloseReason.UPDATE_FAILED;
+            meters.updateFailed();
             return new Reply.Err(e.temporary() ? ResponseCode.SYS_TEMP : ResponseCode.SYS_PERM,
                     "Deleted messages were not removed and are kept; try again later");
         }

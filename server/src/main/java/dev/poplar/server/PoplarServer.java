@@ -1,6 +1,7 @@
 package dev.poplar.server;
 
 import dev.poplar.admin.LocalAdmin;
+import dev.poplar.admin.ServerControl;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
 import dev.poplar.config.PoplarConfig;
@@ -8,7 +9,13 @@ import dev.poplar.http.AdminRoutes;
 import dev.poplar.http.HttpServer;
 import dev.poplar.lmtp.LmtpService;
 import dev.poplar.lmtp.LmtpSettings;
+import dev.poplar.log.SessionLog;
+import dev.poplar.metrics.ListenerMeters;
+import dev.poplar.metrics.LmtpMeters;
+import dev.poplar.metrics.Pop3Meters;
+import dev.poplar.metrics.PoplarMetrics;
 import dev.poplar.net.Listener;
+import dev.poplar.net.SessionView;
 import dev.poplar.pop3.Pop3Service;
 import dev.poplar.pop3.Pop3Settings;
 import dev.poplar.storage.MailStore;
@@ -19,36 +26,39 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The Poplar process: claims the data directory, opens the store, starts the POP3, LMTP and HTTP
  * listeners, and shuts down in order (STYLE item 10): not ready, stop accepting, end sessions
  * (no UPDATE for interrupted ones), then close the store last.
  */
-public final class PoplarServer implements AutoCloseable {
+public final class PoplarServer implements AutoCloseable, ServerControl {
     private static final System.Logger LOG = System.getLogger("dev.poplar.server");
     public static final String VERSION = version();
 
     private final PoplarConfig config;
     private final DataDirectory.Claim claim;
     private final RocksMailStore store;
-    private final Listener pop3;
-    private final Listener lmtp;
-    private final HttpServer http;
-    private volatile boolean ready;
+    private final PoplarMetrics metrics;
+    private final List<Listener> listeners = new ArrayList<>();
+    private Listener pop3;
+    private Listener lmtp;
+    private HttpServer http;
+    private volatile boolean started;
+    private volatile boolean draining;
     private boolean closed;
 
-    private PoplarServer(PoplarConfig config, DataDirectory.Claim claim, RocksMailStore store, Listener pop3,
-                         Listener lmtp, HttpServer http) {
+    private PoplarServer(PoplarConfig config, DataDirectory.Claim claim, RocksMailStore store, PoplarMetrics metrics) {
         this.config = config;
         this.claim = claim;
         this.store = store;
-        this.pop3 = pop3;
-        this.lmtp = lmtp;
-        this.http = http;
+        this.metrics = metrics;
     }
 
     public static PoplarServer start(PoplarConfig config) throws ServerStartException {
+        SessionLog.setFormat(config.logFormat());
         DataDirectory data = new DataDirectory(config.dataDir());
         DataDirectory.Claim claim;
         try {
@@ -57,54 +67,63 @@ public final class PoplarServer implements AutoCloseable {
         } catch (IOException e) {
             throw new ServerStartException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + e.getMessage());
         }
-        RocksMailStore store = null;
-        Listener pop3 = null;
-        Listener lmtp = null;
-        HttpServer http = null;
+        RocksMailStore store;
         try {
             store = RocksMailStore.open(data.store(),
                     new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
-            PasswordHasher hasher = new PasswordHasher(config.pbkdf2Iterations());
-            if (config.pop3().port() > 0) {
-                Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
-                        config.pop3().maxBadCommands(), "Poplar-" + VERSION);
-                pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
-                        config.pop3().maxConnections(), new Pop3Service(store, new Authenticator(store, hasher), settings));
-            }
-            if (config.lmtp().port() > 0) {
-                String hostname = config.lmtp().hostname().isEmpty() ? localHostName() : config.lmtp().hostname();
-                LmtpSettings settings = new LmtpSettings(hostname, config.lmtp().maxMessageSize(),
-                        config.lmtp().maxRecipients(), config.lmtp().idleTimeout());
-                lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
-                        config.lmtp().maxConnections(), new LmtpService(store, settings));
-            }
-            PoplarServer[] self = new PoplarServer[1];
-            String httpUrl = "";
-            if (config.http().port() > 0) {
-                LocalAdmin admin = new LocalAdmin(store, hasher, config.lmtp().maxMessageSize(), () -> { });
-                http = HttpServer.start(config.http().host(), config.http().port(),
-                        new AdminRoutes(admin, data.adminToken()), () -> self[0] != null && self[0].ready);
-                httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();
-            }
-            claim.describe(httpUrl);
-            PoplarServer server = new PoplarServer(config, claim, store, pop3, lmtp, http);
-            self[0] = server;
-            server.ready = true;
-            LOG.log(System.Logger.Level.INFO, "poplar " + VERSION + " started data_dir=" + config.dataDir().toAbsolutePath()
-                    + " pop3=" + describe(config.pop3().host(), pop3) + " lmtp=" + describe(config.lmtp().host(), lmtp)
-                    + " http=" + (http == null ? "off" : httpUrl)
-                    + " maildrop_lock=" + config.pop3().maildropLock().name().toLowerCase(java.util.Locale.ROOT));
-            if (config.pop3().idleTimeout().compareTo(Duration.ofMinutes(10)) < 0) {
-                LOG.log(System.Logger.Level.WARNING, "poplar.pop3.idle-timeout is below the 10 minutes RFC 1939 requires");
-            }
-            return server;
-        } catch (StoreException | IOException | RuntimeException e) {
-            closeQuietly(http);
-            closeQuietly(lmtp);
-            closeQuietly(pop3);
-            closeQuietly(store);
+        } catch (StoreException e) {
             claim.close();
+            throw new ServerStartException(e.getMessage());
+        }
+        PoplarServer server = new PoplarServer(config, claim, store, new PoplarMetrics(VERSION));
+        try {
+            server.startListeners(data);
+        } catch (IOException | RuntimeException e) {
+            server.close();
             throw new ServerStartException(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        return server;
+    }
+
+    private void startListeners(DataDirectory data) throws IOException {
+        var registry = metrics.registry();
+        StoreMetrics.bind(registry, store);
+        PasswordHasher hasher = new PasswordHasher(config.pbkdf2Iterations());
+        if (config.pop3().port() > 0) {
+            Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
+                    config.pop3().maxBadCommands(), "Poplar-" + VERSION);
+            pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
+                    config.pop3().maxConnections(),
+                    new Pop3Service(store, new Authenticator(store, hasher), settings, new Pop3Meters(registry, "pop3")),
+                    new ListenerMeters(registry, "pop3"));
+            listeners.add(pop3);
+        }
+        if (config.lmtp().port() > 0) {
+            String hostname = config.lmtp().hostname().isEmpty() ? localHostName() : config.lmtp().hostname();
+            LmtpSettings settings = new LmtpSettings(hostname, config.lmtp().maxMessageSize(),
+                    config.lmtp().maxRecipients(), config.lmtp().idleTimeout());
+            lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
+                    config.lmtp().maxConnections(), new LmtpService(store, settings, new LmtpMeters(registry)),
+                    new ListenerMeters(registry, "lmtp"));
+            listeners.add(lmtp);
+        }
+        listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
+        String httpUrl = "";
+        if (config.http().port() > 0) {
+            LocalAdmin admin = new LocalAdmin(store, hasher, config.lmtp().maxMessageSize(), this, () -> { });
+            http = HttpServer.start(config.http().host(), config.http().port(),
+                    new AdminRoutes(admin, data.adminToken()), metrics, this::ready);
+            httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();
+        }
+        claim.describe(httpUrl);
+        started = true;
+        LOG.log(System.Logger.Level.INFO, SessionLog.event("poplar_started").with("version", VERSION)
+                .with("data_dir", config.dataDir().toAbsolutePath())
+                .with("pop3", describe(config.pop3().host(), pop3)).with("lmtp", describe(config.lmtp().host(), lmtp))
+                .with("http", http == null ? "off" : httpUrl)
+                .with("maildrop_lock", config.pop3().maildropLock().name().toLowerCase(java.util.Locale.ROOT)).toString());
+        if (config.pop3().idleTimeout().compareTo(Duration.ofMinutes(10)) < 0) {
+            LOG.log(System.Logger.Level.WARNING, "poplar.pop3.idle-timeout is below the 10 minutes RFC 1939 requires");
         }
     }
 
@@ -144,8 +163,45 @@ public final class PoplarServer implements AutoCloseable {
         return config;
     }
 
+    public PoplarMetrics metrics() {
+        return metrics;
+    }
+
+    /** Ready for traffic: started, not draining or stopping, and the store takes writes. */
     public boolean ready() {
-        return ready;
+        return started && !draining && store.writable();
+    }
+
+    @Override
+    public List<SessionView> sessions() {
+        List<SessionView> all = new ArrayList<>();
+        listeners.forEach(l -> all.addAll(l.sessions()));
+        return all;
+    }
+
+    @Override
+    public boolean kickSession(String id) {
+        return listeners.stream().anyMatch(l -> l.kick(id));
+    }
+
+    @Override
+    public int kickUser(String user) {
+        return listeners.stream().mapToInt(l -> l.kickUser(user)).sum();
+    }
+
+    @Override
+    public DrainStatus drain() {
+        if (!draining) {
+            draining = true;
+            listeners.forEach(Listener::drain);
+            LOG.log(System.Logger.Level.INFO, SessionLog.event("poplar_draining").with("sessions", sessions().size()).toString());
+        }
+        return drainStatus();
+    }
+
+    @Override
+    public DrainStatus drainStatus() {
+        return new DrainStatus(draining, sessions().size());
     }
 
     @Override
@@ -154,19 +210,23 @@ public final class PoplarServer implements AutoCloseable {
             return;
         }
         closed = true;
-        ready = false;
+        draining = true;
         Duration grace = config.shutdownGrace();
         LOG.log(System.Logger.Level.INFO, "poplar shutting down, grace " + grace.toSeconds() + "s");
-        Thread pop3Stop = Thread.ofVirtual().start(() -> { if (pop3 != null) { pop3.shutdown(grace); } });
-        Thread lmtpStop = Thread.ofVirtual().start(() -> { if (lmtp != null) { lmtp.shutdown(grace); } });
-        try {
-            pop3Stop.join();
-            lmtpStop.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<Thread> stops = new ArrayList<>();
+        for (Listener l : listeners) {
+            stops.add(Thread.ofVirtual().start(() -> l.shutdown(grace)));
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         closeQuietly(http);
         store.close();
+        metrics.close();
         claim.close();
         LOG.log(System.Logger.Level.INFO, "poplar stopped");
     }

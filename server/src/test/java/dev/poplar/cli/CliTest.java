@@ -111,6 +111,30 @@ class CliTest {
     }
 
     @Test
+    void whoKickDrainNeedARunningServerAndExpungeWorksOffline() throws Exception {
+        assertEquals(0, poplar("pw\n", "user", "add", "kai", "--password-stdin").exit());
+        assertEquals(0, poplar("Subject: a\n\nx\n", "deliver", "kai").exit());
+        Result who = poplar(null, "who");
+        assertEquals(75, who.exit());
+        assertTrue(who.err().contains("who needs a running server"), who.err());
+        Result exp = poplar(null, "expunge", "kai", "--all");
+        assertEquals(0, exp.exit(), exp.err());
+        assertTrue(exp.out().startsWith("expunged 1 messages"), exp.out());
+        Result none = poplar(null, "expunge", "kai");
+        assertEquals(1, none.exit());
+        assertTrue(none.err().contains("say what to expunge"), none.err());
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            Result live = poplar(null, "who");
+            assertEquals(0, live.exit(), live.err());
+            assertTrue(live.out().startsWith("SESSION"), live.out());
+            assertEquals(0, poplar(null, "kick", "--user", "kai").exit());
+            Result drain = poplar(null, "drain");
+            assertEquals(0, drain.exit(), drain.err());
+            assertTrue(drain.out().startsWith("draining: 0 live sessions"), drain.out());
+        }
+    }
+
+    @Test
     void badConfigurationNamesTheKey() throws Exception {
         Path config = dir.resolve("poplar.yaml");
         Files.writeString(config, "poplar:\n  pop3:\n    prot: 1110\n");

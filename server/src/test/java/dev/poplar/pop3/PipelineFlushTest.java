@@ -79,13 +79,21 @@ class PipelineFlushTest {
                 return "127.0.0.1";
             }
 
-            public boolean draining() {
-                return false;
+            public String listener() {
+                return "pop3";
+            }
+
+            public Interruption interruption() {
+                return Interruption.NONE;
+            }
+
+            public void publish(String user, String state, long in, long out) {
             }
         };
         try (RocksMailStore store = RocksMailStore.open(dir, RocksStoreOptions.defaults())) {
             Pop3Service service = new Pop3Service(store, new Authenticator(store, new PasswordHasher(1000)),
-                    new Pop3Settings(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20, "Poplar-test"));
+                    new Pop3Settings(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20, "Poplar-test"),
+                    dev.poplar.metrics.Pop3Meters.detached());
             service.handle(connection);
         }
         String replies = sink.toString(StandardCharsets.US_ASCII);

@@ -44,8 +44,17 @@ public interface MailStore extends AutoCloseable {
      */
     Maildrop openMaildrop(String name, LockPolicy policy) throws StoreException;
 
+    /**
+     * Removes the messages of a mailbox that match, in one synced write, whether or not a session
+     * holds its maildrop (such a session then sees them as removed by another session).
+     */
+    ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException;
+
     /** Counters for tests and metrics. */
     StoreStatistics statistics();
+
+    /** False while the store cannot take writes (RocksDB write stop, or the last write failed). */
+    boolean writable();
 
     @Override
     void close();

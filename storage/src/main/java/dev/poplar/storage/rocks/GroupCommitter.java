@@ -55,6 +55,9 @@ final class GroupCommitter implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong groups = new AtomicLong();
+    private final AtomicLong writeNanos = new AtomicLong();
+    private final AtomicLong writeErrors = new AtomicLong();
+    private volatile boolean lastWriteFailed;
     private volatile boolean closed;
 
     GroupCommitter(RocksDB db, ColumnFamilies cf, WriteContext.Meta meta) {
@@ -96,6 +99,18 @@ final class GroupCommitter implements AutoCloseable {
         return groups.get();
     }
 
+    long writeNanos() {
+        return writeNanos.get();
+    }
+
+    long writeErrors() {
+        return writeErrors.get();
+    }
+
+    boolean lastWriteFailed() {
+        return lastWriteFailed;
+    }
+
     private void run() {
         List<Pending<?>> group = new ArrayList<>();
         while (true) {
@@ -134,13 +149,18 @@ final class GroupCommitter implements AutoCloseable {
                 stage(p, ctx, staged);
             }
             if (batch.count() > 0) {
+                long started = System.nanoTime();
                 db.write(syncWrite, batch);
+                writeNanos.addAndGet(System.nanoTime() - started);
                 groups.incrementAndGet();
+                lastWriteFailed = false;
             }
             meta.set(metaCopy);
             commits.addAndGet(staged.size());
             staged.forEach(Staged::complete);
         } catch (RocksDBException e) {
+            writeErrors.incrementAndGet();
+            lastWriteFailed = true;
             StoreException failure = RocksErrors.map("write", e);
             for (Staged<?> s : staged) {
                 s.future.completeExceptionally(failure);

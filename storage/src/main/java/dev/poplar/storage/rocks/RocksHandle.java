@@ -120,6 +120,14 @@ final class RocksHandle implements AutoCloseable {
         return sum;
     }
 
+    long dbProperty(String property) {
+        try {
+            return db.getLongProperty(cf.meta(), property);
+        } catch (RocksDBException e) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() {
         closeAll(resources);

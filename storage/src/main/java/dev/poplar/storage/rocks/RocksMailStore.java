@@ -5,6 +5,7 @@ import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.DeliveryOutcome;
+import dev.poplar.storage.ExpungeCriteria;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.MailStore;
 import dev.poplar.storage.MailboxStats;
@@ -216,12 +217,12 @@ public final class RocksMailStore implements MailStore {
         }
     }
 
-    /** Removes messages in one synced write; skips those already gone. Returns how many it removed. */
-    int removeMessages(long accountId, long[] uids) throws StoreException {
+    /** Removes messages in one synced write; skips those already gone. Returns what it removed. */
+    ExpungeCriteria.Result removeMessages(long accountId, long[] uids) throws StoreException {
         return writer.execute(ctx -> {
             Optional<Records.Mailbox> box = ctx.mailbox(accountId);
             if (box.isEmpty()) {
-                return 0; // the account was deleted meanwhile
+                return new ExpungeCriteria.Result(0, 0); // the account was deleted meanwhile
             }
             long messages = box.get().messages();
             long octets = box.get().octets();
@@ -239,7 +240,7 @@ public final class RocksMailStore implements MailStore {
                 ctx.putMailbox(accountId, new Records.Mailbox(box.get().nextUid(), box.get().epoch(),
                         messages, octets));
             }
-            return removed;
+            return new ExpungeCriteria.Result(removed, box.get().octets() - octets);
         });
     }
 
@@ -258,14 +259,38 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
-    public StoreStatistics statistics() {
-        return new StoreStatistics(writer.commits(),
-                handle.statistics().getTickerCount(TickerType.WAL_FILE_SYNCED), writer.groups());
+    public ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException {
+        String key = AccountNames.normalize(name);
+        Records.Account account = accountRecord(key)
+                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        // Choose from a fresh listing, then remove in the writer, which skips what is already gone.
+        MessageListingMatcher matcher = MessageListingMatcher.read(handle, account.id(), criteria);
+        if (matcher.uids().length == 0) {
+            return new ExpungeCriteria.Result(0, 0);
+        }
+        return removeMessages(account.id(), matcher.uids());
     }
 
-    /** A RocksDB property (e.g. "rocksdb.estimate-pending-compaction-bytes") summed over families. */
+    @Override
+    public StoreStatistics statistics() {
+        return new StoreStatistics(writer.commits(),
+                handle.statistics().getTickerCount(TickerType.WAL_FILE_SYNCED), writer.groups(),
+                writer.writeNanos(), writer.writeErrors(), writer.lastWriteFailed());
+    }
+
+    @Override
+    public boolean writable() {
+        return !writer.lastWriteFailed() && handle.dbProperty("rocksdb.is-write-stopped") == 0;
+    }
+
+    /** A per-family RocksDB property (e.g. "rocksdb.estimate-pending-compaction-bytes") summed over families. */
     public long longProperty(String property) {
         return handle.longProperty(property);
+    }
+
+    /** A database-wide RocksDB property (e.g. "rocksdb.block-cache-usage"), read once. */
+    public long dbProperty(String property) {
+        return handle.dbProperty(property);
     }
 
     @Override

@@ -120,7 +120,7 @@ final class RocksMaildrop implements Maildrop {
         if (uids.length == 0) {
             return 0;
         }
-        return store.removeMessages(accountId, uids);
+        return Math.toIntExact(store.removeMessages(accountId, uids).messages());
     }
 
     @Override

@@ -1,0 +1,73 @@
+package dev.poplar.log;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Structured log events: an event name and stable keys, printed as {@code event k=v k=v} or as
+ * one JSON object ({@code poplar.log.format}). Values never include credentials.
+ */
+public final class SessionLog {
+    public enum Format { TEXT, JSON }
+
+    private static volatile Format format = Format.TEXT;
+
+    private final String event;
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+
+    private SessionLog(String event) {
+        this.event = event;
+    }
+
+    public static void setFormat(Format f) {
+        format = f;
+    }
+
+    public static Format format() {
+        return format;
+    }
+
+    public static SessionLog event(String name) {
+        return new SessionLog(name);
+    }
+
+    public SessionLog with(String key, Object value) {
+        fields.put(key, value);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return format == Format.JSON ? json() : text();
+    }
+
+    private String text() {
+        StringBuilder sb = new StringBuilder(event);
+        fields.forEach((k, v) -> {
+            String s = String.valueOf(v);
+            sb.append(' ').append(k).append('=');
+            if (s.isEmpty() || s.indexOf(' ') >= 0 || s.indexOf('"') >= 0) {
+                sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else {
+                sb.append(s);
+            }
+        });
+        return sb.toString();
+    }
+
+    private String json() {
+        StringBuilder sb = new StringBuilder("{\"event\":");
+        Json.string(sb, event);
+        fields.forEach((k, v) -> {
+            sb.append(',');
+            Json.string(sb, k);
+            sb.append(':');
+            if (v instanceof Number || v instanceof Boolean) {
+                sb.append(v);
+            } else {
+                Json.string(sb, String.valueOf(v));
+            }
+        });
+        return sb.append('}').toString();
+    }
+}
