@@ -136,6 +136,18 @@ class MetricsTest {
         }
     }
 
+    /** docs/operations.md documents every poplar_ metric family the server exports. */
+    @Test
+    void everyMetricIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("../docs/operations.md"));
+        Set<String> families = scrape(null).body().lines().filter(l -> l.startsWith("# TYPE poplar_"))
+                .map(l -> l.split(" ")[2]).filter(n -> !n.endsWith("_max")).collect(Collectors.toCollection(TreeSet::new));
+        assertFalse(families.isEmpty());
+        Set<String> undocumented = families.stream().filter(n -> !doc.contains("`" + n + "`"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of(), undocumented, "metrics missing from docs/operations.md");
+    }
+
     @Test
     void promtoolAcceptsTheScrapeAndTheRules() throws Exception {
         Path promtool = Tools.require("promtool");
