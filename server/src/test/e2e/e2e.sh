@@ -25,7 +25,7 @@ check() { local name="$1"; shift; if "$@"; then ok "$name"; else fail "$name"; f
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 export POPLAR_DATA_DIR="$work/data"
-export POPLAR_POP3_PORT="$(free_port)" POPLAR_LMTP_PORT="$(free_port)" POPLAR_HTTP_PORT="$(free_port)"
+export POPLAR_POP3_PORT="$(free_port)" POPLAR_POP3S_PORT="$(free_port)" POPLAR_LMTP_PORT="$(free_port)" POPLAR_HTTP_PORT="$(free_port)"
 
 "$root/poplar" serve > "$work/server.log" 2>&1 &
 server_pid=$!
@@ -49,6 +49,21 @@ check "curl UIDL" grep -qE '^1 [!-~]+' <<<"$uidl"
 check "curl with a wrong password fails" bash -c "! curl -sf --user alice:nope 'pop3://127.0.0.1:$POPLAR_POP3_PORT/'"
 curl -s --user alice:s3cret-pass -X 'DELE 1' -I "pop3://127.0.0.1:$POPLAR_POP3_PORT/" > /dev/null || true
 
+# TLS with real clients, trusting only the server's development certificate.
+ca="$POPLAR_DATA_DIR/tls/self-signed.crt"
+printf 'Subject: Over TLS\n\nencrypted\n' | "$root/poplar" deliver alice > /dev/null
+out="$(curl -s --cacert "$ca" --user alice:s3cret-pass "pop3s://localhost:$POPLAR_POP3S_PORT/1")"
+check "curl pop3s:// (implicit TLS) RETR" grep -q "encrypted" <<<"$out"
+out="$(curl -s --ssl-reqd --cacert "$ca" --user alice:s3cret-pass "pop3://localhost:$POPLAR_POP3_PORT/")"
+check "curl pop3:// --ssl-reqd (STLS) LIST" grep -qE '^1 [0-9]+' <<<"$out"
+if command -v openssl > /dev/null; then
+  out="$(printf 'CAPA\r\nQUIT\r\n' | timeout 20 openssl s_client -quiet -starttls pop3 -CAfile "$ca" -verify_return_error -connect "127.0.0.1:$POPLAR_POP3_PORT" 2>&1)"
+  check "openssl s_client -starttls pop3" grep -q 'IMPLEMENTATION\|EXPIRE NEVER' <<<"$out"
+  out="$(printf 'CAPA\r\nQUIT\r\n' | timeout 20 openssl s_client -quiet -CAfile "$ca" -verify_return_error -connect "127.0.0.1:$POPLAR_POP3S_PORT" 2>&1)"
+  check "openssl s_client on the POP3S port" grep -q 'EXPIRE NEVER' <<<"$out"
+  check "TLS 1.1 is refused" bash -c "printf 'QUIT\r\n' | timeout 20 openssl s_client -tls1_1 -connect 127.0.0.1:$POPLAR_POP3S_PORT 2>&1 | grep -qv 'Cipher is ECDHE'"
+fi
+
 # Python poplib: Thunderbird-like and leave-on-server flows.
 echo 'b0b-pass' | "$root/poplar" user add bob --password-stdin > /dev/null
 if python3 "$root/server/src/test/e2e/pop3_clients.py" "$POPLAR_POP3_PORT" "$POPLAR_LMTP_PORT" bob b0b-pass > "$work/py.log"; then
@@ -57,33 +72,37 @@ else
   cat "$work/py.log"; fail "python poplib flows"
 fi
 
-# fetchmail: leave-on-server with UIDL tracking, then fetch-and-delete.
+# fetchmail: leave-on-server with UIDL tracking (plain, then STLS), then fetch-and-delete over
+# implicit TLS, with the certificate checked.
 if command -v fetchmail > /dev/null; then
   echo 'c4rol-pass' | "$root/poplar" user add carol --password-stdin > /dev/null
   for i in 1 2; do printf 'Subject: fm %s\n\nbody %s\n' "$i" "$i" | "$root/poplar" deliver carol > /dev/null; done
   rc="$work/fetchmailrc"
-  write_rc() {
+  write_rc() { # $1: port, $2: options
     cat > "$rc" <<RC
 set no bouncemail
 set idfile "$work/fetchids"
-poll 127.0.0.1 service $POPLAR_POP3_PORT protocol pop3 uidl auth password:
+poll 127.0.0.1 service $1 protocol pop3 uidl auth password:
   user "carol" there with password "c4rol-pass" is "root" here
-  $1
-  sslproto ''
+  $2
   mda "/bin/sh -c 'cat >> $work/fetched'"
 RC
     chmod 600 "$rc"
   }
   fm() { HOME="$work" fetchmail --nodetach --nosyslog -f "$rc" > "$work/fm.log" 2>&1; echo $?; }
-  write_rc keep
-  check "fetchmail keep: fetches both (exit 0)" test "$(fm)" = 0
-  check "fetchmail keep: messages arrived" test "$(grep -c '^Subject: fm' "$work/fetched")" = 2
-  check "fetchmail keep again: nothing new (exit 1)" test "$(fm)" = 1
+  fetched() { grep -c '^Subject: fm' "$work/fetched"; }
+  write_rc "$POPLAR_POP3_PORT" "keep sslproto ''"
+  check "fetchmail keep, plain: fetches both (exit 0)" test "$(fm)" = 0
+  check "fetchmail keep, plain: two messages arrived" test "$(fetched)" = 2
+  write_rc "$POPLAR_POP3_PORT" "keep sslproto tls1.2+ sslcertck sslcertfile '$ca' sslcommonname localhost"
+  check "fetchmail keep, STLS: nothing new by UIDL (exit 1)" test "$(fm)" = 1
   printf 'Subject: fm 3\n\nbody 3\n' | "$root/poplar" deliver carol > /dev/null
-  check "fetchmail keep: only the new one" bash -c "test \"\$(HOME='$work' fetchmail --nodetach --nosyslog -f '$rc' >/dev/null 2>&1; echo \$?)\" = 0 && test \"\$(grep -c '^Subject: fm' '$work/fetched')\" = 3"
-  write_rc "fetchall no keep"
-  check "fetchmail fetchall nokeep (exit 0)" test "$(fm)" = 0
-  check "mailbox empty after fetchmail" bash -c "'$root/poplar' mailbox stats carol | grep -q 'messages:  0'"
+  check "fetchmail keep, STLS: fetches the new one (exit 0)" test "$(fm)" = 0
+  check "fetchmail keep, STLS: only the new one arrived" test "$(fetched)" = 3
+  write_rc "$POPLAR_POP3S_PORT" "fetchall no keep ssl sslcertck sslcertfile '$ca' sslcommonname localhost"
+  check "fetchmail fetchall nokeep, implicit TLS (exit 0)" test "$(fm)" = 0
+  check "fetchmail fetchall: all three again" test "$(fetched)" = 6
+  check "mailbox empty after fetchmail's QUIT" bash -c "'$root/poplar' mailbox stats carol | grep -q 'messages:  0'"
 elif [[ "${POPLAR_REQUIRE_TOOLS:-}" = 1 ]]; then
   fail "fetchmail is required (POPLAR_REQUIRE_TOOLS=1)"
 else

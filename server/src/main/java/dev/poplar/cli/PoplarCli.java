@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "poplar", mixinStandardHelpOptions = true, versionProvider = PoplarCli.Version.class,
         description = "Poplar POP3 server with LMTP delivery.",
         subcommands = {ServeCommand.class, UserCommand.class, DeliverCommand.class, ImportCommand.class,
-                MailboxCommand.class, WhoCommand.class, KickCommand.class, DrainCommand.class, ExpungeCommand.class,
+                MailboxCommand.class, TlsCommand.class, WhoCommand.class, KickCommand.class, DrainCommand.class, ExpungeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PoplarCli {
     public static void main(String[] args) {

@@ -21,6 +21,8 @@ public final class ConfigKeys {
             "Directory of the RocksDB store, the admin token and the server lock file.");
     public static final Key POP3_HOST = key("poplar.pop3.host", "127.0.0.1", "Address the POP3 listener binds to.");
     public static final Key POP3_PORT = key("poplar.pop3.port", "1110", "POP3 port; 0 disables the listener.");
+    public static final Key POP3_AUTH_TIMEOUT = key("poplar.pop3.auth-timeout", "60s",
+            "Inactivity limit before login (shorter than idle-timeout, so idle unauthenticated connections go soon).");
     public static final Key POP3_IDLE_TIMEOUT = key("poplar.pop3.idle-timeout", "10m",
             "Inactivity autologout (RFC 1939 section 3 requires at least 10m); the session closes without UPDATE.");
     public static final Key POP3_MAILDROP_LOCK = key("poplar.pop3.maildrop-lock", "exclusive",
@@ -30,6 +32,20 @@ public final class ConfigKeys {
             "Most POP3 connections at once; further connections wait in the kernel's accept queue.");
     public static final Key POP3_MAX_BAD_COMMANDS = key("poplar.pop3.max-bad-commands", "20",
             "Consecutive bad commands (or failed logins) before the server closes the connection.");
+    public static final Key POP3S_HOST = key("poplar.pop3s.host", "127.0.0.1",
+            "Address the implicit-TLS POP3 listener (RFC 8314) binds to.");
+    public static final Key POP3S_PORT = key("poplar.pop3s.port", "1995",
+            "Implicit-TLS POP3 port (995 in production); 0 disables the listener.");
+    public static final Key TLS_CERT = key("poplar.tls.cert", "",
+            "PEM certificate chain, leaf first (certbot's fullchain.pem). Empty: a self-signed development "
+                    + "certificate is created in data-dir/tls/ (clients will warn; never use it for real mail).");
+    public static final Key TLS_KEY = key("poplar.tls.key", "",
+            "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC; certbot's privkey.pem), unencrypted.");
+    public static final Key TLS_RELOAD_INTERVAL = key("poplar.tls.reload-interval", "60s",
+            "How often the certificate and key files are checked for changes (renewals need no restart).");
+    public static final Key AUTH_ALLOW_PLAINTEXT = key("poplar.auth.allow-plaintext", "loopback",
+            "When clear-text passwords (USER/PASS, PLAIN, LOGIN) are accepted: loopback (over TLS or from a "
+                    + "loopback address), never (over TLS only), always.");
     public static final Key LMTP_HOST = key("poplar.lmtp.host", "127.0.0.1", "Address the LMTP listener binds to.");
     public static final Key LMTP_PORT = key("poplar.lmtp.port", "2424", "LMTP port; 0 disables the listener.");
     public static final Key LMTP_MAX_MESSAGE_SIZE = key("poplar.lmtp.max-message-size", "50M",

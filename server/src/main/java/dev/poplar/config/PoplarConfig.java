@@ -1,17 +1,29 @@
 package dev.poplar.config;
 
+import dev.poplar.auth.PlaintextPolicy;
 import dev.poplar.log.SessionLog;
+import java.util.Optional;
 import dev.poplar.storage.LockPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /** The whole configuration, typed and checked. See {@link ConfigKeys} for the meaning of each field. */
-public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store store, int pbkdf2Iterations,
-                           Duration shutdownGrace, SessionLog.Format logFormat) {
+public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp lmtp, Http http, Store store,
+                           Auth auth, Duration shutdownGrace, SessionLog.Format logFormat) {
 
-    public record Pop3(String host, int port, Duration idleTimeout, LockPolicy maildropLock, int maxConnections,
-                       int maxBadCommands) {
+    public record Pop3(String host, int port, Duration idleTimeout, Duration authTimeout, LockPolicy maildropLock,
+                       int maxConnections, int maxBadCommands) {
+    }
+
+    public record Pop3s(String host, int port) {
+    }
+
+    /** Empty paths: a generated self-signed development certificate. */
+    public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {
+    }
+
+    public record Auth(int pbkdf2Iterations, PlaintextPolicy allowPlaintext) {
     }
 
     public record Lmtp(String host, int port, long maxMessageSize, int maxRecipients, Duration idleTimeout,
@@ -41,17 +53,33 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store 
             case "json" -> SessionLog.Format.JSON;
             default -> throw Values.bad(ConfigKeys.LOG_FORMAT, "must be text or json");
         };
+        PlaintextPolicy plaintext;
+        try {
+            plaintext = PlaintextPolicy.parse(v.string(ConfigKeys.AUTH_ALLOW_PLAINTEXT));
+        } catch (IllegalArgumentException e) {
+            throw Values.bad(ConfigKeys.AUTH_ALLOW_PLAINTEXT, "must be loopback, never or always");
+        }
+        String cert = v.string(ConfigKeys.TLS_CERT);
+        String key = v.string(ConfigKeys.TLS_KEY);
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw Values.bad(cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY,
+                    "must be set together with " + (cert.isEmpty() ? ConfigKeys.TLS_KEY : ConfigKeys.TLS_CERT).name());
+        }
         return new PoplarConfig(Path.of(dataDir),
                 new Pop3(v.string(ConfigKeys.POP3_HOST), v.port(ConfigKeys.POP3_PORT),
-                        v.duration(ConfigKeys.POP3_IDLE_TIMEOUT), lock, v.positive(ConfigKeys.POP3_MAX_CONNECTIONS),
-                        v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS)),
+                        v.duration(ConfigKeys.POP3_IDLE_TIMEOUT), v.duration(ConfigKeys.POP3_AUTH_TIMEOUT), lock,
+                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS), v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS)),
+                new Pop3s(v.string(ConfigKeys.POP3S_HOST), v.port(ConfigKeys.POP3S_PORT)),
+                new Tls(cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
+                        key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
+                        v.duration(ConfigKeys.TLS_RELOAD_INTERVAL)),
                 new Lmtp(v.string(ConfigKeys.LMTP_HOST), v.port(ConfigKeys.LMTP_PORT),
                         v.size(ConfigKeys.LMTP_MAX_MESSAGE_SIZE), v.positive(ConfigKeys.LMTP_MAX_RECIPIENTS),
                         v.duration(ConfigKeys.LMTP_IDLE_TIMEOUT), v.positive(ConfigKeys.LMTP_MAX_CONNECTIONS),
                         v.string(ConfigKeys.LMTP_HOSTNAME)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
-                iterations, v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
+                new Auth(iterations, plaintext), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
     }
 
     /** The configuration with no file and no environment: what `poplar serve` runs with. */
@@ -63,13 +91,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Lmtp lmtp, Http http, Store 
         }
     }
 
-    /** A copy with other ports and data directory (tests, benchmarks). */
-    public PoplarConfig withPorts(Path dir, int pop3Port, int lmtpPort, int httpPort) {
-        return new PoplarConfig(dir,
-                new Pop3(pop3.host(), pop3Port, pop3.idleTimeout(), pop3.maildropLock(), pop3.maxConnections(),
-                        pop3.maxBadCommands()),
-                new Lmtp(lmtp.host(), lmtpPort, lmtp.maxMessageSize(), lmtp.maxRecipients(), lmtp.idleTimeout(),
-                        lmtp.maxConnections(), lmtp.hostname()),
-                new Http(http.host(), httpPort), store, pbkdf2Iterations, shutdownGrace, logFormat);
+    public int pbkdf2Iterations() {
+        return auth.pbkdf2Iterations();
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class Pop3Meters {
     /** cmd_name values: the RFC 1939/2449 commands and "unknown". */
     public static final List<String> COMMANDS = List.of("USER", "PASS", "QUIT", "STAT", "LIST", "RETR", "DELE",
-            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "unknown");
+            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS", "unknown");
 
     private record CommandMeters(Counter ok, Counter err, Timer duration) {
     }
@@ -43,6 +43,7 @@ public final class Pop3Meters {
     private final DistributionSummary maildropBytes;
     private final Counter receivedBytes;
     private final Counter sentBytes;
+    private final Map<String, Counter> handshakes = new HashMap<>();
 
     public Pop3Meters(MeterRegistry registry, String listener) {
         for (String cmd : COMMANDS) {
@@ -85,6 +86,17 @@ public final class Pop3Meters {
                 .description("Bytes read from clients").register(registry);
         sentBytes = Counter.builder("poplar.sent").baseUnit("bytes").tag("listener", listener)
                 .description("Bytes written to clients").register(registry);
+        for (String mode : List.of("stls", "implicit")) {
+            for (String result : List.of("success", "failure")) {
+                handshakes.put(mode + result, Counter.builder("poplar.tls.handshakes").tag("listener", listener)
+                        .tag("mode", mode).tag("result", result).description("TLS handshakes").register(registry));
+            }
+        }
+    }
+
+    /** A TLS handshake; {@code mode} is "stls" or "implicit". */
+    public void tlsHandshake(String mode, boolean ok) {
+        handshakes.get(mode + (ok ? "success" : "failure")).increment();
     }
 
     /** Meters that go nowhere (unit tests of the engine). */

@@ -25,6 +25,9 @@ final class AuthorizationCommands {
 
     /** Always +OK: answering -ERR for unknown names would tell guessers which names exist. */
     Reply user(SessionContext ctx, Command.User cmd) {
+        if (!settings.plaintext().allows(ctx.secure(), ctx.loopback)) {
+            return plaintextRefused();
+        }
         ctx.state = new SessionState.Authorization(Optional.of(cmd.user()));
         return new Reply.Ok("Send your password");
     }
@@ -35,6 +38,9 @@ final class AuthorizationCommands {
         }
         String user = state.user().get();
         ctx.state = SessionState.Authorization.start();
+        if (!settings.plaintext().allows(ctx.secure(), ctx.loopback)) {
+            return plaintextRefused();
+        }
         Optional<String> account;
         long started = System.nanoTime();
         try {
@@ -64,5 +70,10 @@ final class AuthorizationCommands {
         ctx.state = tx;
         meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());
         return new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)");
+    }
+
+    /** RFC 3206 section 4: [AUTH], saying what to do instead. */
+    static Reply plaintextRefused() {
+        return new Reply.Err(ResponseCode.AUTH, "Plaintext authentication is not allowed without TLS: use STLS or port 995");
     }
 }

@@ -28,9 +28,22 @@ public final class Capabilities {
         this.afterLogin = List.copyOf(after);
     }
 
-    public List<String> list(SessionState state) {
+    /**
+     * The listing for this session: before login, STLS only while TLS is available and not yet
+     * on (RFC 2595 section 4), and USER only where clear-text passwords are accepted.
+     */
+    public List<String> list(SessionState state, boolean tlsAvailable, boolean secure, boolean plaintextAllowed) {
         return switch (state) {
-            case SessionState.Authorization a -> beforeLogin;
+            case SessionState.Authorization a -> {
+                List<String> l = new ArrayList<>(beforeLogin);
+                if (!plaintextAllowed) {
+                    l.remove("USER");
+                }
+                if (tlsAvailable && !secure) {
+                    l.add("STLS");
+                }
+                yield l;
+            }
             case Transaction t -> afterLogin;
         };
     }

@@ -86,4 +86,11 @@ public sealed interface Command {
             return "CAPA";
         }
     }
+
+    /** RFC 2595 section 4: switch to TLS. */
+    record Stls() implements Command {
+        public String name() {
+            return "STLS";
+        }
+    }
 }

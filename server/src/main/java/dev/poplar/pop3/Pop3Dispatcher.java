@@ -9,11 +9,14 @@ final class Pop3Dispatcher {
     private final AuthorizationCommands authorization;
     private final TransactionCommands transaction;
     private final Capabilities capabilities;
+    private final Pop3Settings settings;
 
-    Pop3Dispatcher(AuthorizationCommands authorization, TransactionCommands transaction, Capabilities capabilities) {
+    Pop3Dispatcher(AuthorizationCommands authorization, TransactionCommands transaction, Capabilities capabilities,
+                   Pop3Settings settings) {
         this.authorization = authorization;
         this.transaction = transaction;
         this.capabilities = capabilities;
+        this.settings = settings;
     }
 
     Reply dispatch(SessionContext ctx, Command command) {
@@ -22,6 +25,7 @@ final class Pop3Dispatcher {
                 case Command.User u -> authorization.user(ctx, u);
                 case Command.Pass p -> authorization.pass(ctx, a, p);
                 case Command.Capa c -> capa(ctx);
+                case Command.Stls s -> stls(ctx);
                 case Command.Quit q -> {
                     ctx.close(dev.poplar.net.CloseReason.QUIT);
                     yield new Reply.Ok("Poplar signing off");
@@ -45,6 +49,7 @@ final class Pop3Dispatcher {
                 case Command.Rset r -> transaction.rset(tx);
                 case Command.Noop n -> new Reply.Ok("");
                 case Command.Capa c -> capa(ctx);
+                case Command.Stls s -> new Reply.Err("STLS is only allowed before login");
                 case Command.Quit q -> transaction.quit(ctx, tx);
                 case Command.User u -> alreadyLoggedIn();
                 case Command.Pass p -> alreadyLoggedIn();
@@ -53,11 +58,24 @@ final class Pop3Dispatcher {
     }
 
     private Reply capa(SessionContext ctx) {
+        boolean plaintext = settings.plaintext().allows(ctx.secure(), ctx.loopback);
         return new Reply.MultiLine("Capability list follows", sink -> {
-            for (String line : capabilities.list(ctx.state)) {
+            for (String line : capabilities.list(ctx.state, settings.tls().isPresent(), ctx.secure(), plaintext)) {
                 sink.line(line);
             }
         });
+    }
+
+    /** RFC 2595 section 4: once, in AUTHORIZATION, when TLS is configured. */
+    private Reply stls(SessionContext ctx) {
+        if (settings.tls().isEmpty()) {
+            return new Reply.Err("TLS is not available on this server");
+        }
+        if (ctx.secure()) {
+            return new Reply.Err("TLS is already active");
+        }
+        ctx.startTls = true;
+        return new Reply.Ok("Begin TLS negotiation");
     }
 
     private static Reply notLoggedIn() {

@@ -26,6 +26,12 @@ public final class Pop3Parser {
     private int length;
     private boolean overlong;
 
+    /** Forgets any partial line (RFC 2595 section 4: input before the TLS switch is discarded). */
+    public void reset() {
+        length = 0;
+        overlong = false;
+    }
+
     /** True while part of a line is buffered. */
     public boolean hasPartialLine() {
         return length > 0 || overlong;
@@ -92,6 +98,7 @@ public final class Pop3Parser {
             case "NOOP" -> noArgs(keyword, args, new Command.Noop());
             case "RSET" -> noArgs(keyword, args, new Command.Rset());
             case "CAPA" -> noArgs(keyword, args, new Command.Capa());
+            case "STLS" -> noArgs(keyword, args, new Command.Stls());
             case "LIST" -> optionalMessage(keyword, args, m -> new Command.List(m));
             case "UIDL" -> optionalMessage(keyword, args, m -> new Command.Uidl(m));
             case "RETR" -> oneMessage(keyword, args, m -> new Command.Retr(m));

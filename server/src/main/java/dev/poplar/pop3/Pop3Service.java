@@ -11,12 +11,21 @@ public final class Pop3Service implements ConnectionHandler {
     final Pop3Settings settings;
     final Pop3Dispatcher dispatcher;
     final Pop3Meters meters;
+    final boolean implicitTls;
 
-    public Pop3Service(MailStore store, Authenticator authenticator, Pop3Settings settings, Pop3Meters meters) {
+    /**
+     * @param implicitTls true for the POP3S listener (RFC 8314): TLS from the first byte
+     */
+    public Pop3Service(MailStore store, Authenticator authenticator, Pop3Settings settings, Pop3Meters meters,
+                       boolean implicitTls) {
+        if (implicitTls && settings.tls().isEmpty()) {
+            throw new IllegalArgumentException("implicit TLS needs a certificate");
+        }
         this.settings = settings;
         this.meters = meters;
+        this.implicitTls = implicitTls;
         this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, settings, meters),
-                new TransactionCommands(meters), new Capabilities(settings.implementation()));
+                new TransactionCommands(meters), new Capabilities(settings.implementation()), settings);
     }
 
     @Override

@@ -6,8 +6,10 @@ import dev.poplar.net.Connection;
 import dev.poplar.storage.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One POP3 connection, run on its own virtual thread from greeting to close.
@@ -33,23 +35,31 @@ final class Pop3Session {
     private final Pop3Service service;
     private final SessionContext ctx;
     private final Pop3Parser parser = new Pop3Parser();
+    private final ByteBuffer input = ByteBuffer.allocate(INPUT_BUFFER).flip();
+    /** The socket the session talks through: the accepted one, or its TLS layer after STLS/POP3S. */
+    private Socket socket;
+    private InputStream in;
+    private ReplyWriter writer;
     private long bytesIn;
+    private long bytesOutBeforeTls;
 
     Pop3Session(Connection connection, Pop3Service service) {
         this.connection = connection;
         this.service = service;
-        this.ctx = new SessionContext(connection.id(), connection.clientAddress());
+        this.ctx = new SessionContext(connection.id(), connection.clientAddress(),
+                connection.socket().getInetAddress().isLoopbackAddress());
     }
 
     void run() {
         long started = System.nanoTime();
-        ReplyWriter writer = null;
         try {
-            connection.socket().setSoTimeout(Math.toIntExact(service.settings.idleTimeout().toMillis()));
-            InputStream in = connection.socket().getInputStream();
-            writer = new ReplyWriter(connection.socket().getOutputStream());
+            socket = connection.socket();
+            if (service.implicitTls && !startTls("implicit")) {
+                return;
+            }
+            useStreams(socket);
             writer.write(new Reply.Ok("Poplar POP3 server ready"));
-            loop(in, writer);
+            loop();
         } catch (SocketTimeoutException e) {
             // RFC 1939 section 3: autologout closes without UPDATE and without a response.
             ctx.closeReason = CloseReason.IDLE_TIMEOUT;
@@ -67,31 +77,64 @@ final class Pop3Session {
             if (ctx.state instanceof Transaction tx) {
                 tx.maildrop().close(); // releases the lease; deletes nothing
             }
+            if (socket != connection.socket()) {
+                closeQuietly(socket); // the TLS layer; the listener closes the accepted socket
+            }
             long nanos = System.nanoTime() - started;
-            long bytesOut = writer == null ? 0 : writer.bytesWritten();
+            long bytesOut = bytesOutBeforeTls + (writer == null ? 0 : writer.bytesWritten());
             service.meters.sessionClosed(ctx.closeReason, nanos, bytesIn, bytesOut);
             logSummary(nanos, bytesOut);
         }
     }
 
-    private void loop(InputStream in, ReplyWriter writer) throws IOException, StoreException {
-        ByteBuffer input = ByteBuffer.allocate(INPUT_BUFFER).flip();
+    private void useStreams(Socket s) throws IOException {
+        s.setSoTimeout(timeoutMillis());
+        in = s.getInputStream();
+        if (writer != null) {
+            bytesOutBeforeTls += writer.bytesWritten();
+        }
+        writer = new ReplyWriter(s.getOutputStream());
+    }
+
+    /** Before login the shorter auth timeout applies; after it the RFC 1939 autologout timer. */
+    private int timeoutMillis() {
+        return Math.toIntExact((ctx.state instanceof Transaction ? service.settings.idleTimeout()
+                : service.settings.authTimeout()).toMillis());
+    }
+
+    private void loop() throws IOException, StoreException {
         while (true) {
-            ParseResult result;
-            while ((result = parser.next(input)) != null) {
-                handle(result, writer);
+            ParseResult result = parser.next(input);
+            if (result != null) {
+                boolean wasLoggedIn = ctx.state instanceof Transaction;
+                handle(result);
                 if (ctx.closeAfterReply) {
                     writer.flush();
                     return;
                 }
+                if (ctx.startTls && !startTls("stls")) {
+                    return;
+                }
+                if (!wasLoggedIn && ctx.state instanceof Transaction) {
+                    socket.setSoTimeout(timeoutMillis()); // from the auth timer to the autologout timer
+                }
+                continue;
             }
             if (in.available() == 0) {
                 writer.flush(); // the pipelined batch is done: one flush for all its replies
-                connection.publish(ctx.user(), stateName(), bytesIn, writer.bytesWritten());
+                connection.publish(ctx.user(), stateName(), bytesIn, bytesOutBeforeTls + writer.bytesWritten());
             }
-            int n = in.read(input.array(), 0, input.capacity());
+            int n;
+            try {
+                n = in.read(input.array(), 0, input.capacity());
+            } catch (IOException e) {
+                if (connection.interruption() == Connection.Interruption.NONE) {
+                    throw e;
+                }
+                n = -1; // a TLS read cut by shutdown or kick: treat as the interruption it is
+            }
             if (n < 0) {
-                endOfInput(writer);
+                endOfInput();
                 return;
             }
             bytesIn += n;
@@ -99,7 +142,37 @@ final class Pop3Session {
         }
     }
 
-    private void endOfInput(ReplyWriter writer) throws IOException, StoreException {
+    /**
+     * Switches to TLS: after STLS's +OK (RFC 2595 section 4), or at once on the POP3S listener
+     * (RFC 8314). Input buffered before the switch is discarded, so no command can be injected in
+     * clear text ahead of the handshake; the session restarts in AUTHORIZATION.
+     */
+    private boolean startTls(String mode) throws IOException {
+        if (writer != null) {
+            writer.flush();
+        }
+        ctx.startTls = false;
+        input.position(0).limit(0);
+        parser.reset();
+        ctx.state = SessionState.Authorization.start();
+        SSLSocket tls = service.settings.tls().orElseThrow().wrap(socket);
+        try {
+            tls.setSoTimeout(Math.toIntExact(service.settings.authTimeout().toMillis()));
+            tls.startHandshake();
+        } catch (IOException e) {
+            service.meters.tlsHandshake(mode, false);
+            ctx.closeReason = CloseReason.TLS_HANDSHAKE_FAILED;
+            socket = tls;
+            return false;
+        }
+        service.meters.tlsHandshake(mode, true);
+        socket = tls;
+        ctx.tls = mode + "/" + tls.getSession().getProtocol();
+        useStreams(tls);
+        return true;
+    }
+
+    private void endOfInput() throws IOException, StoreException {
         switch (connection.interruption()) {
             case SHUTDOWN -> {
                 ctx.closeReason = CloseReason.SERVER_SHUTDOWN;
@@ -115,7 +188,7 @@ final class Pop3Session {
         writer.flush();
     }
 
-    private void handle(ParseResult result, ReplyWriter writer) throws IOException, StoreException {
+    private void handle(ParseResult result) throws IOException, StoreException {
         long started = System.nanoTime();
         ctx.commands++;
         Reply reply = switch (result) {
@@ -176,13 +249,21 @@ final class Pop3Session {
         }
     }
 
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
     /** DESIGN, observability: one line per session, never a password. */
     private void logSummary(long nanos, long bytesOut) {
         LOG.log(System.Logger.Level.INFO, SessionLog.event("pop3_session")
                 .with("session", ctx.sessionId)
                 .with("user", ctx.user())
                 .with("ip", ctx.clientAddress)
-                .with("tls", "none")
+                .with("tls", ctx.tls)
                 .with("commands", ctx.commands)
                 .with("retr_count", ctx.retrievedCount)
                 .with("retr_bytes", ctx.retrievedBytes)

@@ -6,6 +6,11 @@ import dev.poplar.net.CloseReason;
 final class SessionContext {
     final String sessionId;
     final String clientAddress;
+    final boolean loopback;
+    /** "none", "stls" or "implicit": how this connection is encrypted. */
+    String tls = "none";
+    /** Set by STLS: after its +OK is flushed, the session switches to TLS. */
+    boolean startTls;
     SessionState state = SessionState.Authorization.start();
     /** Set by QUIT (or too many errors): write the reply, flush, close. */
     boolean closeAfterReply;
@@ -17,9 +22,14 @@ final class SessionContext {
     int deletedCount;
     long deletedBytes;
 
-    SessionContext(String sessionId, String clientAddress) {
+    SessionContext(String sessionId, String clientAddress, boolean loopback) {
         this.sessionId = sessionId;
         this.clientAddress = clientAddress;
+        this.loopback = loopback;
+    }
+
+    boolean secure() {
+        return !tls.equals("none");
     }
 
     String user() {

@@ -3,6 +3,7 @@ package dev.poplar.pop3;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.CloseReason;
 import dev.poplar.storage.ChunkReader;
+import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MessageGoneException;
 import dev.poplar.storage.MessageListing;
 import dev.poplar.storage.StoreException;
@@ -107,10 +108,11 @@ final class TransactionCommands {
         ctx.close(CloseReason.QUIT);
         int marked = tx.deletedCount();
         if (marked == 0) {
+            tx.maildrop().close(); // release the lease before +OK: the client may reconnect at once
             return new Reply.Ok("Poplar signing off");
         }
-        try {
-            tx.maildrop().commitDeletions(tx.deleted());
+        try (Maildrop drop = tx.maildrop()) {
+            drop.commitDeletions(tx.deleted());
             ctx.deletedCount = marked;
             ctx.deletedBytes = tx.deletedOctets();
             meters.deleted(marked, tx.deletedOctets());

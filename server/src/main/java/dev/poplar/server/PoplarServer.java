@@ -22,6 +22,14 @@ import dev.poplar.storage.MailStore;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.rocks.RocksMailStore;
 import dev.poplar.storage.rocks.RocksStoreOptions;
+import dev.poplar.tls.SelfSignedCertificate;
+import dev.poplar.tls.TlsContext;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,7 +52,9 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private final PoplarMetrics metrics;
     private final List<Listener> listeners = new ArrayList<>();
     private Listener pop3;
+    private Listener pop3s;
     private Listener lmtp;
+    private TlsContext tls;
     private HttpServer http;
     private volatile boolean started;
     private volatile boolean draining;
@@ -89,21 +99,34 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         var registry = metrics.registry();
         StoreMetrics.bind(registry, store);
         PasswordHasher hasher = new PasswordHasher(config.pbkdf2Iterations());
+        if (config.pop3().port() > 0 || config.pop3s().port() > 0) {
+            tls = loadTls(data);
+            bindTlsMetrics(registry, tls);
+        }
+        Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
+                config.pop3().authTimeout(), config.pop3().maxBadCommands(), "Poplar-" + VERSION,
+                Optional.ofNullable(tls), config.auth().allowPlaintext());
+        Authenticator authenticator = new Authenticator(store, hasher);
         if (config.pop3().port() > 0) {
-            Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
-                    config.pop3().maxBadCommands(), "Poplar-" + VERSION);
             pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, new Authenticator(store, hasher), settings, new Pop3Meters(registry, "pop3")),
+                    new Pop3Service(store, authenticator, settings, new Pop3Meters(registry, "pop3"), false),
                     new ListenerMeters(registry, "pop3"));
             listeners.add(pop3);
         }
+        if (config.pop3s().port() > 0) {
+            pop3s = Listener.start("pop3s", new InetSocketAddress(config.pop3s().host(), config.pop3s().port()),
+                    config.pop3().maxConnections(),
+                    new Pop3Service(store, authenticator, settings, new Pop3Meters(registry, "pop3s"), true),
+                    new ListenerMeters(registry, "pop3s"));
+            listeners.add(pop3s);
+        }
         if (config.lmtp().port() > 0) {
             String hostname = config.lmtp().hostname().isEmpty() ? localHostName() : config.lmtp().hostname();
-            LmtpSettings settings = new LmtpSettings(hostname, config.lmtp().maxMessageSize(),
+            LmtpSettings lmtpSettings = new LmtpSettings(hostname, config.lmtp().maxMessageSize(),
                     config.lmtp().maxRecipients(), config.lmtp().idleTimeout());
             lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
-                    config.lmtp().maxConnections(), new LmtpService(store, settings, new LmtpMeters(registry)),
+                    config.lmtp().maxConnections(), new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
                     new ListenerMeters(registry, "lmtp"));
             listeners.add(lmtp);
         }
@@ -119,12 +142,46 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         started = true;
         LOG.log(System.Logger.Level.INFO, SessionLog.event("poplar_started").with("version", VERSION)
                 .with("data_dir", config.dataDir().toAbsolutePath())
-                .with("pop3", describe(config.pop3().host(), pop3)).with("lmtp", describe(config.lmtp().host(), lmtp))
+                .with("pop3", describe(config.pop3().host(), pop3)).with("pop3s", describe(config.pop3s().host(), pop3s))
+                .with("lmtp", describe(config.lmtp().host(), lmtp))
                 .with("http", http == null ? "off" : httpUrl)
                 .with("maildrop_lock", config.pop3().maildropLock().name().toLowerCase(java.util.Locale.ROOT)).toString());
         if (config.pop3().idleTimeout().compareTo(Duration.ofMinutes(10)) < 0) {
             LOG.log(System.Logger.Level.WARNING, "poplar.pop3.idle-timeout is below the 10 minutes RFC 1939 requires");
         }
+    }
+
+    /**
+     * The configured certificate, or a self-signed development one kept in data-dir/tls/ (made
+     * once), so that STLS and POP3S work out of the box; a warning says it is not for real mail.
+     */
+    private TlsContext loadTls(DataDirectory data) throws IOException {
+        if (config.tls().cert().isPresent()) {
+            return TlsContext.load(config.tls().cert().get(), config.tls().key().orElseThrow(), config.tls().reloadInterval());
+        }
+        Path dir = data.path().resolve("tls");
+        Path cert = dir.resolve("self-signed.crt");
+        Path key = dir.resolve("self-signed.key");
+        if (!Files.exists(cert) || !Files.exists(key)) {
+            try {
+                SelfSignedCertificate.write(cert, key, "localhost", List.of("localhost", "127.0.0.1", "::1"),
+                        Duration.ofDays(825));
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot create a development certificate: " + e.getMessage(), e);
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "poplar.tls.cert is not set: using the self-signed development certificate "
+                + cert + "; clients will warn. Set poplar.tls.cert and poplar.tls.key for real mail.");
+        return TlsContext.load(cert, key, config.tls().reloadInterval());
+    }
+
+    private static void bindTlsMetrics(io.micrometer.core.instrument.MeterRegistry r, TlsContext tls) {
+        Gauge.builder("poplar.tls.certificate.expiry.timestamp", tls, t -> t.notAfter().getEpochSecond())
+                .baseUnit("seconds").description("When the served certificate expires (Unix time)").register(r);
+        FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloads).tag("result", "success")
+                .description("Certificate reloads after the files changed").register(r);
+        FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloadFailures).tag("result", "failure")
+                .description("Certificate reloads after the files changed").register(r);
     }
 
     private static String describe(String host, Listener l) {
@@ -145,6 +202,14 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
 
     public int pop3Port() {
         return pop3 == null ? 0 : pop3.port();
+    }
+
+    public int pop3sPort() {
+        return pop3s == null ? 0 : pop3s.port();
+    }
+
+    public Optional<TlsContext> tls() {
+        return Optional.ofNullable(tls);
     }
 
     public int lmtpPort() {
@@ -225,6 +290,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             }
         }
         closeQuietly(http);
+        closeQuietly(tls);
         store.close();
         metrics.close();
         claim.close();

@@ -53,6 +53,11 @@ class PipelineFlushTest {
         };
         Socket socket = new Socket() {
             @Override
+            public java.net.InetAddress getInetAddress() {
+                return java.net.InetAddress.getLoopbackAddress();
+            }
+
+            @Override
             public InputStream getInputStream() {
                 return in;
             }
@@ -92,8 +97,8 @@ class PipelineFlushTest {
         };
         try (RocksMailStore store = RocksMailStore.open(dir, RocksStoreOptions.defaults())) {
             Pop3Service service = new Pop3Service(store, new Authenticator(store, new PasswordHasher(1000)),
-                    new Pop3Settings(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20, "Poplar-test"),
-                    dev.poplar.metrics.Pop3Meters.detached());
+                    Pop3Settings.basic(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20),
+                    dev.poplar.metrics.Pop3Meters.detached(), false);
             service.handle(connection);
         }
         String replies = sink.toString(StandardCharsets.US_ASCII);

@@ -35,6 +35,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("POPLAR_DATA_DIR", dataDir.toString());
         env.put("POPLAR_POP3_PORT", Integer.toString(freePort()));
+        env.put("POPLAR_POP3S_PORT", Integer.toString(freePort()));
         env.put("POPLAR_LMTP_PORT", Integer.toString(freePort()));
         env.put("POPLAR_HTTP_PORT", Integer.toString(freePort()));
         env.put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
@@ -57,6 +58,10 @@ public final class TestServer implements AutoCloseable {
 
     public int pop3Port() {
         return server.pop3Port();
+    }
+
+    public int pop3sPort() {
+        return server.pop3sPort();
     }
 
     public int lmtpPort() {
