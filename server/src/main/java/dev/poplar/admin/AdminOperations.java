@@ -35,6 +35,17 @@ public interface AdminOperations extends AutoCloseable {
 
     MailboxStats stats(String name) throws AdminException;
 
+    /** Creates an app password labelled {@code label}; returns the generated password (shown once). */
+    String addAppPassword(String name, String label) throws AdminException;
+
+    /** The labels and creation times of a user's app passwords (never the passwords). */
+    List<AppPasswordInfo> appPasswords(String name) throws AdminException;
+
+    void revokeAppPassword(String name, String label) throws AdminException;
+
+    record AppPasswordInfo(String label, java.time.Instant created) {
+    }
+
     /** Removes the messages of a mailbox that match; returns what was removed. */
     ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws AdminException;
 

@@ -72,6 +72,25 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
+    public String addAppPassword(String name, String label) throws AdminException {
+        return send("POST", "/api/users/" + enc(name) + "/app-passwords", json(Map.of("label", label))).get("password").asText();
+    }
+
+    @Override
+    public List<AppPasswordInfo> appPasswords(String name) throws AdminException {
+        List<AppPasswordInfo> out = new ArrayList<>();
+        for (JsonNode n : send("GET", "/api/users/" + enc(name) + "/app-passwords", null).get("app_passwords")) {
+            out.add(new AppPasswordInfo(n.get("label").asText(), Instant.parse(n.get("created").asText())));
+        }
+        return out;
+    }
+
+    @Override
+    public void revokeAppPassword(String name, String label) throws AdminException {
+        send("DELETE", "/api/users/" + enc(name) + "/app-passwords/" + enc(label), null);
+    }
+
+    @Override
     public ExpungeCriteria.Result expunge(String name, ExpungeCriteria c) throws AdminException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("all", c.all());

@@ -181,6 +181,62 @@ public final class LocalAdmin implements AdminOperations {
         }
     }
 
+    /**
+     * App passwords are generated, not chosen: 20 random characters from an alphabet without
+     * look-alikes (about 100 bits), shown once and stored only as PBKDF2-derived keys.
+     */
+    @Override
+    public String addAppPassword(String name, String label) throws AdminException {
+        String key = validName(name);
+        char[] alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder pw = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            if (i > 0 && i % 5 == 0) {
+                pw.append('-');
+            }
+            pw.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        try {
+            store.addAppPassword(key, new dev.poplar.storage.AppPassword(label, System.currentTimeMillis(),
+                    hasher.hash(pw.toString())));
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        } catch (AccountExistsException e) {
+            throw new AdminException(AdminException.Kind.CONFLICT, e.getMessage());
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw e.temporary() ? storeFailure(e) : new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        }
+        return pw.toString();
+    }
+
+    @Override
+    public List<AppPasswordInfo> appPasswords(String name) throws AdminException {
+        String key = validName(name);
+        try {
+            return store.account(key).orElseThrow(() -> notFound(key)).appPasswords().stream()
+                    .map(a -> new AppPasswordInfo(a.label(), java.time.Instant.ofEpochMilli(a.createdMillis()))).toList();
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public void revokeAppPassword(String name, String label) throws AdminException {
+        String key = validName(name);
+        try {
+            if (!store.revokeAppPassword(key, label)) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "user " + key + " has no app password labelled " + label);
+            }
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
     @Override
     public ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws AdminException {
         String key = validName(name);

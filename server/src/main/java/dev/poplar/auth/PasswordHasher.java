@@ -61,7 +61,8 @@ public final class PasswordHasher {
         }
     }
 
-    static byte[] hmac(byte[] key, String text) throws GeneralSecurityException {
+    /** HMAC-SHA-256 of a UTF-8 string (RFC 5802 uses it for every key and signature). */
+    public static byte[] hmac(byte[] key, String text) throws GeneralSecurityException {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));

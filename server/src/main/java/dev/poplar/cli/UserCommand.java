@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "user", description = "Manage users.",
         subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Del.class,
-                UserCommand.ListUsers.class, UserCommand.Import.class})
+                UserCommand.ListUsers.class, UserCommand.Import.class, AppPasswordCommand.class})
 final class UserCommand {
 
     @Command(name = "add", description = "Create a user; the password comes from the terminal or standard input.")

@@ -46,6 +46,17 @@ public final class ConfigKeys {
     public static final Key AUTH_ALLOW_PLAINTEXT = key("poplar.auth.allow-plaintext", "loopback",
             "When clear-text passwords (USER/PASS, PLAIN, LOGIN) are accepted: loopback (over TLS or from a "
                     + "loopback address), never (over TLS only), always.");
+    public static final Key AUTH_MECHANISMS = key("poplar.auth.mechanisms", "plain,login,scram-sha-256,oauthbearer,xoauth2",
+            "SASL mechanisms offered by AUTH (RFC 5034), comma-separated; OAUTHBEARER and XOAUTH2 only when "
+                    + "poplar.auth.oauth.jwks-file is set.");
+    public static final Key OAUTH_ISSUER = key("poplar.auth.oauth.issuer", "",
+            "Required 'iss' of OAuth bearer tokens (JWT).");
+    public static final Key OAUTH_AUDIENCE = key("poplar.auth.oauth.audience", "",
+            "Required 'aud' of OAuth bearer tokens (JWT).");
+    public static final Key OAUTH_JWKS_FILE = key("poplar.auth.oauth.jwks-file", "",
+            "JWKS file with the issuer's signing keys (RS256, ES256); re-read when it changes. Empty: OAuth off.");
+    public static final Key OAUTH_USER_CLAIM = key("poplar.auth.oauth.user-claim", "email",
+            "The token claim that names the mailbox user.");
     public static final Key LMTP_HOST = key("poplar.lmtp.host", "127.0.0.1", "Address the LMTP listener binds to.");
     public static final Key LMTP_PORT = key("poplar.lmtp.port", "2424", "LMTP port; 0 disables the listener.");
     public static final Key LMTP_MAX_MESSAGE_SIZE = key("poplar.lmtp.max-message-size", "50M",

@@ -2,6 +2,8 @@ package dev.poplar.config;
 
 import dev.poplar.auth.PlaintextPolicy;
 import dev.poplar.log.SessionLog;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import dev.poplar.storage.LockPolicy;
 import java.nio.file.Path;
@@ -23,7 +25,12 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
     public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {
     }
 
-    public record Auth(int pbkdf2Iterations, PlaintextPolicy allowPlaintext) {
+    public record Auth(int pbkdf2Iterations, PlaintextPolicy allowPlaintext, List<String> mechanisms,
+                       Optional<OAuth> oauth) {
+    }
+
+    /** Bearer-token validation; present when a JWKS file is configured. */
+    public record OAuth(String issuer, String audience, Path jwksFile, String userClaim) {
     }
 
     public record Lmtp(String host, int port, long maxMessageSize, int maxRecipients, Duration idleTimeout,
@@ -79,7 +86,35 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                         v.string(ConfigKeys.LMTP_HOSTNAME)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
-                new Auth(iterations, plaintext), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
+                new Auth(iterations, plaintext, mechanisms(v), oauth(v)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
+    }
+
+    private static final List<String> KNOWN_MECHANISMS = List.of("PLAIN", "LOGIN", "SCRAM-SHA-256", "OAUTHBEARER", "XOAUTH2");
+
+    private static List<String> mechanisms(Values v) throws ConfigException {
+        List<String> list = Arrays.stream(v.string(ConfigKeys.AUTH_MECHANISMS).split(","))
+                .map(m -> m.trim().toUpperCase(java.util.Locale.ROOT)).filter(m -> !m.isEmpty()).toList();
+        for (String m : list) {
+            if (!KNOWN_MECHANISMS.contains(m)) {
+                throw Values.bad(ConfigKeys.AUTH_MECHANISMS, "names unknown mechanism " + m + "; known: "
+                        + String.join(", ", KNOWN_MECHANISMS));
+            }
+        }
+        return list;
+    }
+
+    private static Optional<OAuth> oauth(Values v) throws ConfigException {
+        String jwks = v.string(ConfigKeys.OAUTH_JWKS_FILE);
+        if (jwks.isEmpty()) {
+            return Optional.empty();
+        }
+        for (ConfigKeys.Key k : List.of(ConfigKeys.OAUTH_ISSUER, ConfigKeys.OAUTH_AUDIENCE)) {
+            if (v.string(k).isEmpty()) {
+                throw Values.bad(k, "must be set when poplar.auth.oauth.jwks-file is (tokens are checked against it)");
+            }
+        }
+        return Optional.of(new OAuth(v.string(ConfigKeys.OAUTH_ISSUER), v.string(ConfigKeys.OAUTH_AUDIENCE),
+                Path.of(jwks), v.string(ConfigKeys.OAUTH_USER_CLAIM)));
     }
 
     /** The configuration with no file and no environment: what `poplar serve` runs with. */

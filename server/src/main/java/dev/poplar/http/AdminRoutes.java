@@ -31,6 +31,7 @@ import java.util.Map;
  */
 public final class AdminRoutes implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger("dev.poplar.http");
 
     private final AdminOperations admin;
     private final byte[] token;
@@ -65,6 +66,17 @@ public final class AdminRoutes implements HttpService {
                     admin.deleteUser(name(req));
                     return Map.of("deleted", name(req));
                 }))
+                .post("/users/{name}/app-passwords", guarded(req -> {
+                    String label = text(body(req), "label");
+                    return Map.of("label", label, "password", admin.addAppPassword(name(req), label));
+                }))
+                .get("/users/{name}/app-passwords", guarded(req -> Map.of("app_passwords",
+                        admin.appPasswords(name(req)).stream().map(a -> Map.of("label", a.label(),
+                                "created", a.created().toString())).toList())))
+                .delete("/users/{name}/app-passwords/{label}", guarded(req -> {
+                    admin.revokeAppPassword(name(req), req.path().pathParameters().get("label"));
+                    return Map.of("revoked", req.path().pathParameters().get("label"));
+                }))
                 .post("/mailboxes/{name}/messages", guarded(req ->
                         Map.of("uid", admin.deliver(name(req), req.content().as(byte[].class)))))
                 .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))))
@@ -91,6 +103,10 @@ public final class AdminRoutes implements HttpService {
                 reply(res, e.kind().httpStatus, Map.of("error", e.getMessage()));
             } catch (IOException | IllegalArgumentException e) {
                 reply(res, 400, Map.of("error", "bad request body: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "admin API " + req.prologue().method() + " " + req.path().path()
+                        + " failed", e);
+                reply(res, 500, Map.of("error", "internal error (logged): " + e));
             }
         };
     }

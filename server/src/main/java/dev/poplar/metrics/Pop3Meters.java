@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class Pop3Meters {
     /** cmd_name values: the RFC 1939/2449 commands and "unknown". */
     public static final List<String> COMMANDS = List.of("USER", "PASS", "QUIT", "STAT", "LIST", "RETR", "DELE",
-            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS", "unknown");
+            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS", "AUTH", "unknown");
 
     private record CommandMeters(Counter ok, Counter err, Timer duration) {
     }
@@ -27,10 +27,13 @@ public final class Pop3Meters {
     private final Map<String, CommandMeters> commands = new HashMap<>();
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private final Timer sessionDuration;
-    private final Counter authSuccess;
-    private final Counter authFailure;
-    private final Counter authError;
-    private final Timer authDuration;
+    /** mechanism label values: "user" (USER/PASS) and the SASL mechanisms, lower case. */
+    public static final List<String> MECHANISMS = List.of("user", "plain", "login", "scram-sha-256", "oauthbearer", "xoauth2");
+
+    private record AuthMeters(Counter success, Counter failure, Counter error, Timer duration) {
+    }
+
+    private final Map<String, AuthMeters> auth = new HashMap<>();
     private final Counter lockConflicts;
     private final Counter retrMessages;
     private final Counter retrBytes;
@@ -59,12 +62,13 @@ public final class Pop3Meters {
         }
         sessionDuration = Timer.builder("poplar.session.duration").tag("listener", listener)
                 .serviceLevelObjectives(Buckets.SESSION).description("Session length").register(registry);
-        authSuccess = auth(registry, "success");
-        authFailure = auth(registry, "failure");
-        authError = auth(registry, "error");
-        authDuration = Timer.builder("poplar.auth.duration").tag("mechanism", "user")
-                .serviceLevelObjectives(Buckets.LATENCY).description("Credential check time (hashing included)")
-                .register(registry);
+        for (String mechanism : MECHANISMS) {
+            auth.put(mechanism, new AuthMeters(auth(registry, mechanism, "success"), auth(registry, mechanism, "failure"),
+                    auth(registry, mechanism, "error"),
+                    Timer.builder("poplar.auth.duration").tag("mechanism", mechanism)
+                            .serviceLevelObjectives(Buckets.LATENCY)
+                            .description("Credential check time (hashing included)").register(registry)));
+        }
         lockConflicts = Counter.builder("poplar.pop3.maildrop.lock.conflicts")
                 .description("Logins refused with [IN-USE]").register(registry);
         retrMessages = retrieved(registry, "messages", "RETR");
@@ -109,8 +113,8 @@ public final class Pop3Meters {
                 .description("POP3 commands by name and reply").register(r);
     }
 
-    private static Counter auth(MeterRegistry r, String result) {
-        return Counter.builder("poplar.auth.attempts").tag("mechanism", "user").tag("result", result)
+    private static Counter auth(MeterRegistry r, String mechanism, String result) {
+        return Counter.builder("poplar.auth.attempts").tag("mechanism", mechanism).tag("result", result)
                 .description("Authentication attempts").register(r);
     }
 
@@ -139,13 +143,15 @@ public final class Pop3Meters {
 
     public enum AuthResult { SUCCESS, FAILURE, ERROR }
 
-    public void auth(AuthResult result, long nanos) {
+    /** One authentication attempt; {@code mechanism} is a {@link #MECHANISMS} value. */
+    public void auth(String mechanism, AuthResult result, long nanos) {
+        AuthMeters m = auth.get(mechanism);
         switch (result) {
-            case SUCCESS -> authSuccess.increment();
-            case FAILURE -> authFailure.increment();
-            case ERROR -> authError.increment();
+            case SUCCESS -> m.success.increment();
+            case FAILURE -> m.failure.increment();
+            case ERROR -> m.error.increment();
         }
-        authDuration.record(nanos, TimeUnit.NANOSECONDS);
+        m.duration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void lockConflict() {

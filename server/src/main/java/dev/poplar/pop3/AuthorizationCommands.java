@@ -1,31 +1,51 @@
 package dev.poplar.pop3;
 
 import dev.poplar.auth.Authenticator;
+import dev.poplar.auth.sasl.SaslExchange;
+import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
+import dev.poplar.storage.MailStore;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MaildropInUseException;
-import dev.poplar.storage.MailStore;
 import dev.poplar.storage.NoSuchAccountException;
 import dev.poplar.storage.StoreException;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 
-/** USER and PASS (RFC 1939 section 7): the AUTHORIZATION state's way into TRANSACTION. */
+/**
+ * The ways from AUTHORIZATION into TRANSACTION: USER/PASS (RFC 1939 section 7) and SASL AUTH
+ * (RFC 5034). Both end in {@link #login}, which takes the maildrop lease.
+ */
 final class AuthorizationCommands {
+    private static final System.Logger LOG = System.getLogger("dev.poplar.auth");
+
     private final MailStore store;
     private final Authenticator authenticator;
+    private final SaslMechanisms mechanisms;
     private final Pop3Settings settings;
     private final Pop3Meters meters;
 
-    AuthorizationCommands(MailStore store, Authenticator authenticator, Pop3Settings settings, Pop3Meters meters) {
+    AuthorizationCommands(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms,
+                          Pop3Settings settings, Pop3Meters meters) {
         this.store = store;
         this.authenticator = authenticator;
+        this.mechanisms = mechanisms;
         this.settings = settings;
         this.meters = meters;
     }
 
+    java.util.List<String> advertised(SessionContext ctx) {
+        return mechanisms.advertised(plaintextAllowed(ctx));
+    }
+
+    boolean plaintextAllowed(SessionContext ctx) {
+        return settings.plaintext().allows(ctx.secure(), ctx.loopback);
+    }
+
     /** Always +OK: answering -ERR for unknown names would tell guessers which names exist. */
     Reply user(SessionContext ctx, Command.User cmd) {
-        if (!settings.plaintext().allows(ctx.secure(), ctx.loopback)) {
+        if (!plaintextAllowed(ctx)) {
             return plaintextRefused();
         }
         ctx.state = new SessionState.Authorization(Optional.of(cmd.user()));
@@ -38,25 +58,115 @@ final class AuthorizationCommands {
         }
         String user = state.user().get();
         ctx.state = SessionState.Authorization.start();
-        if (!settings.plaintext().allows(ctx.secure(), ctx.loopback)) {
+        if (!plaintextAllowed(ctx)) {
             return plaintextRefused();
         }
-        Optional<String> account;
         long started = System.nanoTime();
+        Optional<String> account;
         try {
             account = authenticator.authenticate(user, cmd.password());
         } catch (StoreException e) {
-            meters.auth(Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
+            meters.auth("user", Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
             return StoreErrors.reply(e);
         }
-        meters.auth(account.isPresent() ? Pop3Meters.AuthResult.SUCCESS : Pop3Meters.AuthResult.FAILURE,
-                System.nanoTime() - started);
         if (account.isEmpty()) {
-            return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
+            return failed(ctx, "user", user, "bad credentials", started);
         }
+        meters.auth("user", Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - started);
+        return login(ctx, account.get());
+    }
+
+    /** RFC 5034 section 4: AUTH mechanism [initial-response]; "=" is an empty initial response. */
+    Reply auth(SessionContext ctx, Command.Auth cmd) {
+        if (cmd.mechanism().isEmpty()) {
+            java.util.List<String> names = mechanisms.advertised(plaintextAllowed(ctx));
+            return new Reply.MultiLine("Methods supported", sink -> {
+                for (String n : names) {
+                    sink.line(n);
+                }
+            });
+        }
+        String mechanism = cmd.mechanism().get().toUpperCase(Locale.ROOT);
+        if (!mechanisms.isEnabled(mechanism)) {
+            return new Reply.Err("Unsupported authentication mechanism " + mechanism);
+        }
+        if (SaslMechanisms.sendsSecret(mechanism) && !plaintextAllowed(ctx)) {
+            return plaintextRefused();
+        }
+        byte[] initial = null;
+        if (cmd.initialResponse().isPresent()) {
+            String ir = cmd.initialResponse().get();
+            try {
+                initial = ir.equals("=") ? new byte[0] : Base64.getDecoder().decode(ir);
+            } catch (IllegalArgumentException e) {
+                return new Reply.Err("Invalid base64 in the initial response");
+            }
+        }
+        SaslExchange exchange = mechanisms.start(mechanism).orElseThrow();
+        SessionState.Sasl sasl = new SessionState.Sasl(exchange, mechanism, System.nanoTime());
+        try {
+            return step(ctx, sasl, exchange.start(initial));
+        } catch (StoreException e) {
+            ctx.state = SessionState.Authorization.start();
+            meters.auth(label(mechanism), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
+            return StoreErrors.reply(e);
+        }
+    }
+
+    /** A client response during the exchange: base64, or "*" to cancel. */
+    Reply saslResponse(SessionContext ctx, SessionState.Sasl sasl, String line) {
+        if (line.equals("*")) {
+            ctx.state = SessionState.Authorization.start();
+            return new Reply.Err("Authentication cancelled");
+        }
+        byte[] data;
+        try {
+            data = Base64.getDecoder().decode(line);
+        } catch (IllegalArgumentException e) {
+            ctx.state = SessionState.Authorization.start();
+            return new Reply.Err("Invalid base64 in the SASL response");
+        }
+        try {
+            return step(ctx, sasl, sasl.exchange().next(data));
+        } catch (StoreException e) {
+            ctx.state = SessionState.Authorization.start();
+            meters.auth(label(sasl.mechanism()), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
+            return StoreErrors.reply(e);
+        }
+    }
+
+    private Reply step(SessionContext ctx, SessionState.Sasl sasl, SaslExchange.Step step) {
+        return switch (step) {
+            case SaslExchange.Step.Challenge c -> {
+                ctx.state = sasl;
+                yield new Reply.Continue(Base64.getEncoder().encodeToString(c.data()));
+            }
+            case SaslExchange.Step.Failure f -> {
+                ctx.state = SessionState.Authorization.start();
+                yield failed(ctx, label(sasl.mechanism()), "-", f.reason(), sasl.startedNanos());
+            }
+            case SaslExchange.Step.Success s -> {
+                ctx.state = SessionState.Authorization.start();
+                meters.auth(label(sasl.mechanism()), Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - sasl.startedNanos());
+                yield login(ctx, s.account());
+            }
+        };
+    }
+
+    /** One log line per failure that fail2ban can match (ops/fail2ban); never the password. */
+    private Reply failed(SessionContext ctx, String mechanism, String user, String reason, long startedNanos) {
+        meters.auth(mechanism, Pop3Meters.AuthResult.FAILURE, System.nanoTime() - startedNanos);
+        LOG.log(System.Logger.Level.WARNING, dev.poplar.log.SessionLog.event("auth_failed")
+                .with("session", ctx.sessionId).with("ip", ctx.clientAddress).with("user", user)
+                .with("mechanism", mechanism).with("reason", reason).toString());
+        return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
+    }
+
+    /** Takes the maildrop lease: the step from AUTHORIZATION to TRANSACTION. */
+    private Reply login(SessionContext ctx, String account) {
         Maildrop drop;
         try {
-            drop = store.openMaildrop(account.get(), settings.lockPolicy());
+            drop = store.openMaildrop(account, settings.lockPolicy());
         } catch (MaildropInUseException e) {
             // RFC 2449 section 8.1.2; RFC 1939 section 7: stay in AUTHORIZATION.
             meters.lockConflict();
@@ -70,6 +180,10 @@ final class AuthorizationCommands {
         ctx.state = tx;
         meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());
         return new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)");
+    }
+
+    private static String label(String mechanism) {
+        return mechanism.toLowerCase(Locale.ROOT);
     }
 
     /** RFC 3206 section 4: [AUTH], saying what to do instead. */

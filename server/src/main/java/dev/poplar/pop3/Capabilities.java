@@ -32,18 +32,23 @@ public final class Capabilities {
      * The listing for this session: before login, STLS only while TLS is available and not yet
      * on (RFC 2595 section 4), and USER only where clear-text passwords are accepted.
      */
-    public List<String> list(SessionState state, boolean tlsAvailable, boolean secure, boolean plaintextAllowed) {
+    public List<String> list(SessionState state, boolean tlsAvailable, boolean secure, boolean plaintextAllowed,
+                             List<String> saslMechanisms) {
         return switch (state) {
             case SessionState.Authorization a -> {
                 List<String> l = new ArrayList<>(beforeLogin);
                 if (!plaintextAllowed) {
                     l.remove("USER");
                 }
+                if (!saslMechanisms.isEmpty()) {
+                    l.add("SASL " + String.join(" ", saslMechanisms)); // RFC 2449 section 6.3, RFC 5034
+                }
                 if (tlsAvailable && !secure) {
                     l.add("STLS");
                 }
                 yield l;
             }
+            case SessionState.Sasl s -> beforeLogin;
             case Transaction t -> afterLogin;
         };
     }

@@ -87,6 +87,21 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * RFC 5034: AUTH mechanism [initial-response]. A bare AUTH (no mechanism) lists the
+     * mechanisms, as Outlook expects.
+     */
+    record Auth(java.util.Optional<String> mechanism, java.util.Optional<String> initialResponse) implements Command {
+        public String name() {
+            return "AUTH";
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[" + mechanism.orElse("") + ", initial response hidden]";
+        }
+    }
+
     /** RFC 2595 section 4: switch to TLS. */
     record Stls() implements Command {
         public String name() {

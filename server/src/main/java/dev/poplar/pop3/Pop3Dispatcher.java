@@ -26,6 +26,7 @@ final class Pop3Dispatcher {
                 case Command.Pass p -> authorization.pass(ctx, a, p);
                 case Command.Capa c -> capa(ctx);
                 case Command.Stls s -> stls(ctx);
+                case Command.Auth au -> authorization.auth(ctx, au);
                 case Command.Quit q -> {
                     ctx.close(dev.poplar.net.CloseReason.QUIT);
                     yield new Reply.Ok("Poplar signing off");
@@ -39,6 +40,8 @@ final class Pop3Dispatcher {
                 case Command.Top t -> notLoggedIn();
                 case Command.Uidl u -> notLoggedIn();
             };
+            // The parser is in SASL mode in this state, so no command reaches here.
+            case SessionState.Sasl sasl -> new Reply.Err("A SASL exchange is in progress");
             case Transaction tx -> switch (command) {
                 case Command.Stat s -> transaction.stat(tx);
                 case Command.List l -> transaction.list(tx, l.message());
@@ -50,6 +53,7 @@ final class Pop3Dispatcher {
                 case Command.Noop n -> new Reply.Ok("");
                 case Command.Capa c -> capa(ctx);
                 case Command.Stls s -> new Reply.Err("STLS is only allowed before login");
+                case Command.Auth au -> alreadyLoggedIn();
                 case Command.Quit q -> transaction.quit(ctx, tx);
                 case Command.User u -> alreadyLoggedIn();
                 case Command.Pass p -> alreadyLoggedIn();
@@ -57,10 +61,20 @@ final class Pop3Dispatcher {
         };
     }
 
+    /** A line sent while a SASL exchange runs. */
+    Reply saslResponse(SessionContext ctx, String line) {
+        return switch (ctx.state) {
+            case SessionState.Sasl sasl -> authorization.saslResponse(ctx, sasl, line);
+            case SessionState.Authorization a -> new Reply.Err("No SASL exchange in progress");
+            case Transaction t -> new Reply.Err("No SASL exchange in progress");
+        };
+    }
+
     private Reply capa(SessionContext ctx) {
-        boolean plaintext = settings.plaintext().allows(ctx.secure(), ctx.loopback);
+        boolean plaintext = authorization.plaintextAllowed(ctx);
+        java.util.List<String> sasl = authorization.advertised(ctx);
         return new Reply.MultiLine("Capability list follows", sink -> {
-            for (String line : capabilities.list(ctx.state, settings.tls().isPresent(), ctx.secure(), plaintext)) {
+            for (String line : capabilities.list(ctx.state, settings.tls().isPresent(), ctx.secure(), plaintext, sasl)) {
                 sink.line(line);
             }
         });

@@ -22,9 +22,26 @@ public final class Pop3Parser {
     /** Keyword (up to 4 octets, RFC 2449 section 4) plus a space, the arguments and CRLF. */
     public static final int MAX_LINE_OCTETS = 4 + 1 + MAX_ARGUMENT_OCTETS + 2;
 
-    private final byte[] line = new byte[MAX_LINE_OCTETS];
+    /**
+     * RFC 5034 sets no limit on SASL responses; OAuth tokens run to a few kilobytes. 16 KiB, and
+     * the buffer exists only while an exchange runs.
+     */
+    public static final int MAX_SASL_LINE_OCTETS = 16 * 1024;
+
+    private byte[] line = new byte[MAX_LINE_OCTETS];
     private int length;
     private boolean overlong;
+    private boolean sasl;
+
+    /** Lines are SASL responses (true) or commands (false); switched between lines by the session. */
+    public void saslMode(boolean on) {
+        if (on != sasl) {
+            sasl = on;
+            line = new byte[on ? MAX_SASL_LINE_OCTETS : MAX_LINE_OCTETS];
+            length = 0;
+            overlong = false;
+        }
+    }
 
     /** Forgets any partial line (RFC 2595 section 4: input before the TLS switch is discarded). */
     public void reset() {
@@ -42,24 +59,44 @@ public final class Pop3Parser {
         while (in.hasRemaining()) {
             byte b = in.get();
             if (b == '\n') {
-                ParseResult result = overlong
-                        ? new ParseResult.Malformed("", "Line too long (RFC 2449 limits commands to 255 octets)")
-                        : parseLine(line, stripCr(length));
+                ParseResult result;
+                if (sasl) {
+                    result = overlong ? new ParseResult.Malformed("AUTH", "SASL response too long")
+                            : new ParseResult.SaslResponse(new String(line, 0, stripCr(length), StandardCharsets.US_ASCII));
+                } else {
+                    result = overlong
+                            ? new ParseResult.Malformed("", "Line too long (RFC 2449 limits commands to 255 octets)")
+                            : parseLine(line, stripCr(length));
+                }
                 length = 0;
                 overlong = false;
+                if (!sasl && line.length > MAX_LINE_OCTETS) {
+                    line = new byte[MAX_LINE_OCTETS]; // give back the long AUTH line's buffer
+                }
                 return result;
             }
             if (overlong) {
                 continue;
             }
             if (length == line.length) {
-                overlong = true;
-                length = 0;
-                continue;
+                if (!sasl && line.length < MAX_SASL_LINE_OCTETS && isAuthLine()) {
+                    // RFC 5034 section 4 keeps AUTH within 255 octets and sends longer initial
+                    // responses as a continuation, but some clients send long tokens inline anyway.
+                    line = java.util.Arrays.copyOf(line, MAX_SASL_LINE_OCTETS);
+                } else {
+                    overlong = true;
+                    length = 0;
+                    continue;
+                }
             }
             line[length++] = b;
         }
         return null;
+    }
+
+    private boolean isAuthLine() {
+        return length >= 5 && (line[0] | 0x20) == 'a' && (line[1] | 0x20) == 'u' && (line[2] | 0x20) == 't'
+                && (line[3] | 0x20) == 'h' && line[4] == ' ';
     }
 
     private int stripCr(int len) {
@@ -82,7 +119,7 @@ public final class Pop3Parser {
             }
         }
         int argStart = Math.min(len, space + 1);
-        if (len - argStart > MAX_ARGUMENT_OCTETS) {
+        if (len - argStart > MAX_ARGUMENT_OCTETS && !keyword.equals("AUTH")) {
             return new ParseResult.Malformed(keyword, "Arguments too long (RFC 2449 limits commands to 255 octets)");
         }
         String rest = new String(buf, argStart, len - argStart, StandardCharsets.UTF_8);
@@ -99,6 +136,9 @@ public final class Pop3Parser {
             case "RSET" -> noArgs(keyword, args, new Command.Rset());
             case "CAPA" -> noArgs(keyword, args, new Command.Capa());
             case "STLS" -> noArgs(keyword, args, new Command.Stls());
+            case "AUTH" -> args.size() > 2 ? malformed(keyword, "AUTH takes a mechanism and an optional initial response")
+                    : parsed(new Command.Auth(args.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(args.get(0)),
+                            args.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of(args.get(1))));
             case "LIST" -> optionalMessage(keyword, args, m -> new Command.List(m));
             case "UIDL" -> optionalMessage(keyword, args, m -> new Command.Uidl(m));
             case "RETR" -> oneMessage(keyword, args, m -> new Command.Retr(m));

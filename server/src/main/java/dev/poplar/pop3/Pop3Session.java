@@ -104,6 +104,7 @@ final class Pop3Session {
 
     private void loop() throws IOException, StoreException {
         while (true) {
+            parser.saslMode(ctx.state instanceof SessionState.Sasl);
             ParseResult result = parser.next(input);
             if (result != null) {
                 boolean wasLoggedIn = ctx.state instanceof Transaction;
@@ -193,7 +194,13 @@ final class Pop3Session {
         ctx.commands++;
         Reply reply = switch (result) {
             case ParseResult.Parsed p -> service.dispatcher.dispatch(ctx, p.command());
-            case ParseResult.Malformed m -> new Reply.Err(m.reason());
+            case ParseResult.SaslResponse r -> service.dispatcher.saslResponse(ctx, r.line());
+            case ParseResult.Malformed m -> {
+                if (ctx.state instanceof SessionState.Sasl) {
+                    ctx.state = SessionState.Authorization.start(); // an over-long response ends the exchange
+                }
+                yield new Reply.Err(m.reason());
+            }
         };
         long sent = writer.write(reply);
         String name = commandName(result);
@@ -220,6 +227,7 @@ final class Pop3Session {
     private static String commandName(ParseResult result) {
         return switch (result) {
             case ParseResult.Parsed p -> p.command().name();
+            case ParseResult.SaslResponse r -> "AUTH";
             case ParseResult.Malformed m -> dev.poplar.metrics.Pop3Meters.COMMANDS.contains(m.keyword())
                     ? m.keyword() : "unknown";
         };
@@ -228,6 +236,7 @@ final class Pop3Session {
     private String stateName() {
         return switch (ctx.state) {
             case SessionState.Authorization a -> "AUTHORIZATION";
+            case SessionState.Sasl s -> "AUTHORIZATION";
             case Transaction t -> "TRANSACTION";
         };
     }

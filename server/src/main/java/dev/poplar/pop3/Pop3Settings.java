@@ -4,6 +4,7 @@ import dev.poplar.auth.PlaintextPolicy;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.tls.TlsContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,11 +17,12 @@ import java.util.Optional;
  * @param plaintext      when clear-text passwords are accepted
  */
 public record Pop3Settings(LockPolicy lockPolicy, Duration idleTimeout, Duration authTimeout, int maxBadCommands,
-                           String implementation, Optional<TlsContext> tls, PlaintextPolicy plaintext) {
+                           String implementation, Optional<TlsContext> tls, PlaintextPolicy plaintext,
+                           List<String> saslMechanisms) {
 
-    /** Settings for tests of the engine: no TLS, plaintext allowed. */
+    /** Settings for tests of the engine: no TLS, plaintext allowed, PLAIN and SCRAM. */
     public static Pop3Settings basic(LockPolicy lockPolicy, Duration idleTimeout, int maxBadCommands) {
         return new Pop3Settings(lockPolicy, idleTimeout, idleTimeout, maxBadCommands, "Poplar-test", Optional.empty(),
-                PlaintextPolicy.ALWAYS);
+                PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"));
     }
 }

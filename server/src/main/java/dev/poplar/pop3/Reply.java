@@ -27,6 +27,13 @@ public sealed interface Reply {
         }
     }
 
+    /** A SASL challenge: "+ " and base64 data (RFC 5034 section 4). */
+    record Continue(String base64) implements Reply {
+        public boolean ok() {
+            return true;
+        }
+    }
+
     /** +OK followed by lines (dot-stuffed by the writer) and the ".CRLF" terminator. */
     record MultiLine(String text, LineSource lines) implements Reply {
         public boolean ok() {

@@ -31,6 +31,10 @@ public final class ReplyWriter {
         switch (reply) {
             case Reply.Ok ok -> statusLine("+OK", ResponseCode.NONE, ok.text());
             case Reply.Err err -> statusLine("-ERR", err.code(), err.text());
+            case Reply.Continue c -> {
+                ascii(c.base64().isEmpty() ? "+ " : "+ " + c.base64());
+                raw(CRLF, 0, 2);
+            }
             case Reply.MultiLine ml -> {
                 statusLine("+OK", ResponseCode.NONE, ml.text());
                 ml.lines().writeTo(sink);

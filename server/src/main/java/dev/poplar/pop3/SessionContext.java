@@ -35,6 +35,7 @@ final class SessionContext {
     String user() {
         return switch (state) {
             case SessionState.Authorization a -> a.user().orElse("-");
+            case SessionState.Sasl s -> "-";
             case Transaction t -> t.maildrop().user();
         };
     }

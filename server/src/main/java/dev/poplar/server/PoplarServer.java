@@ -4,6 +4,8 @@ import dev.poplar.admin.LocalAdmin;
 import dev.poplar.admin.ServerControl;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
+import dev.poplar.auth.oauth.TokenValidator;
+import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.http.AdminRoutes;
 import dev.poplar.http.HttpServer;
@@ -105,19 +107,26 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         }
         Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
                 config.pop3().authTimeout(), config.pop3().maxBadCommands(), "Poplar-" + VERSION,
-                Optional.ofNullable(tls), config.auth().allowPlaintext());
+                Optional.ofNullable(tls), config.auth().allowPlaintext(), config.auth().mechanisms());
         Authenticator authenticator = new Authenticator(store, hasher);
+        Optional<TokenValidator> tokens = Optional.empty();
+        if (config.auth().oauth().isPresent()) {
+            PoplarConfig.OAuth o = config.auth().oauth().get();
+            tokens = Optional.of(new TokenValidator(o.issuer(), o.audience(), o.jwksFile(), o.userClaim(),
+                    Duration.ofSeconds(60)));
+        }
+        SaslMechanisms mechanisms = new SaslMechanisms(authenticator, tokens, config.auth().mechanisms());
         if (config.pop3().port() > 0) {
             pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, settings, new Pop3Meters(registry, "pop3"), false),
+                    new Pop3Service(store, authenticator, mechanisms, settings, new Pop3Meters(registry, "pop3"), false),
                     new ListenerMeters(registry, "pop3"));
             listeners.add(pop3);
         }
         if (config.pop3s().port() > 0) {
             pop3s = Listener.start("pop3s", new InetSocketAddress(config.pop3s().host(), config.pop3s().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, settings, new Pop3Meters(registry, "pop3s"), true),
+                    new Pop3Service(store, authenticator, mechanisms, settings, new Pop3Meters(registry, "pop3s"), true),
                     new ListenerMeters(registry, "pop3s"));
             listeners.add(pop3s);
         }

@@ -96,7 +96,9 @@ class PipelineFlushTest {
             }
         };
         try (RocksMailStore store = RocksMailStore.open(dir, RocksStoreOptions.defaults())) {
-            Pop3Service service = new Pop3Service(store, new Authenticator(store, new PasswordHasher(1000)),
+            Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
+            Pop3Service service = new Pop3Service(store, authenticator,
+                    new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of("PLAIN")),
                     Pop3Settings.basic(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20),
                     dev.poplar.metrics.Pop3Meters.detached(), false);
             service.handle(connection);

@@ -136,4 +136,24 @@ class Pop3ParserTest {
     void passwordToStringHidesThePassword() {
         assertEquals("Pass[password hidden]", new Command.Pass("hunter2").toString());
     }
+
+    @Test
+    void longAuthLinesAreAcceptedUpToTheSaslLimitAndOthersAreNot() {
+        String token = "A".repeat(4000);
+        List<ParseResult> r = parseInChunks(("AUTH XOAUTH2 " + token + "\r\nUSER " + token + "\r\nNOOP\r\n")
+                .getBytes(StandardCharsets.US_ASCII), 97);
+        assertEquals(parsed(new Command.Auth(java.util.Optional.of("XOAUTH2"), java.util.Optional.of(token))), r.get(0));
+        assertInstanceOf(ParseResult.Malformed.class, r.get(1));
+        assertEquals(parsed(new Command.Noop()), r.get(2));
+    }
+
+    @Test
+    void saslModeReturnsWholeResponsesAndCapsThem() {
+        Pop3Parser parser = new Pop3Parser();
+        parser.saslMode(true);
+        String response = "B".repeat(10_000);
+        ByteBuffer in = ByteBuffer.wrap((response + "\r\n" + "C".repeat(20_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new ParseResult.SaslResponse(response), parser.next(in));
+        assertEquals("SASL response too long", assertInstanceOf(ParseResult.Malformed.class, parser.next(in)).reason());
+    }
 }

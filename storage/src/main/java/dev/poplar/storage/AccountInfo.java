@@ -1,5 +1,11 @@
 package dev.poplar.storage;
 
-/** An account: its normalised name, its never-reused id, and its password verifier. */
-public record AccountInfo(String name, long id, long createdMillis, PasswordCredentials credentials) {
+import java.util.List;
+
+/** An account: its normalised name, its never-reused id, its password verifier and app passwords. */
+public record AccountInfo(String name, long id, long createdMillis, PasswordCredentials credentials,
+                          List<AppPassword> appPasswords) {
+    public AccountInfo {
+        appPasswords = List.copyOf(appPasswords);
+    }
 }

@@ -18,6 +18,12 @@ public interface MailStore extends AutoCloseable {
     /** Replaces the password of an existing account. */
     void setCredentials(String name, PasswordCredentials credentials) throws StoreException;
 
+    /** Adds an app password; fails with {@link AccountExistsException} when the label is taken. */
+    void addAppPassword(String name, AppPassword password) throws StoreException;
+
+    /** Removes an app password; false when there was none with that label. */
+    boolean revokeAppPassword(String name, String label) throws StoreException;
+
     /** Removes an account with all its messages. Returns false when there was no such account. */
     boolean deleteAccount(String name) throws StoreException;
 

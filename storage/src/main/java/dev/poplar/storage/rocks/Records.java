@@ -1,6 +1,8 @@
 package dev.poplar.storage.rocks;
 
+import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.PasswordCredentials;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -10,32 +12,79 @@ import java.nio.charset.StandardCharsets;
  */
 final class Records {
     private static final byte V1 = 1;
+    /** Account records from 0.1.1 on: V1 plus app passwords. */
+    private static final byte V2 = 2;
 
     private Records() {
     }
 
-    record Account(long id, long createdMillis, PasswordCredentials credentials) {
+    record Account(long id, long createdMillis, PasswordCredentials credentials, List<AppPassword> appPasswords) {
+        Account {
+            appPasswords = List.copyOf(appPasswords);
+        }
+
+        Account withCredentials(PasswordCredentials c) {
+            return new Account(id, createdMillis, c, appPasswords);
+        }
+
+        Account withAppPasswords(List<AppPassword> list) {
+            return new Account(id, createdMillis, credentials, list);
+        }
+
         byte[] encode() {
-            byte[] salt = credentials.salt();
-            byte[] stored = credentials.storedKey();
-            byte[] server = credentials.serverKey();
-            ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 3 + salt.length + stored.length + server.length);
-            b.put(V1).putLong(id).putLong(createdMillis).putInt(credentials.iterations());
-            b.put((byte) salt.length).put(salt).put((byte) stored.length).put(stored)
-                    .put((byte) server.length).put(server);
-            return b.array();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
+            java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+            try {
+                d.writeByte(V2);
+                d.writeLong(id);
+                d.writeLong(createdMillis);
+                writeCredentials(d, credentials);
+                d.writeByte(appPasswords.size());
+                for (AppPassword p : appPasswords) {
+                    byte[] label = p.label().getBytes(StandardCharsets.UTF_8);
+                    d.writeByte(label.length);
+                    d.write(label);
+                    d.writeLong(p.createdMillis());
+                    writeCredentials(d, p.credentials());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toByteArray();
         }
 
         static Account decode(byte[] value) {
             ByteBuffer b = ByteBuffer.wrap(value);
-            checkVersion(b.get(), "account");
+            byte version = b.get();
+            if (version != V1 && version != V2) {
+                checkVersion(version, "account");
+            }
             long id = b.getLong();
             long created = b.getLong();
+            PasswordCredentials main = readCredentials(b);
+            List<AppPassword> apps = new java.util.ArrayList<>();
+            if (version == V2) {
+                int n = b.get() & 0xff;
+                for (int i = 0; i < n; i++) {
+                    String label = new String(bytes(b), StandardCharsets.UTF_8);
+                    long at = b.getLong();
+                    apps.add(new AppPassword(label, at, readCredentials(b)));
+                }
+            }
+            return new Account(id, created, main, apps);
+        }
+
+        private static void writeCredentials(java.io.DataOutputStream d, PasswordCredentials c) throws java.io.IOException {
+            d.writeInt(c.iterations());
+            for (byte[] part : List.of(c.salt(), c.storedKey(), c.serverKey())) {
+                d.writeByte(part.length);
+                d.write(part);
+            }
+        }
+
+        private static PasswordCredentials readCredentials(ByteBuffer b) {
             int iterations = b.getInt();
-            byte[] salt = bytes(b);
-            byte[] stored = bytes(b);
-            byte[] server = bytes(b);
-            return new Account(id, created, new PasswordCredentials(iterations, salt, stored, server));
+            return new PasswordCredentials(iterations, bytes(b), bytes(b), bytes(b));
         }
     }
 

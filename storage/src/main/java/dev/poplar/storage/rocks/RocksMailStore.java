@@ -3,6 +3,7 @@ package dev.poplar.storage.rocks;
 import dev.poplar.storage.AccountExistsException;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
+import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.DeliveryOutcome;
 import dev.poplar.storage.ExpungeCriteria;
@@ -76,10 +77,10 @@ public final class RocksMailStore implements MailStore {
             }
             long now = System.currentTimeMillis();
             long id = ctx.nextAccountId();
-            Records.Account account = new Records.Account(id, now, credentials);
+            Records.Account account = new Records.Account(id, now, credentials, List.of());
             ctx.putAccount(key, account);
             ctx.putMailbox(id, new Records.Mailbox(1, ctx.nextEpoch(now), 0, 0));
-            return new AccountInfo(key, id, now, credentials);
+            return new AccountInfo(key, id, now, credentials, List.of());
         });
     }
 
@@ -89,8 +90,43 @@ public final class RocksMailStore implements MailStore {
         writer.execute(ctx -> {
             Records.Account old = ctx.account(key)
                     .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
-            ctx.putAccount(key, new Records.Account(old.id(), old.createdMillis(), credentials));
+            ctx.putAccount(key, old.withCredentials(credentials));
             return null;
+        });
+    }
+
+    @Override
+    public void addAppPassword(String name, AppPassword password) throws StoreException {
+        String key = AccountNames.normalize(name);
+        writer.execute(ctx -> {
+            Records.Account old = ctx.account(key)
+                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            if (old.appPasswords().stream().anyMatch(p -> p.label().equals(password.label()))) {
+                throw new AccountExistsException("user " + key + " already has an app password labelled " + password.label());
+            }
+            if (old.appPasswords().size() >= AppPassword.MAX_PER_ACCOUNT) {
+                throw new StoreException("user " + key + " already has " + AppPassword.MAX_PER_ACCOUNT
+                        + " app passwords; revoke one first", false);
+            }
+            List<AppPassword> list = new ArrayList<>(old.appPasswords());
+            list.add(password);
+            ctx.putAccount(key, old.withAppPasswords(list));
+            return null;
+        });
+    }
+
+    @Override
+    public boolean revokeAppPassword(String name, String label) throws StoreException {
+        String key = AccountNames.normalize(name);
+        return writer.execute(ctx -> {
+            Records.Account old = ctx.account(key)
+                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            List<AppPassword> list = new ArrayList<>(old.appPasswords());
+            if (!list.removeIf(p -> p.label().equals(label))) {
+                return false;
+            }
+            ctx.putAccount(key, old.withAppPasswords(list));
+            return true;
         });
     }
 
@@ -110,7 +146,8 @@ public final class RocksMailStore implements MailStore {
     @Override
     public Optional<AccountInfo> account(String name) throws StoreException {
         String key = AccountNames.normalize(name);
-        return accountRecord(key).map(a -> new AccountInfo(key, a.id(), a.createdMillis(), a.credentials()));
+        return accountRecord(key).map(a -> new AccountInfo(key, a.id(), a.createdMillis(), a.credentials(),
+                a.appPasswords()));
     }
 
     Optional<Records.Account> accountRecord(String normalizedName) throws StoreException {

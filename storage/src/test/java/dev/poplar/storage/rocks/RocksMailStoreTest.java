@@ -310,4 +310,32 @@ class RocksMailStoreTest {
             }
         }
     }
+
+    @Test
+    void appPasswordsAreAddedAndRevoked() throws StoreException {
+        store.createAccount("quinn", CREDS);
+        store.addAppPassword("quinn", new dev.poplar.storage.AppPassword("phone", 1, CREDS));
+        assertThrows(AccountExistsException.class,
+                () -> store.addAppPassword("quinn", new dev.poplar.storage.AppPassword("phone", 2, CREDS)));
+        assertEquals(List.of("phone"), store.account("quinn").orElseThrow().appPasswords().stream()
+                .map(dev.poplar.storage.AppPassword::label).toList());
+        store.setCredentials("quinn", CREDS);
+        assertEquals(1, store.account("quinn").orElseThrow().appPasswords().size(), "a new password keeps app passwords");
+        assertTrue(store.revokeAppPassword("quinn", "phone"));
+        assertFalse(store.revokeAppPassword("quinn", "phone"));
+    }
+
+    /** Upgrade path: account records written by 0.1.0 (format 1, no app passwords) still read. */
+    @Test
+    void formatOneAccountRecordsStillDecode() {
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 8 + 8 + 4 + 3 + 16 + 32 + 32);
+        v1.put((byte) 1).putLong(42).putLong(1000).putInt(4096);
+        v1.put((byte) 16).put(new byte[16]).put((byte) 32).put(new byte[32]).put((byte) 32).put(new byte[32]);
+        Records.Account a = Records.Account.decode(v1.array());
+        assertEquals(42, a.id());
+        assertEquals(4096, a.credentials().iterations());
+        assertTrue(a.appPasswords().isEmpty());
+        Records.Account again = Records.Account.decode(a.encode());
+        assertEquals(a.id(), again.id());
+    }
 }
