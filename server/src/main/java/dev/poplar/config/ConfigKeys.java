@@ -32,6 +32,16 @@ public final class ConfigKeys {
             "Most POP3 connections at once; further connections wait in the kernel's accept queue.");
     public static final Key POP3_MAX_BAD_COMMANDS = key("poplar.pop3.max-bad-commands", "20",
             "Consecutive bad commands (or failed logins) before the server closes the connection.");
+    public static final Key POP3_MAX_CONNECTIONS_PER_IP = key("poplar.pop3.max-connections-per-ip", "100",
+            "Most POP3/POP3S connections from one client address (the PROXY header's, behind a proxy).");
+    public static final Key POP3_MAX_CONNECTIONS_PER_USER = key("poplar.pop3.max-connections-per-user", "10",
+            "Most logged-in sessions of one user (matters with maildrop-lock: shared).");
+    public static final Key POP3_LOGIN_DELAY = key("poplar.pop3.login-delay", "0",
+            "RFC 2449 LOGIN-DELAY: least time between two logins of one user, advertised in CAPA and "
+                    + "enforced with -ERR [LOGIN-DELAY]; 0 turns it off.");
+    public static final Key POP3_TRUSTED_PROXIES = key("poplar.pop3.trusted-proxies", "",
+            "Addresses or blocks (comma-separated) whose connections start with a PROXY protocol v1/v2 "
+                    + "header naming the real client (nginx with proxy_protocol on).");
     public static final Key POP3S_HOST = key("poplar.pop3s.host", "127.0.0.1",
             "Address the implicit-TLS POP3 listener (RFC 8314) binds to.");
     public static final Key POP3S_PORT = key("poplar.pop3s.port", "1995",
@@ -46,6 +56,19 @@ public final class ConfigKeys {
     public static final Key AUTH_ALLOW_PLAINTEXT = key("poplar.auth.allow-plaintext", "loopback",
             "When clear-text passwords (USER/PASS, PLAIN, LOGIN) are accepted: loopback (over TLS or from a "
                     + "loopback address), never (over TLS only), always.");
+    public static final Key AUTH_FAILURE_DELAY = key("poplar.auth.failure-delay", "250ms",
+            "Delay before answering a failed login, doubled for each further failure from the address or "
+                    + "for the user within ban-window; 0 turns delays off.");
+    public static final Key AUTH_FAILURE_DELAY_MAX = key("poplar.auth.failure-delay-max", "5s",
+            "Cap of the failed-login delay.");
+    public static final Key AUTH_BAN_AFTER = key("poplar.auth.ban-after", "10",
+            "Failed logins from one address within ban-window that ban it; 0 turns bans off.");
+    public static final Key AUTH_BAN_WINDOW = key("poplar.auth.ban-window", "10m",
+            "The window failed logins are counted in.");
+    public static final Key AUTH_BAN_DURATION = key("poplar.auth.ban-duration", "15m",
+            "How long a banned address is refused.");
+    public static final Key AUTH_BAN_ALLOW_LIST = key("poplar.auth.ban-allow-list", "",
+            "Addresses or blocks never delayed or banned (a webmail server, monitoring), comma-separated.");
     public static final Key AUTH_MECHANISMS = key("poplar.auth.mechanisms", "plain,login,scram-sha-256,oauthbearer,xoauth2",
             "SASL mechanisms offered by AUTH (RFC 5034), comma-separated; OAUTHBEARER and XOAUTH2 only when "
                     + "poplar.auth.oauth.jwks-file is set.");

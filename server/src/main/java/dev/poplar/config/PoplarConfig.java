@@ -1,6 +1,8 @@
 package dev.poplar.config;
 
+import dev.poplar.abuse.LoginGuard;
 import dev.poplar.auth.PlaintextPolicy;
+import dev.poplar.net.Cidr;
 import dev.poplar.log.SessionLog;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +17,8 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                            Auth auth, Duration shutdownGrace, SessionLog.Format logFormat) {
 
     public record Pop3(String host, int port, Duration idleTimeout, Duration authTimeout, LockPolicy maildropLock,
-                       int maxConnections, int maxBadCommands) {
+                       int maxConnections, int maxBadCommands, int maxConnectionsPerIp, int maxConnectionsPerUser,
+                       Duration loginDelay, List<Cidr> trustedProxies) {
     }
 
     public record Pop3s(String host, int port) {
@@ -26,7 +29,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
     }
 
     public record Auth(int pbkdf2Iterations, PlaintextPolicy allowPlaintext, List<String> mechanisms,
-                       Optional<OAuth> oauth) {
+                       Optional<OAuth> oauth, LoginGuard.Settings guard) {
     }
 
     /** Bearer-token validation; present when a JWKS file is configured. */
@@ -75,7 +78,9 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
         return new PoplarConfig(Path.of(dataDir),
                 new Pop3(v.string(ConfigKeys.POP3_HOST), v.port(ConfigKeys.POP3_PORT),
                         v.duration(ConfigKeys.POP3_IDLE_TIMEOUT), v.duration(ConfigKeys.POP3_AUTH_TIMEOUT), lock,
-                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS), v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS)),
+                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS), v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS),
+                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_IP), v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_USER),
+                        v.durationOrZero(ConfigKeys.POP3_LOGIN_DELAY), v.cidrs(ConfigKeys.POP3_TRUSTED_PROXIES)),
                 new Pop3s(v.string(ConfigKeys.POP3S_HOST), v.port(ConfigKeys.POP3S_PORT)),
                 new Tls(cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                         key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
@@ -86,7 +91,10 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                         v.string(ConfigKeys.LMTP_HOSTNAME)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
-                new Auth(iterations, plaintext, mechanisms(v), oauth(v)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
+                new Auth(iterations, plaintext, mechanisms(v), oauth(v), new LoginGuard.Settings(
+                        v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY), v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
+                        v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
+                        v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST))), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
     }
 
     private static final List<String> KNOWN_MECHANISMS = List.of("PLAIN", "LOGIN", "SCRAM-SHA-256", "OAUTHBEARER", "XOAUTH2");

@@ -48,6 +48,28 @@ final class Values {
         };
     }
 
+    /** Like {@link #duration} but 0 is allowed (it turns the feature off). */
+    Duration durationOrZero(ConfigKeys.Key key) throws ConfigException {
+        String s = string(key);
+        return s.equals("0") || s.equals("0s") || s.equals("0ms") ? Duration.ZERO : duration(key);
+    }
+
+    int nonNegative(ConfigKeys.Key key) throws ConfigException {
+        int v = integer(key);
+        if (v < 0) {
+            throw bad(key, "must be 0 or more");
+        }
+        return v;
+    }
+
+    java.util.List<dev.poplar.net.Cidr> cidrs(ConfigKeys.Key key) throws ConfigException {
+        try {
+            return dev.poplar.net.Cidr.parseList(string(key));
+        } catch (IllegalArgumentException e) {
+            throw bad(key, "must be a comma-separated list of addresses or address/prefix blocks: " + e.getMessage());
+        }
+    }
+
     /** "90s", "10m", "1h", "250ms" or a number of seconds. */
     Duration duration(ConfigKeys.Key key) throws ConfigException {
         String s = string(key).toLowerCase(Locale.ROOT);

@@ -2,17 +2,31 @@ package dev.poplar.metrics;
 
 import dev.poplar.net.Listener;
 import dev.poplar.net.ListenerObserver;
+import dev.poplar.net.Rejection;
+import java.util.EnumMap;
+import java.util.Map;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** poplar_connections_{accepted_total,active,limit}{listener}. */
+/** poplar_connections_{accepted_total,rejected_total,active,limit}{listener}. */
 public final class ListenerMeters implements ListenerObserver {
     private final Counter accepted;
+    private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
 
     public ListenerMeters(MeterRegistry registry, String listener) {
         accepted = Counter.builder("poplar.connections.accepted").tag("listener", listener)
                 .description("Connections accepted").register(registry);
+        for (Rejection r : Rejection.values()) {
+            rejected.put(r, Counter.builder("poplar.connections.rejected").tag("listener", listener)
+                    .tag("reason", r.label()).description("Connections refused before their session began")
+                    .register(registry));
+        }
+    }
+
+    @Override
+    public void rejected(Rejection why) {
+        rejected.get(why).increment();
     }
 
     /** Registers the gauges that read the listener itself. */

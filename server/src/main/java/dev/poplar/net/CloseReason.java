@@ -12,6 +12,7 @@ public enum CloseReason {
     TOO_MANY_ERRORS,
     SERVER_SHUTDOWN,
     KICKED,
+    BANNED,
     TLS_HANDSHAKE_FAILED,
     UPDATE_FAILED,
     STORE_ERROR,

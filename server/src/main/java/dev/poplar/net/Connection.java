@@ -21,8 +21,11 @@ public interface Connection {
 
     Socket socket();
 
-    /** The client's address as text (no port). */
+    /** The client's address as text (no port): the PROXY header's source when a trusted proxy sent one. */
     String clientAddress();
+
+    /** The same as an address. */
+    java.net.InetAddress clientInetAddress();
 
     /** Set before the server shuts the session's input: end of input then means "stop", not "client left". */
     Interruption interruption();

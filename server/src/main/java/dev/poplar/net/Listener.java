@@ -30,12 +30,15 @@ public final class Listener implements AutoCloseable {
     private final int maxConnections;
     private final ConnectionHandler handler;
     private final ListenerObserver observer;
+    private final ConnectionPolicy policy;
     private final Set<Live> live = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean accepting = true;
 
     private Listener(String name, ServerSocket server, int maxConnections, ConnectionHandler handler,
-                     ListenerObserver observer) {
+                     ListenerObserver observer, ConnectionPolicy policy) {
+        this.policy = policy;
         this.name = name;
         this.server = server;
         this.maxConnections = maxConnections;
@@ -48,6 +51,12 @@ public final class Listener implements AutoCloseable {
     /** Binds now (so a busy port fails start-up) and starts accepting. */
     public static Listener start(String name, InetSocketAddress address, int maxConnections,
                                  ConnectionHandler handler, ListenerObserver observer) throws IOException {
+        return start(name, address, maxConnections, handler, observer, ConnectionPolicy.open());
+    }
+
+    public static Listener start(String name, InetSocketAddress address, int maxConnections,
+                                 ConnectionHandler handler, ListenerObserver observer, ConnectionPolicy policy)
+            throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         try {
@@ -57,7 +66,7 @@ public final class Listener implements AutoCloseable {
             throw new IOException("cannot listen for " + name + " on " + address.getHostString() + ":"
                     + address.getPort() + ": " + e.getMessage(), e);
         }
-        Listener l = new Listener(name, server, maxConnections, handler, observer);
+        Listener l = new Listener(name, server, maxConnections, handler, observer, policy);
         l.acceptor.start();
         return l;
     }
@@ -120,23 +129,26 @@ public final class Listener implements AutoCloseable {
         return accepting;
     }
 
+    /**
+     * Over the limit, a connection is still accepted, told why in one line, and closed at once, so
+     * the client sees a clear [SYS/TEMP] rather than a hang in the kernel's queue. Live sockets
+     * stay bounded by the permits; refused ones live for one write.
+     */
     private void acceptLoop() {
         while (accepting) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
             Socket socket;
             try {
                 socket = server.accept();
             } catch (IOException e) {
-                permits.release();
                 if (accepting && !server.isClosed()) {
                     LOG.log(System.Logger.Level.WARNING, name + " accept failed: " + e.getMessage());
                     continue;
                 }
                 return;
+            }
+            if (!permits.tryAcquire()) {
+                refuse(socket, Rejection.MAX_CONNECTIONS);
+                continue;
             }
             Live connection = new Live(name + "-" + Long.toString(IDS.incrementAndGet(), 36), socket);
             live.add(connection);
@@ -152,18 +164,59 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    private void refuse(Socket socket, Rejection why) {
+        observer.rejected(why);
+        try (socket) {
+            socket.setSoLinger(true, 0);
+            socket.getOutputStream().write(handler.rejection(why).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+            // the client left already
+        }
+    }
+
     private void run(Live connection) {
+        boolean counted = false;
         try {
             connection.socket.setTcpNoDelay(true);
+            if (Cidr.anyContains(policy.trustedProxies(), connection.socket.getInetAddress())) {
+                connection.socket.setSoTimeout(Math.toIntExact(policy.proxyHeaderTimeout().toMillis()));
+                try {
+                    ProxyProtocol.read(connection.socket.getInputStream()).ifPresent(connection::setClient);
+                } catch (IOException e) {
+                    refuseLive(connection, Rejection.BAD_PROXY_HEADER);
+                    return;
+                }
+            }
+            counted = true;
+            if (perAddress.merge(connection.clientAddress, 1, Integer::sum) > policy.maxPerAddress()) {
+                refuseLive(connection, Rejection.MAX_CONNECTIONS_PER_IP);
+                return;
+            }
+            if (policy.banned().test(connection.clientInet)) {
+                refuseLive(connection, Rejection.BANNED);
+                return;
+            }
             handler.handle(connection);
         } catch (IOException e) {
             // setTcpNoDelay on a socket the peer already closed: nothing to do
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "session=" + connection.id + " failed", e);
         } finally {
+            if (counted) {
+                perAddress.computeIfPresent(connection.clientAddress, (k, n) -> n == 1 ? null : n - 1);
+            }
             closeQuietly(connection.socket);
             live.remove(connection);
             permits.release();
+        }
+    }
+
+    private void refuseLive(Live connection, Rejection why) {
+        observer.rejected(why);
+        try {
+            connection.socket.getOutputStream().write(handler.rejection(why).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+            // the client left already
         }
     }
 
@@ -204,7 +257,8 @@ public final class Listener implements AutoCloseable {
     private final class Live implements Connection {
         private final String id;
         private final Socket socket;
-        private final String clientAddress;
+        private volatile String clientAddress;
+        private volatile java.net.InetAddress clientInet;
         private final java.time.Instant started = java.time.Instant.now();
         private volatile Interruption interruption = Interruption.NONE;
         private volatile String user = "";
@@ -215,7 +269,18 @@ public final class Listener implements AutoCloseable {
         Live(String id, Socket socket) {
             this.id = id;
             this.socket = socket;
-            this.clientAddress = socket.getInetAddress().getHostAddress();
+            this.clientInet = socket.getInetAddress();
+            this.clientAddress = clientInet.getHostAddress();
+        }
+
+        void setClient(java.net.InetAddress real) {
+            clientInet = real;
+            clientAddress = real.getHostAddress();
+        }
+
+        @Override
+        public java.net.InetAddress clientInetAddress() {
+            return clientInet;
         }
 
         void interrupt(Interruption why) {

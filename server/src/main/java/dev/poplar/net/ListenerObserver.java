@@ -6,7 +6,13 @@ public interface ListenerObserver {
         @Override
         public void accepted() {
         }
+
+        @Override
+        public void rejected(Rejection why) {
+        }
     };
 
     void accepted();
+
+    void rejected(Rejection why);
 }

@@ -1,6 +1,10 @@
 package dev.poplar.pop3;
 
+import dev.poplar.abuse.LoginDelay;
+import dev.poplar.abuse.LoginGuard;
 import dev.poplar.auth.Authenticator;
+import dev.poplar.net.CloseReason;
+import java.time.Duration;
 import dev.poplar.auth.sasl.SaslExchange;
 import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
@@ -23,14 +27,20 @@ final class AuthorizationCommands {
     private final MailStore store;
     private final Authenticator authenticator;
     private final SaslMechanisms mechanisms;
+    private final LoginGuard guard;
+    private final LoginDelay loginDelay;
+    private final UserSessions userSessions;
     private final Pop3Settings settings;
     private final Pop3Meters meters;
 
-    AuthorizationCommands(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms,
-                          Pop3Settings settings, Pop3Meters meters) {
+    AuthorizationCommands(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, LoginGuard guard,
+                          LoginDelay loginDelay, UserSessions userSessions, Pop3Settings settings, Pop3Meters meters) {
         this.store = store;
         this.authenticator = authenticator;
         this.mechanisms = mechanisms;
+        this.guard = guard;
+        this.loginDelay = loginDelay;
+        this.userSessions = userSessions;
         this.settings = settings;
         this.meters = meters;
     }
@@ -153,29 +163,63 @@ final class AuthorizationCommands {
         };
     }
 
-    /** One log line per failure that fail2ban can match (ops/fail2ban); never the password. */
+    /**
+     * One log line per failure that fail2ban can match (ops/fail2ban); never the password. The
+     * reply waits for the guard's growing delay (the virtual thread parks); an address that has
+     * just earned a ban is disconnected.
+     */
     private Reply failed(SessionContext ctx, String mechanism, String user, String reason, long startedNanos) {
         meters.auth(mechanism, Pop3Meters.AuthResult.FAILURE, System.nanoTime() - startedNanos);
         LOG.log(System.Logger.Level.WARNING, dev.poplar.log.SessionLog.event("auth_failed")
                 .with("session", ctx.sessionId).with("ip", ctx.clientAddress).with("user", user)
                 .with("mechanism", mechanism).with("reason", reason).toString());
+        Duration delay = guard.failed(ctx.clientInet, user);
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (guard.banned(ctx.clientInet)) {
+            ctx.close(CloseReason.BANNED);
+            return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password; too many failures, closing");
+        }
         return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
     }
 
-    /** Takes the maildrop lease: the step from AUTHORIZATION to TRANSACTION. */
+    /**
+     * The step from AUTHORIZATION to TRANSACTION once the credentials are right: LOGIN-DELAY, the
+     * per-user session limit, then the maildrop lease. Any refusal stays in AUTHORIZATION
+     * (RFC 1939 section 7).
+     */
     private Reply login(SessionContext ctx, String account) {
+        guard.succeeded(ctx.clientInet);
+        if (!userSessions.tryAcquire(account)) {
+            return new Reply.Err(ResponseCode.SYS_TEMP, "Too many sessions for this user, try again later");
+        }
         Maildrop drop;
         try {
             drop = store.openMaildrop(account, settings.lockPolicy());
         } catch (MaildropInUseException e) {
             // RFC 2449 section 8.1.2; RFC 1939 section 7: stay in AUTHORIZATION.
+            userSessions.release(account);
             meters.lockConflict();
             return new Reply.Err(ResponseCode.IN_USE, "Mailbox is in use by another POP3 session");
         } catch (NoSuchAccountException e) {
+            userSessions.release(account);
             return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
         } catch (StoreException e) {
+            userSessions.release(account);
             return StoreErrors.reply(e);
         }
+        if (!loginDelay.tryLogin(account)) {
+            drop.close();
+            userSessions.release(account);
+            return new Reply.Err(ResponseCode.LOGIN_DELAY, "Minimum time between logins is "
+                    + loginDelay.seconds() + " seconds");
+        }
+        ctx.countedAsSessionOf = account;
         Transaction tx = new Transaction(drop);
         ctx.state = tx;
         meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());

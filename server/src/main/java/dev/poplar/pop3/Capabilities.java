@@ -11,7 +11,7 @@ public final class Capabilities {
     private final List<String> beforeLogin;
     private final List<String> afterLogin;
 
-    public Capabilities(String implementation) {
+    public Capabilities(String implementation, long loginDelaySeconds) {
         List<String> common = List.of(
                 "TOP",                  // RFC 2449 section 6.1
                 "UIDL",                 // RFC 2449 section 6.6
@@ -20,9 +20,15 @@ public final class Capabilities {
                 "PIPELINING",           // RFC 2449 section 6.6
                 "EXPIRE NEVER");        // RFC 2449 section 6.7: Poplar never expires mail itself
         List<String> before = new ArrayList<>(common);
+        if (loginDelaySeconds > 0) {
+            before.add("LOGIN-DELAY " + loginDelaySeconds); // RFC 2449 section 6.5, enforced at login
+        }
         before.add("USER");             // RFC 2449 section 6.3
         this.beforeLogin = List.copyOf(before);
         List<String> after = new ArrayList<>(common);
+        if (loginDelaySeconds > 0) {
+            after.add("LOGIN-DELAY " + loginDelaySeconds);
+        }
         // RFC 2449 section 6.9; only after login, so anonymous scanners learn no version.
         after.add("IMPLEMENTATION " + implementation);
         this.afterLogin = List.copyOf(after);

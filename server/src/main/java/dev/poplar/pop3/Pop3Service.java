@@ -1,6 +1,8 @@
 package dev.poplar.pop3;
 
 import dev.poplar.auth.Authenticator;
+import dev.poplar.abuse.LoginDelay;
+import dev.poplar.abuse.LoginGuard;
 import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.ConnectionHandler;
@@ -13,20 +15,35 @@ public final class Pop3Service implements ConnectionHandler {
     final Pop3Dispatcher dispatcher;
     final Pop3Meters meters;
     final boolean implicitTls;
+    final UserSessions userSessions;
 
     /**
      * @param implicitTls true for the POP3S listener (RFC 8314): TLS from the first byte
      */
-    public Pop3Service(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, Pop3Settings settings,
-                       Pop3Meters meters, boolean implicitTls) {
+    public Pop3Service(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, LoginGuard guard,
+                       Pop3Settings settings, Pop3Meters meters, boolean implicitTls) {
         if (implicitTls && settings.tls().isEmpty()) {
             throw new IllegalArgumentException("implicit TLS needs a certificate");
         }
         this.settings = settings;
         this.meters = meters;
         this.implicitTls = implicitTls;
-        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, mechanisms, settings, meters),
-                new TransactionCommands(meters), new Capabilities(settings.implementation()), settings);
+        this.userSessions = new UserSessions(settings.maxSessionsPerUser());
+        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, mechanisms, guard,
+                        new LoginDelay(settings.loginDelay()), userSessions, settings, meters),
+                new TransactionCommands(meters), new Capabilities(settings.implementation(), settings.loginDelay().toSeconds()),
+                settings);
+    }
+
+    /** RFC 3206 section 5: refusals for load are [SYS/TEMP], so clients retry later. */
+    @Override
+    public String rejection(dev.poplar.net.Rejection why) {
+        return "-ERR [SYS/TEMP] " + switch (why) {
+            case MAX_CONNECTIONS -> "Too many connections, try again later";
+            case MAX_CONNECTIONS_PER_IP -> "Too many connections from your address, try again later";
+            case BANNED -> "Too many failed logins from your address, try again later";
+            case BAD_PROXY_HEADER -> "Bad PROXY protocol header";
+        } + "\r\n";
     }
 
     @Override

@@ -46,8 +46,7 @@ final class Pop3Session {
     Pop3Session(Connection connection, Pop3Service service) {
         this.connection = connection;
         this.service = service;
-        this.ctx = new SessionContext(connection.id(), connection.clientAddress(),
-                connection.socket().getInetAddress().isLoopbackAddress());
+        this.ctx = new SessionContext(connection.id(), connection.clientInetAddress());
     }
 
     void run() {
@@ -76,6 +75,9 @@ final class Pop3Session {
         } finally {
             if (ctx.state instanceof Transaction tx) {
                 tx.maildrop().close(); // releases the lease; deletes nothing
+            }
+            if (ctx.countedAsSessionOf != null) {
+                service.userSessions.release(ctx.countedAsSessionOf);
             }
             if (socket != connection.socket()) {
                 closeQuietly(socket); // the TLS layer; the listener closes the accepted socket

@@ -6,6 +6,8 @@ public enum ResponseCode {
     NONE(null),
     /** RFC 2449 section 8.1.2: the maildrop is locked by another session. */
     IN_USE("IN-USE"),
+    /** RFC 2449 section 8.1.1: logged in too soon after the previous login. */
+    LOGIN_DELAY("LOGIN-DELAY"),
     /** RFC 3206 section 4: the failure is about the credentials. */
     AUTH("AUTH"),
     /** RFC 3206 section 5: a temporary system problem; retry later. */

@@ -6,6 +6,7 @@ import dev.poplar.net.CloseReason;
 final class SessionContext {
     final String sessionId;
     final String clientAddress;
+    final java.net.InetAddress clientInet;
     final boolean loopback;
     /** "none", "stls" or "implicit": how this connection is encrypted. */
     String tls = "none";
@@ -16,16 +17,19 @@ final class SessionContext {
     boolean closeAfterReply;
     CloseReason closeReason = CloseReason.CLIENT_CLOSED;
     int consecutiveBadCommands;
+    /** The account whose per-user session count this session holds, once logged in. */
+    String countedAsSessionOf;
     int commands;
     int retrievedCount;
     long retrievedBytes;
     int deletedCount;
     long deletedBytes;
 
-    SessionContext(String sessionId, String clientAddress, boolean loopback) {
+    SessionContext(String sessionId, java.net.InetAddress client) {
         this.sessionId = sessionId;
-        this.clientAddress = clientAddress;
-        this.loopback = loopback;
+        this.clientInet = client;
+        this.clientAddress = client.getHostAddress();
+        this.loopback = client.isLoopbackAddress();
     }
 
     boolean secure() {

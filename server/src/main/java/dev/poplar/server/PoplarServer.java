@@ -1,5 +1,6 @@
 package dev.poplar.server;
 
+import dev.poplar.abuse.LoginGuard;
 import dev.poplar.admin.LocalAdmin;
 import dev.poplar.admin.ServerControl;
 import dev.poplar.auth.Authenticator;
@@ -16,6 +17,7 @@ import dev.poplar.metrics.ListenerMeters;
 import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.metrics.PoplarMetrics;
+import dev.poplar.net.ConnectionPolicy;
 import dev.poplar.net.Listener;
 import dev.poplar.net.SessionView;
 import dev.poplar.pop3.Pop3Service;
@@ -107,7 +109,12 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         }
         Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
                 config.pop3().authTimeout(), config.pop3().maxBadCommands(), "Poplar-" + VERSION,
-                Optional.ofNullable(tls), config.auth().allowPlaintext(), config.auth().mechanisms());
+                Optional.ofNullable(tls), config.auth().allowPlaintext(), config.auth().mechanisms(),
+                config.pop3().maxConnectionsPerUser(), config.pop3().loginDelay());
+        LoginGuard guard = new LoginGuard(config.auth().guard());
+        bindGuardMetrics(registry, guard);
+        ConnectionPolicy pop3Policy = new ConnectionPolicy(config.pop3().maxConnectionsPerIp(),
+                config.pop3().trustedProxies(), guard::banned, config.pop3().authTimeout());
         Authenticator authenticator = new Authenticator(store, hasher);
         Optional<TokenValidator> tokens = Optional.empty();
         if (config.auth().oauth().isPresent()) {
@@ -119,15 +126,15 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         if (config.pop3().port() > 0) {
             pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, mechanisms, settings, new Pop3Meters(registry, "pop3"), false),
-                    new ListenerMeters(registry, "pop3"));
+                    new Pop3Service(store, authenticator, mechanisms, guard, settings, new Pop3Meters(registry, "pop3"), false),
+                    new ListenerMeters(registry, "pop3"), pop3Policy);
             listeners.add(pop3);
         }
         if (config.pop3s().port() > 0) {
             pop3s = Listener.start("pop3s", new InetSocketAddress(config.pop3s().host(), config.pop3s().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, mechanisms, settings, new Pop3Meters(registry, "pop3s"), true),
-                    new ListenerMeters(registry, "pop3s"));
+                    new Pop3Service(store, authenticator, mechanisms, guard, settings, new Pop3Meters(registry, "pop3s"), true),
+                    new ListenerMeters(registry, "pop3s"), pop3Policy);
             listeners.add(pop3s);
         }
         if (config.lmtp().port() > 0) {
@@ -182,6 +189,13 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         LOG.log(System.Logger.Level.WARNING, "poplar.tls.cert is not set: using the self-signed development certificate "
                 + cert + "; clients will warn. Set poplar.tls.cert and poplar.tls.key for real mail.");
         return TlsContext.load(cert, key, config.tls().reloadInterval());
+    }
+
+    private static void bindGuardMetrics(io.micrometer.core.instrument.MeterRegistry r, LoginGuard guard) {
+        FunctionCounter.builder("poplar.auth.bans", guard, LoginGuard::bansTotal)
+                .description("Client addresses banned after failed logins").register(r);
+        Gauge.builder("poplar.auth.banned.addresses", guard, LoginGuard::bannedNow)
+                .description("Client addresses banned now").register(r);
     }
 
     private static void bindTlsMetrics(io.micrometer.core.instrument.MeterRegistry r, TlsContext tls) {

@@ -24,9 +24,11 @@ class AppPasswordTest {
     private static String login(int port, String user, String password) throws Exception {
         try (LineClient c = new LineClient(port)) {
             c.line();
-            c.send("USER " + user + "\r\nPASS " + password + "\r\n");
+            c.send("USER " + user + "\r\nPASS " + password + "\r\nQUIT\r\n");
             c.line();
-            return c.line();
+            String reply = c.line();
+            c.line();
+            return reply;
         }
     }
 

@@ -84,6 +84,10 @@ class PipelineFlushTest {
                 return "127.0.0.1";
             }
 
+            public java.net.InetAddress clientInetAddress() {
+                return java.net.InetAddress.getLoopbackAddress();
+            }
+
             public String listener() {
                 return "pop3";
             }
@@ -99,6 +103,7 @@ class PipelineFlushTest {
             Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
             Pop3Service service = new Pop3Service(store, authenticator,
                     new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of("PLAIN")),
+                    new dev.poplar.abuse.LoginGuard(dev.poplar.abuse.LoginGuard.Settings.off()),
                     Pop3Settings.basic(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20),
                     dev.poplar.metrics.Pop3Meters.detached(), false);
             service.handle(connection);

@@ -17,7 +17,12 @@ public final class LineClient implements AutoCloseable {
     private final OutputStream out;
 
     public LineClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** Connects from a chosen loopback source address (127.0.0.2 ...) to act as another client. */
+    public LineClient(int port, String from) throws IOException {
+        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(from), 0);
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
