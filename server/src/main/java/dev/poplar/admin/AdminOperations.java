@@ -46,6 +46,9 @@ public interface AdminOperations extends AutoCloseable {
     record AppPasswordInfo(String label, java.time.Instant created) {
     }
 
+    /** Sets a user's APOP secret, or removes it when {@code secret} is null. */
+    void setApopSecret(String name, String secret) throws AdminException;
+
     /** Removes the messages of a mailbox that match; returns what was removed. */
     ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws AdminException;
 

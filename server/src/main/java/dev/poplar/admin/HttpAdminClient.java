@@ -91,6 +91,15 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
+    public void setApopSecret(String name, String secret) throws AdminException {
+        if (secret == null) {
+            send("DELETE", "/api/users/" + enc(name) + "/apop-secret", null);
+        } else {
+            send("PUT", "/api/users/" + enc(name) + "/apop-secret", json(Map.of("secret", secret)));
+        }
+    }
+
+    @Override
     public ExpungeCriteria.Result expunge(String name, ExpungeCriteria c) throws AdminException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("all", c.all());

@@ -30,9 +30,11 @@ public final class LocalAdmin implements AdminOperations {
     private final long maxMessageSize;
     private final ServerControl server;
     private final AutoCloseable onClose;
+    private final java.nio.file.Path dataDir;
 
     public LocalAdmin(MailStore store, PasswordHasher hasher, long maxMessageSize, ServerControl server,
-                      AutoCloseable onClose) {
+                      java.nio.file.Path dataDir, AutoCloseable onClose) {
+        this.dataDir = dataDir;
         this.store = store;
         this.hasher = hasher;
         this.maxMessageSize = maxMessageSize;
@@ -230,6 +232,25 @@ public final class LocalAdmin implements AdminOperations {
             if (!store.revokeAppPassword(key, label)) {
                 throw new AdminException(AdminException.Kind.NOT_FOUND, "user " + key + " has no app password labelled " + label);
             }
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public void setApopSecret(String name, String secret) throws AdminException {
+        String key = validName(name);
+        try {
+            byte[] sealed = null;
+            if (secret != null) {
+                checkPassword(secret);
+                sealed = dev.poplar.auth.ApopSecrets.open(dataDir).seal(secret);
+            }
+            store.setApopSecret(key, sealed);
+        } catch (java.io.IOException e) {
+            throw new AdminException(AdminException.Kind.FAILED, "cannot use data-dir/apop.key: " + e.getMessage());
         } catch (NoSuchAccountException e) {
             throw notFound(key);
         } catch (StoreException e) {

@@ -54,7 +54,7 @@ final class AdminConnector {
             RocksMailStore store = RocksMailStore.open(data.store(),
                     new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
             return new LocalAdmin(store, new PasswordHasher(config.pbkdf2Iterations()),
-                    config.lmtp().maxMessageSize(), ServerControl.NONE, () -> {
+                    config.lmtp().maxMessageSize(), ServerControl.NONE, data.path(), () -> {
                         store.close();
                         claim.close();
                     });

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "user", description = "Manage users.",
         subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Del.class,
-                UserCommand.ListUsers.class, UserCommand.Import.class, AppPasswordCommand.class})
+                UserCommand.ListUsers.class, UserCommand.Import.class, AppPasswordCommand.class,
+                UserCommand.ApopSecret.class})
 final class UserCommand {
 
     @Command(name = "add", description = "Create a user; the password comes from the terminal or standard input.")
@@ -53,6 +54,29 @@ final class UserCommand {
                 admin.setPassword(name, password);
             }
             System.out.println("password of " + name + " changed");
+            return 0;
+        }
+    }
+
+    @Command(name = "apop-secret", description = "Set (from the terminal or standard input) or remove a user's "
+            + "APOP secret; APOP must be enabled with poplar.auth.apop.")
+    static final class ApopSecret implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--secret-stdin", description = "Read the secret from the first line of standard input.")
+        boolean stdin;
+        @Option(names = "--remove", description = "Remove the secret: APOP stops working for this user.")
+        boolean remove;
+
+        @Override
+        public Integer call() throws Exception {
+            String secret = remove ? null : Passwords.read(stdin);
+            try (AdminOperations admin = AdminConnector.connect(config.load())) {
+                admin.setApopSecret(name, secret);
+            }
+            System.out.println(remove ? "APOP secret of " + name + " removed" : "APOP secret of " + name + " set");
             return 0;
         }
     }

@@ -69,6 +69,8 @@ public final class ConfigKeys {
             "How long a banned address is refused.");
     public static final Key AUTH_BAN_ALLOW_LIST = key("poplar.auth.ban-allow-list", "",
             "Addresses or blocks never delayed or banned (a webmail server, monitoring), comma-separated.");
+    public static final Key AUTH_APOP = key("poplar.auth.apop", "false",
+            "Offer APOP (RFC 1939) to users that have an APOP secret; the secret is kept sealed, not hashed.");
     public static final Key AUTH_MECHANISMS = key("poplar.auth.mechanisms", "plain,login,scram-sha-256,oauthbearer,xoauth2",
             "SASL mechanisms offered by AUTH (RFC 5034), comma-separated; OAUTHBEARER and XOAUTH2 only when "
                     + "poplar.auth.oauth.jwks-file is set.");

@@ -29,7 +29,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
     }
 
     public record Auth(int pbkdf2Iterations, PlaintextPolicy allowPlaintext, List<String> mechanisms,
-                       Optional<OAuth> oauth, LoginGuard.Settings guard) {
+                       Optional<OAuth> oauth, LoginGuard.Settings guard, boolean apop) {
     }
 
     /** Bearer-token validation; present when a JWKS file is configured. */
@@ -94,7 +94,8 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                 new Auth(iterations, plaintext, mechanisms(v), oauth(v), new LoginGuard.Settings(
                         v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY), v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
                         v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
-                        v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST))), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
+                        v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),
+                        v.bool(ConfigKeys.AUTH_APOP)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
     }
 
     private static final List<String> KNOWN_MECHANISMS = List.of("PLAIN", "LOGIN", "SCRAM-SHA-256", "OAUTHBEARER", "XOAUTH2");

@@ -77,6 +77,14 @@ public final class AdminRoutes implements HttpService {
                     admin.revokeAppPassword(name(req), req.path().pathParameters().get("label"));
                     return Map.of("revoked", req.path().pathParameters().get("label"));
                 }))
+                .put("/users/{name}/apop-secret", guarded(req -> {
+                    admin.setApopSecret(name(req), text(body(req), "secret"));
+                    return Map.of("updated", name(req));
+                }))
+                .delete("/users/{name}/apop-secret", guarded(req -> {
+                    admin.setApopSecret(name(req), null);
+                    return Map.of("removed", name(req));
+                }))
                 .post("/mailboxes/{name}/messages", guarded(req ->
                         Map.of("uid", admin.deliver(name(req), req.content().as(byte[].class)))))
                 .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))))

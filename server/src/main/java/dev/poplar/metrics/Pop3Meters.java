@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class Pop3Meters {
     /** cmd_name values: the RFC 1939/2449 commands and "unknown". */
     public static final List<String> COMMANDS = List.of("USER", "PASS", "QUIT", "STAT", "LIST", "RETR", "DELE",
-            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS", "AUTH", "unknown");
+            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS", "AUTH", "APOP", "unknown");
 
     private record CommandMeters(Counter ok, Counter err, Timer duration) {
     }
@@ -28,7 +28,8 @@ public final class Pop3Meters {
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private final Timer sessionDuration;
     /** mechanism label values: "user" (USER/PASS) and the SASL mechanisms, lower case. */
-    public static final List<String> MECHANISMS = List.of("user", "plain", "login", "scram-sha-256", "oauthbearer", "xoauth2");
+    public static final List<String> MECHANISMS = List.of("user", "apop", "plain", "login", "scram-sha-256", "oauthbearer",
+            "xoauth2");
 
     private record AuthMeters(Counter success, Counter failure, Counter error, Timer duration) {
     }

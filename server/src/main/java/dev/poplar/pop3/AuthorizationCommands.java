@@ -86,6 +86,29 @@ final class AuthorizationCommands {
         return login(ctx, account.get());
     }
 
+    /**
+     * RFC 1939 section 7 APOP: only when enabled and only for users with an APOP secret. It sends
+     * no password, so the plaintext policy does not apply.
+     */
+    Reply apop(SessionContext ctx, Command.Apop cmd) {
+        if (settings.apop().isEmpty() || ctx.apopTimestamp == null) {
+            return new Reply.Err("APOP is not enabled on this server");
+        }
+        long started = System.nanoTime();
+        try {
+            Optional<byte[]> sealed = dev.poplar.storage.AccountNames.isValid(cmd.user())
+                    ? store.apopSecret(cmd.user()) : Optional.empty();
+            if (sealed.isEmpty() || !settings.apop().get().matches(sealed.get(), ctx.apopTimestamp, cmd.digest())) {
+                return failed(ctx, "apop", cmd.user(), sealed.isEmpty() ? "no APOP secret" : "bad digest", started);
+            }
+        } catch (StoreException e) {
+            meters.auth("apop", Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
+            return StoreErrors.reply(e);
+        }
+        meters.auth("apop", Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - started);
+        return login(ctx, dev.poplar.storage.AccountNames.normalize(cmd.user()));
+    }
+
     /** RFC 5034 section 4: AUTH mechanism [initial-response]; "=" is an empty initial response. */
     Reply auth(SessionContext ctx, Command.Auth cmd) {
         if (cmd.mechanism().isEmpty()) {

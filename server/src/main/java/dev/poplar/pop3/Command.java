@@ -102,6 +102,13 @@ public sealed interface Command {
         }
     }
 
+    /** RFC 1939 section 7: APOP name digest, digest = MD5(banner timestamp + shared secret). */
+    record Apop(String user, String digest) implements Command {
+        public String name() {
+            return "APOP";
+        }
+    }
+
     /** RFC 2595 section 4: switch to TLS. */
     record Stls() implements Command {
         public String name() {

@@ -27,6 +27,7 @@ final class Pop3Dispatcher {
                 case Command.Capa c -> capa(ctx);
                 case Command.Stls s -> stls(ctx);
                 case Command.Auth au -> authorization.auth(ctx, au);
+                case Command.Apop ap -> authorization.apop(ctx, ap);
                 case Command.Quit q -> {
                     ctx.close(dev.poplar.net.CloseReason.QUIT);
                     yield new Reply.Ok("Poplar signing off");
@@ -54,6 +55,7 @@ final class Pop3Dispatcher {
                 case Command.Capa c -> capa(ctx);
                 case Command.Stls s -> new Reply.Err("STLS is only allowed before login");
                 case Command.Auth au -> alreadyLoggedIn();
+                case Command.Apop ap -> alreadyLoggedIn();
                 case Command.Quit q -> transaction.quit(ctx, tx);
                 case Command.User u -> alreadyLoggedIn();
                 case Command.Pass p -> alreadyLoggedIn();

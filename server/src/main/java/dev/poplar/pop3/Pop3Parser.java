@@ -136,6 +136,9 @@ public final class Pop3Parser {
             case "RSET" -> noArgs(keyword, args, new Command.Rset());
             case "CAPA" -> noArgs(keyword, args, new Command.Capa());
             case "STLS" -> noArgs(keyword, args, new Command.Stls());
+            case "APOP" -> args.size() == 2 && args.get(1).matches("[0-9a-fA-F]{32}")
+                    ? parsed(new Command.Apop(args.get(0), args.get(1)))
+                    : malformed(keyword, "APOP needs a user name and a 32-digit hex digest");
             case "AUTH" -> args.size() > 2 ? malformed(keyword, "AUTH takes a mechanism and an optional initial response")
                     : parsed(new Command.Auth(args.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(args.get(0)),
                             args.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of(args.get(1))));

@@ -57,7 +57,7 @@ final class Pop3Session {
                 return;
             }
             useStreams(socket);
-            writer.write(new Reply.Ok("Poplar POP3 server ready"));
+            writer.write(new Reply.Ok(greeting()));
             loop();
         } catch (SocketTimeoutException e) {
             // RFC 1939 section 3: autologout closes without UPDATE and without a response.
@@ -87,6 +87,17 @@ final class Pop3Session {
             service.meters.sessionClosed(ctx.closeReason, nanos, bytesIn, bytesOut);
             logSummary(nanos, bytesOut);
         }
+    }
+
+    /** With APOP on, the greeting carries a unique timestamp (RFC 1939 section 7). */
+    private String greeting() {
+        if (service.settings.apop().isEmpty()) {
+            return "Poplar POP3 server ready";
+        }
+        ctx.apopTimestamp = "<" + ProcessHandle.current().pid() + "." + System.nanoTime() + "."
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "@"
+                + service.settings.hostname() + ">";
+        return "Poplar POP3 server ready " + ctx.apopTimestamp;
     }
 
     private void useStreams(Socket s) throws IOException {

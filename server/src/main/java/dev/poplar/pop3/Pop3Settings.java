@@ -1,5 +1,6 @@
 package dev.poplar.pop3;
 
+import dev.poplar.auth.ApopSecrets;
 import dev.poplar.auth.PlaintextPolicy;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.tls.TlsContext;
@@ -17,14 +18,18 @@ import java.util.Optional;
  * @param plaintext      when clear-text passwords are accepted
  * @param maxSessionsPerUser logged-in sessions one user may hold at once (shared lock policy)
  * @param loginDelay     RFC 2449 LOGIN-DELAY; zero for none
+ * @param apop           present when APOP is enabled: the greeting then carries a timestamp
+ * @param hostname       the host part of the APOP timestamp
  */
 public record Pop3Settings(LockPolicy lockPolicy, Duration idleTimeout, Duration authTimeout, int maxBadCommands,
                            String implementation, Optional<TlsContext> tls, PlaintextPolicy plaintext,
-                           List<String> saslMechanisms, int maxSessionsPerUser, Duration loginDelay) {
+                           List<String> saslMechanisms, int maxSessionsPerUser, Duration loginDelay,
+                           Optional<ApopSecrets> apop, String hostname) {
 
     /** Settings for tests of the engine: no TLS, plaintext allowed, PLAIN and SCRAM. */
     public static Pop3Settings basic(LockPolicy lockPolicy, Duration idleTimeout, int maxBadCommands) {
         return new Pop3Settings(lockPolicy, idleTimeout, idleTimeout, maxBadCommands, "Poplar-test", Optional.empty(),
-                PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"), Integer.MAX_VALUE, Duration.ZERO);
+                PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"), Integer.MAX_VALUE, Duration.ZERO,
+                Optional.empty(), "localhost");
     }
 }

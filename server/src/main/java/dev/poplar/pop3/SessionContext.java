@@ -10,6 +10,8 @@ final class SessionContext {
     final boolean loopback;
     /** "none", "stls" or "implicit": how this connection is encrypted. */
     String tls = "none";
+    /** The RFC 1939 APOP timestamp sent in the greeting, or null when APOP is off. */
+    String apopTimestamp;
     /** Set by STLS: after its +OK is flushed, the session switches to TLS. */
     boolean startTls;
     SessionState state = SessionState.Authorization.start();

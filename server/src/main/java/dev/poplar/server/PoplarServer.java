@@ -3,6 +3,7 @@ package dev.poplar.server;
 import dev.poplar.abuse.LoginGuard;
 import dev.poplar.admin.LocalAdmin;
 import dev.poplar.admin.ServerControl;
+import dev.poplar.auth.ApopSecrets;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
 import dev.poplar.auth.oauth.TokenValidator;
@@ -110,7 +111,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
                 config.pop3().authTimeout(), config.pop3().maxBadCommands(), "Poplar-" + VERSION,
                 Optional.ofNullable(tls), config.auth().allowPlaintext(), config.auth().mechanisms(),
-                config.pop3().maxConnectionsPerUser(), config.pop3().loginDelay());
+                config.pop3().maxConnectionsPerUser(), config.pop3().loginDelay(),
+                config.auth().apop() ? Optional.of(ApopSecrets.open(data.path())) : Optional.empty(), localHostName());
         LoginGuard guard = new LoginGuard(config.auth().guard());
         bindGuardMetrics(registry, guard);
         ConnectionPolicy pop3Policy = new ConnectionPolicy(config.pop3().maxConnectionsPerIp(),
@@ -149,7 +151,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
         String httpUrl = "";
         if (config.http().port() > 0) {
-            LocalAdmin admin = new LocalAdmin(store, hasher, config.lmtp().maxMessageSize(), this, () -> { });
+            LocalAdmin admin = new LocalAdmin(store, hasher, config.lmtp().maxMessageSize(), this, data.path(), () -> { });
             http = HttpServer.start(config.http().host(), config.http().port(),
                     new AdminRoutes(admin, data.adminToken()), metrics, this::ready);
             httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();

@@ -28,7 +28,7 @@ public final class TestServer implements AutoCloseable {
         this.server = server;
         this.dataDir = dataDir;
         this.admin = new LocalAdmin(server.store(), new PasswordHasher(1000), server.config().lmtp().maxMessageSize(),
-                server, () -> { });
+                server, dataDir, () -> { });
     }
 
     public static TestServer start(Path dataDir, String... overrides) throws Exception {

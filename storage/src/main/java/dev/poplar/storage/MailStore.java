@@ -24,6 +24,15 @@ public interface MailStore extends AutoCloseable {
     /** Removes an app password; false when there was none with that label. */
     boolean revokeAppPassword(String name, String label) throws StoreException;
 
+    /**
+     * Sets (or, with null, removes) the account's APOP secret, sealed by the caller: APOP needs the
+     * secret itself, so it cannot be a one-way hash like the password.
+     */
+    void setApopSecret(String name, byte[] sealedSecret) throws StoreException;
+
+    /** The sealed APOP secret, if the account has one. */
+    Optional<byte[]> apopSecret(String name) throws StoreException;
+
     /** Removes an account with all its messages. Returns false when there was no such account. */
     boolean deleteAccount(String name) throws StoreException;
 

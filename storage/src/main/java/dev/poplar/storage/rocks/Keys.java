@@ -17,6 +17,11 @@ final class Keys {
         return normalizedName.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The sealed APOP secret of an account, in the default (meta) family. */
+    static byte[] apop(long accountId) {
+        return ByteBuffer.allocate(13).put("apop:".getBytes(StandardCharsets.US_ASCII)).putLong(accountId).array();
+    }
+
     static byte[] mailbox(long accountId) {
         return ByteBuffer.allocate(8).putLong(accountId).array();
     }

@@ -131,6 +131,33 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
+    public void setApopSecret(String name, byte[] sealedSecret) throws StoreException {
+        String key = AccountNames.normalize(name);
+        writer.execute(ctx -> {
+            Records.Account a = ctx.account(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            if (sealedSecret == null) {
+                ctx.batch.delete(ctx.cf.meta(), Keys.apop(a.id()));
+            } else {
+                ctx.batch.put(ctx.cf.meta(), Keys.apop(a.id()), sealedSecret);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> apopSecret(String name) throws StoreException {
+        Optional<Records.Account> a = accountRecord(AccountNames.normalize(name));
+        if (a.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(handle.db().get(handle.cf().meta(), Keys.apop(a.get().id())));
+        } catch (RocksDBException e) {
+            throw RocksErrors.map("apop secret lookup", e);
+        }
+    }
+
+    @Override
     public boolean deleteAccount(String name) throws StoreException {
         String key = AccountNames.normalize(name);
         return writer.execute(ctx -> {

@@ -74,6 +74,7 @@ final class WriteContext {
         mailboxes.put(accountId, Optional.empty());
         batch.delete(cf.accounts(), Keys.account(name));
         batch.delete(cf.mailboxes(), Keys.mailbox(accountId));
+        batch.delete(cf.meta(), Keys.apop(accountId));
         batch.deleteRange(cf.index(), Keys.rangeStart(accountId), Keys.rangeEnd(accountId));
         batch.deleteRange(cf.bodies(), Keys.rangeStart(accountId), Keys.rangeEnd(accountId));
     }
