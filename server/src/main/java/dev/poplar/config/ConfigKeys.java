@@ -103,6 +103,9 @@ public final class ConfigKeys {
             "Keep message bodies in RocksDB blob files so compaction does not rewrite message bytes.");
     public static final Key AUTH_PBKDF2_ITERATIONS = key("poplar.auth.pbkdf2-iterations", "4096",
             "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096).");
+    public static final Key WRITE_TIMEOUT = key("poplar.write-timeout", "60s",
+            "A client that stops reading (a socket write blocked this long) is disconnected; its session "
+                    + "releases the maildrop and deletes nothing.");
     public static final Key LOG_FORMAT = key("poplar.log.format", "text",
             "text: one 'event key=value ...' line per event; json: one JSON object per line.");
     public static final Key SHUTDOWN_GRACE = key("poplar.shutdown-grace", "10s",

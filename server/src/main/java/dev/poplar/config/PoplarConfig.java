@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** The whole configuration, typed and checked. See {@link ConfigKeys} for the meaning of each field. */
 public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp lmtp, Http http, Store store,
-                           Auth auth, Duration shutdownGrace, SessionLog.Format logFormat) {
+                           Auth auth, Duration shutdownGrace, SessionLog.Format logFormat, Duration writeTimeout) {
 
     public record Pop3(String host, int port, Duration idleTimeout, Duration authTimeout, LockPolicy maildropLock,
                        int maxConnections, int maxBadCommands, int maxConnectionsPerIp, int maxConnectionsPerUser,
@@ -95,7 +95,8 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                         v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY), v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
                         v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
                         v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),
-                        v.bool(ConfigKeys.AUTH_APOP)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat);
+                        v.bool(ConfigKeys.AUTH_APOP)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat,
+                v.duration(ConfigKeys.WRITE_TIMEOUT));
     }
 
     private static final List<String> KNOWN_MECHANISMS = List.of("PLAIN", "LOGIN", "SCRAM-SHA-256", "OAUTHBEARER", "XOAUTH2");

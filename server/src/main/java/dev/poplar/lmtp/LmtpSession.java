@@ -56,7 +56,7 @@ final class LmtpSession {
         try {
             connection.socket().setSoTimeout(Math.toIntExact(service.settings.idleTimeout().toMillis()));
             in = connection.socket().getInputStream();
-            out = connection.socket().getOutputStream();
+            out = new dev.poplar.net.WatchedOutputStream(connection.socket().getOutputStream(), connection);
             reply("220 " + service.settings.hostname() + " Poplar LMTP ready");
             loop();
         } catch (SocketTimeoutException e) {
@@ -100,7 +100,7 @@ final class LmtpSession {
                         closeReason = CloseReason.KICKED;
                         reply("421 4.3.2 Session ended by the administrator");
                     }
-                    case NONE -> { }
+                    case WRITE_TIMEOUT, NONE -> { }
                 }
                 flush();
                 return;

@@ -10,7 +10,9 @@ public interface Connection {
         /** The server is shutting down. */
         SHUTDOWN,
         /** An administrator kicked the session. */
-        KICKED
+        KICKED,
+        /** The client stopped reading and a write blocked past the write timeout. */
+        WRITE_TIMEOUT
     }
 
     /** A short id for logs, unique in this process. */
@@ -29,6 +31,9 @@ public interface Connection {
 
     /** Set before the server shuts the session's input: end of input then means "stop", not "client left". */
     Interruption interruption();
+
+    /** Marks a socket write as started at {@code nanoTime}, or finished with 0 (see WatchedOutputStream). */
+    void writeStarted(long nanoTime);
 
     /** Publishes what {@code who} shows: the user once known, the protocol state, byte counts. */
     void publish(String user, String state, long bytesIn, long bytesOut);

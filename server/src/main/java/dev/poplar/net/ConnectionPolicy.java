@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Who may connect: the per-address limit, the proxies whose PROXY protocol header names the real
- * client, and a ban check.
+ * Who may connect, and how long a write may block: the per-address limit, the proxies whose PROXY
+ * protocol header names the real client, a ban check, and the write timeout.
  */
 public record ConnectionPolicy(int maxPerAddress, List<Cidr> trustedProxies, Predicate<InetAddress> banned,
-                               Duration proxyHeaderTimeout) {
-    public static ConnectionPolicy open() {
-        return new ConnectionPolicy(Integer.MAX_VALUE, List.of(), a -> false, Duration.ofSeconds(10));
+                               Duration proxyHeaderTimeout, Duration writeTimeout) {
+    public static ConnectionPolicy open(Duration writeTimeout) {
+        return new ConnectionPolicy(Integer.MAX_VALUE, List.of(), a -> false, Duration.ofSeconds(10), writeTimeout);
     }
 }

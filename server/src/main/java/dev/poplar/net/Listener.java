@@ -34,6 +34,7 @@ public final class Listener implements AutoCloseable {
     private final Set<Live> live = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Thread acceptor;
+    private final java.util.concurrent.ScheduledExecutorService watchdog;
     private volatile boolean accepting = true;
 
     private Listener(String name, ServerSocket server, int maxConnections, ConnectionHandler handler,
@@ -46,12 +47,15 @@ public final class Listener implements AutoCloseable {
         this.handler = handler;
         this.observer = observer;
         this.acceptor = Thread.ofPlatform().name(name + "-acceptor").daemon(true).unstarted(this::acceptLoop);
+        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(name + "-write-watchdog").daemon(true).factory());
     }
 
     /** Binds now (so a busy port fails start-up) and starts accepting. */
     public static Listener start(String name, InetSocketAddress address, int maxConnections,
-                                 ConnectionHandler handler, ListenerObserver observer) throws IOException {
-        return start(name, address, maxConnections, handler, observer, ConnectionPolicy.open());
+                                 ConnectionHandler handler, ListenerObserver observer, Duration writeTimeout)
+            throws IOException {
+        return start(name, address, maxConnections, handler, observer, ConnectionPolicy.open(writeTimeout));
     }
 
     public static Listener start(String name, InetSocketAddress address, int maxConnections,
@@ -68,6 +72,7 @@ public final class Listener implements AutoCloseable {
         }
         Listener l = new Listener(name, server, maxConnections, handler, observer, policy);
         l.acceptor.start();
+        l.watchdog.scheduleWithFixedDelay(l::cutStalledWriters, 1, 1, TimeUnit.SECONDS);
         return l;
     }
 
@@ -90,6 +95,23 @@ public final class Listener implements AutoCloseable {
     /** The live sessions, for the admin API. */
     public java.util.List<SessionView> sessions() {
         return live.stream().map(Live::view).toList();
+    }
+
+    /**
+     * A blocked socket write never times out in Java. Once a second, close the sockets whose write
+     * has blocked longer than the write timeout: the write fails, the session ends and releases its
+     * maildrop lease (a client that stops reading mid-RETR cannot hold a mailbox forever).
+     */
+    private void cutStalledWriters() {
+        long now = System.nanoTime();
+        long limit = policy.writeTimeout().toNanos();
+        for (Live c : live) {
+            long started = c.writeStarted;
+            if (started != 0 && now - started > limit) {
+                c.interruption = Connection.Interruption.WRITE_TIMEOUT;
+                closeQuietly(c.socket);
+            }
+        }
     }
 
     /** Ends one session (the client gets a protocol-level goodbye; nothing is deleted). */
@@ -223,6 +245,7 @@ public final class Listener implements AutoCloseable {
     /** Stops accepting and ends sessions as described above. */
     public void shutdown(Duration grace) {
         drain();
+        watchdog.shutdownNow();
         for (Live c : live) {
             c.interrupt(Connection.Interruption.SHUTDOWN);
         }
@@ -265,6 +288,12 @@ public final class Listener implements AutoCloseable {
         private volatile String state = "";
         private volatile long bytesIn;
         private volatile long bytesOut;
+        private volatile long writeStarted;
+
+        @Override
+        public void writeStarted(long nanoTime) {
+            writeStarted = nanoTime;
+        }
 
         Live(String id, Socket socket) {
             this.id = id;

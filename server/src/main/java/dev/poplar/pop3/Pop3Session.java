@@ -63,7 +63,8 @@ final class Pop3Session {
             // RFC 1939 section 3: autologout closes without UPDATE and without a response.
             ctx.closeReason = CloseReason.IDLE_TIMEOUT;
         } catch (IOException e) {
-            ctx.closeReason = CloseReason.CONNECTION_LOST;
+            ctx.closeReason = connection.interruption() == Connection.Interruption.WRITE_TIMEOUT
+                    ? CloseReason.WRITE_TIMEOUT : CloseReason.CONNECTION_LOST;
         } catch (StoreException e) {
             // Mid-RETR store failure: the multi-line reply cannot be finished, so close.
             ctx.closeReason = CloseReason.STORE_ERROR;
@@ -106,7 +107,7 @@ final class Pop3Session {
         if (writer != null) {
             bytesOutBeforeTls += writer.bytesWritten();
         }
-        writer = new ReplyWriter(s.getOutputStream());
+        writer = new ReplyWriter(new dev.poplar.net.WatchedOutputStream(s.getOutputStream(), connection));
     }
 
     /** Before login the shorter auth timeout applies; after it the RFC 1939 autologout timer. */
@@ -196,6 +197,7 @@ final class Pop3Session {
                 ctx.closeReason = CloseReason.KICKED;
                 writer.write(new Reply.Err(ResponseCode.SYS_TEMP, "Session ended by the administrator"));
             }
+            case WRITE_TIMEOUT -> ctx.closeReason = CloseReason.WRITE_TIMEOUT;
             case NONE -> ctx.closeReason = parser.hasPartialLine()
                     ? CloseReason.CLIENT_CLOSED_MID_COMMAND : CloseReason.CLIENT_CLOSED;
         }

@@ -116,7 +116,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         LoginGuard guard = new LoginGuard(config.auth().guard());
         bindGuardMetrics(registry, guard);
         ConnectionPolicy pop3Policy = new ConnectionPolicy(config.pop3().maxConnectionsPerIp(),
-                config.pop3().trustedProxies(), guard::banned, config.pop3().authTimeout());
+                config.pop3().trustedProxies(), guard::banned, config.pop3().authTimeout(), config.writeTimeout());
         Authenticator authenticator = new Authenticator(store, hasher);
         Optional<TokenValidator> tokens = Optional.empty();
         if (config.auth().oauth().isPresent()) {
@@ -145,7 +145,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                     config.lmtp().maxRecipients(), config.lmtp().idleTimeout());
             lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(), new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
-                    new ListenerMeters(registry, "lmtp"));
+                    new ListenerMeters(registry, "lmtp"), config.writeTimeout());
             listeners.add(lmtp);
         }
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));

@@ -98,6 +98,9 @@ class PipelineFlushTest {
 
             public void publish(String user, String state, long in, long out) {
             }
+
+            public void writeStarted(long nanoTime) {
+            }
         };
         try (RocksMailStore store = RocksMailStore.open(dir, RocksStoreOptions.defaults())) {
             Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
