@@ -46,6 +46,12 @@ public interface AdminOperations extends AutoCloseable {
     record AppPasswordInfo(String label, java.time.Instant created) {
     }
 
+    /**
+     * Writes a consistent online backup of the store (and the APOP key) to {@code dir}, which
+     * must not exist; the path is on the server's machine. Returns the number of accounts in it.
+     */
+    long backup(String dir) throws AdminException;
+
     /** Sets a user's APOP secret, or removes it when {@code secret} is null. */
     void setApopSecret(String name, String secret) throws AdminException;
 

@@ -91,6 +91,12 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
+    public long backup(String dir) throws AdminException {
+        String absolute = java.nio.file.Path.of(dir).toAbsolutePath().toString();
+        return send("POST", "/api/backup", json(Map.of("dir", absolute))).get("accounts").asLong();
+    }
+
+    @Override
     public void setApopSecret(String name, String secret) throws AdminException {
         if (secret == null) {
             send("DELETE", "/api/users/" + enc(name) + "/apop-secret", null);

@@ -240,6 +240,33 @@ public final class LocalAdmin implements AdminOperations {
     }
 
     @Override
+    public long backup(String dir) throws AdminException {
+        java.nio.file.Path target = java.nio.file.Path.of(dir).toAbsolutePath();
+        if (java.nio.file.Files.exists(target)) {
+            throw new AdminException(AdminException.Kind.INVALID, target + " exists; a backup goes into a new directory");
+        }
+        if (!(store instanceof dev.poplar.storage.rocks.RocksMailStore rocks)) {
+            throw new AdminException(AdminException.Kind.FAILED, "this store cannot be backed up");
+        }
+        try {
+            java.nio.file.Files.createDirectories(target);
+            rocks.checkpoint(target.resolve("store"));
+            java.nio.file.Path apopKey = dataDir.resolve("apop.key");
+            if (java.nio.file.Files.exists(apopKey)) {
+                java.nio.file.Files.copy(apopKey, target.resolve("apop.key"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            long accounts = store.accountNames().size();
+            java.nio.file.Files.writeString(target.resolve("BACKUP"), "poplar-backup 1\ncreated "
+                    + java.time.Instant.now() + "\naccounts " + accounts + "\n");
+            return accounts;
+        } catch (java.io.IOException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "cannot write the backup to " + target + ": " + e.getMessage());
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
     public void setApopSecret(String name, String secret) throws AdminException {
         String key = validName(name);
         try {

@@ -95,7 +95,11 @@ public final class AdminRoutes implements HttpService {
                 .get("/sessions", guarded(req -> Map.of("sessions", admin.who().stream().map(AdminRoutes::session).toList())))
                 .delete("/sessions/{id}", guarded(req -> Map.of("kicked", admin.kick(null, req.path().pathParameters().get("id")))))
                 .post("/sessions/kick", guarded(req -> Map.of("kicked", admin.kick(text(body(req), "user"), null))))
-                .post("/drain", guarded(req -> drain(admin.drain())));
+                .post("/drain", guarded(req -> drain(admin.drain())))
+                .post("/backup", guarded(req -> {
+                    String dir = text(body(req), "dir");
+                    return Map.of("dir", dir, "accounts", admin.backup(dir));
+                }));
     }
 
     private io.helidon.webserver.http.Handler guarded(Action action) {

@@ -135,6 +135,19 @@ class CliTest {
     }
 
     @Test
+    void checkReportsAConsistentStoreAndRefusesBesideARunningServer() throws Exception {
+        assertEquals(0, poplar("pw\n", "user", "add", "lou", "--password-stdin").exit());
+        Result check = poplar(null, "check");
+        assertEquals(0, check.exit(), check.err());
+        assertTrue(check.out().contains("store consistent: 1 accounts checked"), check.out());
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            Result busy = poplar(null, "check");
+            assertEquals(75, busy.exit());
+            assertTrue(busy.err().contains("check needs the server stopped"), busy.err());
+        }
+    }
+
+    @Test
     void badConfigurationNamesTheKey() throws Exception {
         Path config = dir.resolve("poplar.yaml");
         Files.writeString(config, "poplar:\n  pop3:\n    prot: 1110\n");

@@ -308,6 +308,11 @@ public final class RocksMailStore implements MailStore {
         });
     }
 
+    /** Runs a change through the writer (repair tools in this package). */
+    <R> R writeDirect(GroupCommitter.Op<R> op) throws StoreException {
+        return writer.execute(op);
+    }
+
     void releaseLease(long accountId) {
         leases.release(accountId);
     }
@@ -345,6 +350,31 @@ public final class RocksMailStore implements MailStore {
     @Override
     public boolean writable() {
         return !writer.lastWriteFailed() && handle.dbProperty("rocksdb.is-write-stopped") == 0;
+    }
+
+    /**
+     * Writes a consistent copy of the store to {@code target} (which must not exist) while the
+     * store stays in use: a RocksDB checkpoint, hard-linking files where it can. It runs on a
+     * platform thread: it blocks in JNI for as long as the copy takes.
+     */
+    public void checkpoint(Path target) throws StoreException {
+        StoreException[] failure = {null};
+        Thread t = Thread.ofPlatform().name("poplar-checkpoint").start(() -> {
+            try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(handle.db())) {
+                cp.createCheckpoint(target.toString());
+            } catch (RocksDBException e) {
+                failure[0] = RocksErrors.map("checkpoint to " + target, e);
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while writing a checkpoint", true, e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
     }
 
     /** A per-family RocksDB property (e.g. "rocksdb.estimate-pending-compaction-bytes") summed over families. */

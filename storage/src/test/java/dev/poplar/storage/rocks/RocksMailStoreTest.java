@@ -338,4 +338,27 @@ class RocksMailStoreTest {
         Records.Account again = Records.Account.decode(a.encode());
         assertEquals(a.id(), again.id());
     }
+
+    @Test
+    void checkerFindsDamageAndRepairFixesIt() throws Exception {
+        store.createAccount("rita", CREDS);
+        long keep = deliver(store, "rita", message(1));
+        long broken = deliver(store, "rita", message(2));
+        long id = store.account("rita").orElseThrow().id();
+        RocksHandle h = store.handle();
+        h.db().delete(h.cf().bodies(), Keys.body(id, broken, 0));               // a message loses its body
+        h.db().put(h.cf().bodies(), Keys.body(id, 999, 0), new byte[] {1, 2}); // a stray chunk
+        h.db().put(h.cf().mailboxes(), Keys.mailbox(id), new Records.Mailbox(2, 7, 9, 9).encode()); // bad counters
+        List<String> problems = StoreChecker.check(store);
+        assertEquals(4, problems.size(), problems.toString()); // missing chunk, stray chunk, counters, next UID
+        List<String> actions = StoreChecker.repair(store);
+        assertEquals(3, actions.size(), actions.toString());
+        assertEquals(List.of(), StoreChecker.check(store));
+        MailboxStats stats = store.stats("rita");
+        assertEquals(1, stats.messages());
+        assertEquals(1000, stats.nextUid(), "next UID past every UID seen, the damaged and stray ones too");
+        try (Maildrop drop = store.openMaildrop("rita", LockPolicy.EXCLUSIVE)) {
+            assertEquals(keep, drop.listing().uid(0));
+        }
+    }
 }
