@@ -245,12 +245,9 @@ public final class LocalAdmin implements AdminOperations {
         if (java.nio.file.Files.exists(target)) {
             throw new AdminException(AdminException.Kind.INVALID, target + " exists; a backup goes into a new directory");
         }
-        if (!(store instanceof dev.poplar.storage.rocks.RocksMailStore rocks)) {
-            throw new AdminException(AdminException.Kind.FAILED, "this store cannot be backed up");
-        }
         try {
             java.nio.file.Files.createDirectories(target);
-            rocks.checkpoint(target.resolve("store"));
+            store.checkpoint(target.resolve("store"));
             java.nio.file.Path apopKey = dataDir.resolve("apop.key");
             if (java.nio.file.Files.exists(apopKey)) {
                 java.nio.file.Files.copy(apopKey, target.resolve("apop.key"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);

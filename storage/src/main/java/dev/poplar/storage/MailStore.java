@@ -65,6 +65,12 @@ public interface MailStore extends AutoCloseable {
      */
     ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException;
 
+    /**
+     * Writes a consistent copy of the whole store to {@code target} (which must not exist) while it
+     * stays in use: the online backup.
+     */
+    void checkpoint(java.nio.file.Path target) throws StoreException;
+
     /** Counters for tests and metrics. */
     StoreStatistics statistics();
 

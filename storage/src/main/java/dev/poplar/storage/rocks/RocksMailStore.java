@@ -357,6 +357,7 @@ public final class RocksMailStore implements MailStore {
      * store stays in use: a RocksDB checkpoint, hard-linking files where it can. It runs on a
      * platform thread: it blocks in JNI for as long as the copy takes.
      */
+    @Override
     public void checkpoint(Path target) throws StoreException {
         StoreException[] failure = {null};
         Thread t = Thread.ofPlatform().name("poplar-checkpoint").start(() -> {
