@@ -41,6 +41,9 @@ final class RocksHandle implements AutoCloseable {
         try {
             Cache cache = track(resources, new LRUCache(options.blockCacheBytes()));
             Statistics statistics = track(resources, new Statistics());
+            // With an SstFileManager, RocksDB recovers by itself from "no space" errors once space
+            // returns (its error handler polls for it), instead of staying read-only until reopened.
+            org.rocksdb.SstFileManager files = track(resources, new org.rocksdb.SstFileManager(org.rocksdb.Env.getDefault()));
             statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
             DBOptions dbOptions = track(resources, new DBOptions()
                     .setCreateIfMissing(true)
@@ -48,7 +51,8 @@ final class RocksHandle implements AutoCloseable {
                     .setMaxBackgroundJobs(2)
                     .setKeepLogFileNum(5)
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setStatistics(statistics));
+                    .setStatistics(statistics)
+                    .setSstFileManager(files));
 
             ColumnFamilyOptions small = track(resources, family(resources, cache, false));
             ColumnFamilyOptions keyed = track(resources, family(resources, cache, true));
