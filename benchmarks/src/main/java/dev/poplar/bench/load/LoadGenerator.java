@@ -1,0 +1,316 @@
+package dev.poplar.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * TCP load generator for any POP3/LMTP server (Poplar, Dovecot, ...). Virtual threads, one per
+ * connection; HdrHistogram latencies; every reply verified (status, terminators, RETR octets
+ * against LIST). Prints one JSON line.
+ *
+ * <pre>
+ * java -jar poplar-bench.jar --scenario retr --pop3-port 1110 --connections 50 --duration 20s
+ * java -jar poplar-bench.jar --scenario seed --lmtp-port 2424 --users 100 --messages 200 --big-user big --big-messages 10000
+ * </pre>
+ *
+ * Scenarios: session (login, STAT, LIST, UIDL, RETR all, QUIT), retr (logged-in connections
+ * looping RETR of random messages), list (LIST + UIDL of the big mailbox), login (connect,
+ * USER/PASS, QUIT), idle (N logged-in connections held; the server's RSS read from /proc),
+ * deliver (LMTP deliveries), seed (fill the mailboxes over LMTP).
+ */
+public final class LoadGenerator {
+    private final Map<String, String> opts;
+    private final String host;
+    private final Recorder latency = new Recorder(3);
+    private final AtomicLong ops = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicBoolean measuring = new AtomicBoolean();
+    private volatile String lastError = "";
+
+    private LoadGenerator(Map<String, String> opts) {
+        this.opts = opts;
+        this.host = opts.getOrDefault("host", "127.0.0.1");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("usage: --scenario NAME [--option value ...] (see the class comment)");
+                System.exit(2);
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        System.exit(new LoadGenerator(opts).run());
+    }
+
+    private String opt(String name, String dflt) {
+        return opts.getOrDefault(name, dflt);
+    }
+
+    private int intOpt(String name, int dflt) {
+        return Integer.parseInt(opt(name, Integer.toString(dflt)));
+    }
+
+    private static Duration duration(String s) {
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        return Duration.ofMillis((long) (Double.parseDouble(s.replace("s", "")) * 1000));
+    }
+
+    private String user(int i) {
+        return opt("user-prefix", "user") + (i % intOpt("users", 100));
+    }
+
+    private int run() throws Exception {
+        String scenario = opt("scenario", "session");
+        int pop3 = intOpt("pop3-port", 1110);
+        int lmtp = intOpt("lmtp-port", 2424);
+        String password = opt("password", "pw");
+        if (scenario.equals("seed")) {
+            return seed(lmtp);
+        }
+        if (scenario.equals("idle")) {
+            return idle(pop3, password);
+        }
+        int connections = intOpt("connections", 50);
+        Duration warmup = duration(opt("warmup", "2s"));
+        Duration measure = duration(opt("duration", "10s"));
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int id = c;
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        switch (scenario) {
+                            case "login" -> login(pop3, user(id), password);
+                            case "session" -> session(pop3, user(id), password);
+                            case "retr" -> retrLoop(pop3, user(id), password, stop);
+                            case "list" -> listLoop(pop3, opt("big-user", "big"), password, stop);
+                            case "deliver" -> deliverLoop(lmtp, stop);
+                            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        if (measuring.get()) {
+                            errors.incrementAndGet();
+                            lastError = e.toString();
+                        }
+                        if (e instanceof IllegalArgumentException) {
+                            stop.set(true);
+                        }
+                    }
+                }
+            }));
+        }
+        Thread.sleep(warmup.toMillis());
+        latency.reset();
+        ops.set(0);
+        errors.set(0);
+        measuring.set(true);
+        long start = System.nanoTime();
+        Thread.sleep(measure.toMillis());
+        measuring.set(false);
+        long elapsed = System.nanoTime() - start;
+        var h = latency.getIntervalHistogram();
+        long done = ops.get();
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(Duration.ofSeconds(30));
+        }
+        double seconds = elapsed / 1e9;
+        System.out.printf("{\"scenario\":\"%s\",\"connections\":%d,\"duration_s\":%.2f,\"ops\":%d,\"ops_per_s\":%.1f,"
+                        + "\"errors\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"last_error\":\"%s\"}%n",
+                scenario, connections, seconds, done, done / seconds, errors.get(),
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
+                lastError.replace("\"", "'"));
+        return errors.get() == 0 && done > 0 ? 0 : 1;
+    }
+
+    private void record(long startNanos) {
+        if (measuring.get()) {
+            latency.recordValue(System.nanoTime() - startNanos);
+            ops.incrementAndGet();
+        }
+    }
+
+    private void login(int port, String user, String password) throws IOException {
+        long t0 = System.nanoTime();
+        try (Pop3Connection c = new Pop3Connection(host, port)) {
+            c.login(user, password);
+            c.command("QUIT");
+        }
+        record(t0);
+    }
+
+    private void session(int port, String user, String password) throws IOException {
+        long t0 = System.nanoTime();
+        try (Pop3Connection c = new Pop3Connection(host, port)) {
+            c.login(user, password);
+            int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
+            long[] sizes = sizes(c, count);
+            c.multiLine("UIDL");
+            for (int m = 1; m <= count; m++) {
+                long got = c.multiLine("RETR " + m);
+                if (got != sizes[m]) {
+                    throw new IOException("RETR " + m + " sent " + got + " octets, LIST said " + sizes[m]);
+                }
+            }
+            c.command("QUIT");
+        }
+        record(t0);
+    }
+
+    private static long[] sizes(Pop3Connection c, int count) throws IOException {
+        long[] sizes = new long[count + 1];
+        c.command("LIST");
+        for (int m = 1; m <= count; m++) {
+            String[] f = c.readLine().split(" ");
+            sizes[Integer.parseInt(f[0])] = Long.parseLong(f[1]);
+        }
+        if (!c.readLine().equals(".")) {
+            throw new IOException("LIST longer than STAT said");
+        }
+        return sizes;
+    }
+
+    private void retrLoop(int port, String user, String password, AtomicBoolean stop) throws IOException {
+        try (Pop3Connection c = new Pop3Connection(host, port)) {
+            c.login(user, password);
+            int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
+            long[] sizes = sizes(c, count);
+            while (!stop.get() && count > 0) {
+                int m = 1 + ThreadLocalRandom.current().nextInt(count);
+                long t0 = System.nanoTime();
+                long got = c.multiLine("RETR " + m);
+                if (got != sizes[m]) {
+                    throw new IOException("RETR " + m + " sent " + got + " octets, LIST said " + sizes[m]);
+                }
+                record(t0);
+            }
+            c.command("QUIT");
+        }
+    }
+
+    private void listLoop(int port, String user, String password, AtomicBoolean stop) throws IOException {
+        try (Pop3Connection c = new Pop3Connection(host, port)) {
+            c.login(user, password);
+            while (!stop.get()) {
+                long t0 = System.nanoTime();
+                c.multiLine("LIST");
+                c.multiLine("UIDL");
+                record(t0);
+            }
+            c.command("QUIT");
+        }
+    }
+
+    private void deliverLoop(int port, AtomicBoolean stop) throws IOException {
+        String message = message(4096);
+        try (LmtpConnection c = new LmtpConnection(host, port)) {
+            while (!stop.get()) {
+                String rcpt = user(ThreadLocalRandom.current().nextInt(intOpt("users", 100)));
+                long t0 = System.nanoTime();
+                c.deliver(rcpt, message);
+                record(t0);
+            }
+        }
+    }
+
+    /** A message of about {@code size} bytes with 76-character lines, some starting with '.'. */
+    static String message(int size) {
+        StringBuilder sb = new StringBuilder("From: loadgen@bench\r\nTo: user@bench\r\nSubject: load ")
+                .append(size).append("\r\n\r\n");
+        int i = 0;
+        while (sb.length() < size) {
+            sb.append(i++ % 13 == 0 ? "." : "").append("x".repeat(74)).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    /** Seeds the mailboxes over LMTP: 70% 4 KB, 25% 40 KB, 5% 1 MB; plus one big mailbox of small messages. */
+    private int seed(int lmtp) throws Exception {
+        int users = intOpt("users", 100);
+        int perUser = intOpt("messages", 200);
+        String big = opt("big-user", "big");
+        int bigMessages = intOpt("big-messages", 10_000);
+        String small = message(4096);
+        String medium = message(40 * 1024);
+        String large = message(1 << 20);
+        List<Thread> threads = new ArrayList<>();
+        int workers = intOpt("connections", 8);
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (LmtpConnection c = new LmtpConnection(host, lmtp)) {
+                    for (int u = worker; u < users; u += workers) {
+                        for (int m = 0; m < perUser; m++) {
+                            int pick = (u * 31 + m * 17) % 100;
+                            c.deliver(user(u), pick < 70 ? small : pick < 95 ? medium : large);
+                        }
+                    }
+                    for (int m = worker; m < bigMessages; m += workers) {
+                        c.deliver(big, small.substring(0, 1024) + "\r\n");
+                    }
+                } catch (IOException e) {
+                    errors.incrementAndGet();
+                    lastError = e.toString();
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        System.out.printf("{\"scenario\":\"seed\",\"users\":%d,\"messages_per_user\":%d,\"big_messages\":%d,\"errors\":%d,"
+                + "\"last_error\":\"%s\"}%n", users, perUser, bigMessages, errors.get(), lastError.replace("\"", "'"));
+        return errors.get() == 0 ? 0 : 1;
+    }
+
+    /** Holds N logged-in connections and reports the server's RSS growth per connection. */
+    private int idle(int port, String password) throws Exception {
+        int n = intOpt("connections", 1000);
+        long pid = Long.parseLong(opt("server-pid", "0"));
+        long before = rss(pid);
+        List<Pop3Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Pop3Connection c = new Pop3Connection(host, port);
+                c.login(user(i), password);
+                held.add(c);
+            }
+            Thread.sleep(duration(opt("duration", "2s")).toMillis());
+            long after = rss(pid);
+            System.out.printf("{\"scenario\":\"idle\",\"connections\":%d,\"rss_before_kib\":%d,\"rss_after_kib\":%d,"
+                    + "\"rss_per_connection_kib\":%.2f,\"errors\":0}%n", n, before, after, (after - before) / (double) n);
+            return 0;
+        } finally {
+            for (Pop3Connection c : held) {
+                c.close();
+            }
+        }
+    }
+
+    /** VmRSS of a process, in KiB (0 when unknown). */
+    static long rss(long pid) throws IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+}
