@@ -120,6 +120,33 @@ else
   echo "SKIP promtool (not installed; .ci/run installs it)"
 fi
 
+# Load generator smoke: every scenario for one second against this server (a check that the
+# tools work, not a timed test; docs/benchmarks.md has the real runs).
+bench="$root/benchmarks/target/poplar-bench.jar"
+if [[ -f "$bench" ]]; then
+  { for i in 0 1 2 3 4 5 6 7; do echo "load$i pw"; done; echo "loadbig pw"; } > "$work/load-users.txt"
+  "$root/poplar" user import "$work/load-users.txt" > /dev/null
+  run_bench() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$bench" dev.poplar.bench.load.LoadGenerator \
+      --pop3-port "$POPLAR_POP3_PORT" --lmtp-port "$POPLAR_LMTP_PORT" --user-prefix load --users 8 --big-user loadbig "$@"; }
+  check "load seed over LMTP" bash -c "$(declare -f run_bench); bench='$bench' JAVA_HOME='$JAVA_HOME' POPLAR_POP3_PORT=$POPLAR_POP3_PORT POPLAR_LMTP_PORT=$POPLAR_LMTP_PORT root='$root' run_bench --scenario seed --messages 5 --big-messages 300 --connections 4 > '$work/seed.json'"
+  for scenario in login session retr list deliver; do
+    connections=8
+    [[ "$scenario" == list ]] && connections=1
+    if run_bench --scenario "$scenario" --connections "$connections" --warmup 200ms --duration 1s > "$work/$scenario.json"; then
+      ok "load $scenario smoke: $(cat "$work/$scenario.json")"
+    else
+      fail "load $scenario smoke: $(cat "$work/$scenario.json")"
+    fi
+  done
+  if run_bench --scenario idle --connections 8 --duration 200ms --server-pid "$server_pid" > "$work/idle.json"; then
+    ok "load idle smoke: $(cat "$work/idle.json")"
+  else
+    fail "load idle smoke"
+  fi
+else
+  fail "benchmarks/target/poplar-bench.jar missing (./poplar test builds it)"
+fi
+
 # Shutdown: SIGTERM stops the server cleanly.
 kill -TERM "$server_pid"
 wait "$server_pid" && rc=0 || rc=$?
