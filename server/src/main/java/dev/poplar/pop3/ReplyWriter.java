@@ -171,6 +171,18 @@ public final class ReplyWriter {
         }
 
         @Override
+        public void line(long a, byte[] prefix, long b) throws IOException {
+            int n = decimal(a, scratch, 0);
+            scratch[n++] = ' ';
+            raw(scratch, 0, n);
+            raw(prefix, 0, prefix.length);
+            n = decimal(b, scratch, 0);
+            scratch[n++] = '\r';
+            scratch[n++] = '\n';
+            raw(scratch, 0, n);
+        }
+
+        @Override
         public void line(long a, String b) throws IOException {
             int n = decimal(a, scratch, 0);
             scratch[n++] = ' ';

@@ -49,10 +49,16 @@ final class TransactionCommands {
             };
         }
         MessageListing l = tx.listing();
+        byte[] prefix = l.uidlPrefix();
         return new Reply.MultiLine("Unique-ID listing follows", sink -> {
             for (int i = 0; i < l.size(); i++) {
-                if (!tx.isDeleted(i)) {
+                if (tx.isDeleted(i)) {
+                    continue;
+                }
+                if (l.hasUidlOverride(i)) {
                     sink.line(i + 1, l.uidl(i));
+                } else {
+                    sink.line(i + 1, prefix, l.uid(i)); // the same string as uidl(i), without building it
                 }
             }
         });

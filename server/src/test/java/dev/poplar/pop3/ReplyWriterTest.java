@@ -62,8 +62,9 @@ class ReplyWriterTest {
             sink.line(2, 200);
             sink.line(".hidden");
             sink.line(3, "abc.1");
+            sink.line(4, "abc.".getBytes(StandardCharsets.US_ASCII), 42);
         });
-        assertEquals("+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n..hidden\r\n3 abc.1\r\n.\r\n", write(r));
+        assertEquals("+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n..hidden\r\n3 abc.1\r\n4 abc.42\r\n.\r\n", write(r));
     }
 
     @Test

@@ -14,6 +14,8 @@ public final class MessageListing {
     private final long[] headerWireLengths;
     private final Map<Long, String> uidlOverrides;
     private final long totalOctets;
+    /** "base36(epoch)." in ASCII, rendered once: a UIDL listing then allocates nothing per line. */
+    private final byte[] uidlPrefix;
 
     public MessageListing(long epoch, long[] uids, long[] octets, long[] wireLengths,
                           long[] headerWireLengths, Map<Long, String> uidlOverrides) {
@@ -32,6 +34,17 @@ public final class MessageListing {
             total += o;
         }
         this.totalOctets = total;
+        this.uidlPrefix = (Long.toString(epoch, 36) + '.').getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The UIDL prefix shared by every message without an override; callers must not modify it. */
+    public byte[] uidlPrefix() {
+        return uidlPrefix;
+    }
+
+    /** True when message {@code index} keeps a UIDL of its own (imported with one). */
+    public boolean hasUidlOverride(int index) {
+        return !uidlOverrides.isEmpty() && uidlOverrides.containsKey(uids[index]);
     }
 
     public int size() {

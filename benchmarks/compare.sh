@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Poplar and Dovecot on this machine, same data, same load generator,
+# alternating A B A B. Writes the raw results to $WORK/results.jsonl and the table to
+# docs/benchmarks.md (benchmarks/report.py).
+#
+#   benchmarks/compare.sh                  # defaults below; every knob is an environment variable
+#   USERS=100 MESSAGES=200 ROUNDS=3 DURATION=20s benchmarks/compare.sh   # the full-size run
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+USERS="${USERS:-50}" MESSAGES="${MESSAGES:-40}" BIG="${BIG:-10000}" CONN="${CONN:-50}"
+DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-3s}" ROUNDS="${ROUNDS:-3}" IDLE="${IDLE:-2000}"
+WORK="${WORK:-$(mktemp -d /tmp/poplar-compare.XXXX)}"
+mkdir -p "$WORK"
+results="$WORK/results.jsonl"
+: > "$results"
+
+if ! command -v dovecot > /dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-pop3d dovecot-lmtpd > /dev/null
+fi
+"$root/poplar" mvn -q package -DskipTests > /dev/null
+java="$("$root/poplar" mvn -v 2> /dev/null | sed -n 's/.*runtime: \(.*\)$/\1/p')/bin/java"
+bench="$root/benchmarks/target/poplar-bench.jar"
+nusers=$(( USERS > IDLE ? USERS : IDLE ))
+nusers=$(( nusers > CONN ? nusers : CONN ))
+
+# ---- Poplar -------------------------------------------------------------------------------
+P_POP3=21110 P_LMTP=22424 P_HTTP=28110
+poplar_start() { # $1: exclusive|shared
+  POPLAR_DATA_DIR="$WORK/poplar" POPLAR_POP3_PORT=$P_POP3 POPLAR_LMTP_PORT=$P_LMTP POPLAR_HTTP_PORT=$P_HTTP \
+    POPLAR_POP3S_PORT=0 POPLAR_POP3_MAILDROP_LOCK="$1" POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 \
+    POPLAR_POP3_MAX_CONNECTIONS_PER_USER=20000 \
+    POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_LMTP_MAX_MESSAGE_SIZE=64M POPLAR_LOG_FORMAT=json \
+    POPLAR_JAVA_OPTS="-Xmx4g" "$root/poplar" serve > "$WORK/poplar.log" 2>&1 &
+  poplar_pid=$!
+  for _ in $(seq 200); do curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null && return; sleep 0.1; done
+  echo "poplar did not start"; exit 1
+}
+poplar_stop() { kill -TERM "$poplar_pid"; wait "$poplar_pid" || true; }
+poplar_pid() { pgrep -f 'poplar.jar serve' | head -1; }
+poplar_rss() { awk '/VmRSS/ {print $2}' "/proc/$(poplar_pid)/status"; }
+# Heap in use after a full GC, KiB: a JVM's RSS hardly moves for small per-connection costs.
+poplar_heap() { local jcmd; jcmd="$(dirname "$java")/jcmd"; "$jcmd" "$(poplar_pid)" GC.run > /dev/null
+  "$jcmd" "$(poplar_pid)" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'; }
+
+# ---- Dovecot (private instance, tuned as its performance docs say) ---------------------------
+D_POP3=31110 D_LMTP=32424
+dovecot_conf() { # $1: yes|no (pop3_lock_session)
+  mkdir -p "$WORK/dovecot/run" "$WORK/dovecot/mail"
+  chown -R mail:mail "$WORK/dovecot/mail"
+  cat > "$WORK/dovecot/dovecot.conf" <<CONF
+base_dir = $WORK/dovecot/run
+state_dir = $WORK/dovecot/state
+log_path = $WORK/dovecot/dovecot.log
+protocols = pop3 lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+auth_cache_size = 10M
+auth_cache_ttl = 1 hour
+mail_location = sdbox:~/sdbox
+mail_uid = mail
+mail_gid = mail
+first_valid_uid = 1
+first_valid_gid = 1
+mail_max_userip_connections = 20000
+pop3_lock_session = $1
+pop3_uidl_format = %08Xu%08Xv
+default_process_limit = 5000
+default_client_limit = 20000
+passdb {
+  driver = passwd-file
+  args = $WORK/dovecot/users
+}
+userdb {
+  driver = static
+  args = uid=mail gid=mail home=$WORK/dovecot/mail/%u
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $D_POP3
+  }
+  service_count = 0
+  process_min_avail = $(nproc)
+  client_limit = 10000
+}
+service pop3 {
+  service_count = 0
+  process_limit = 5000
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $D_LMTP
+  }
+  process_min_avail = $(nproc)
+}
+service auth {
+  client_limit = 20000
+}
+service anvil {
+  client_limit = 20000
+}
+CONF
+}
+dovecot_start() { dovecot_conf "$1"; dovecot -c "$WORK/dovecot/dovecot.conf"; sleep 1; }
+dovecot_stop() { doveadm -c "$WORK/dovecot/dovecot.conf" stop 2> /dev/null || true; sleep 1; }
+dovecot_rss() { # the master and all its children (not the load generator, whose command line says pop3)
+  local master t=0; master="$(cat "$WORK/dovecot/run/master.pid")"
+  for p in $master $(pgrep -P "$master"); do
+    r=$(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2> /dev/null || echo 0); t=$((t + ${r:-0})); done; echo $t; }
+
+# ---- users on both sides: the same names and passwords, equal hashing cost ----------------------
+# Readers (user*), the big mailbox, and sink* mailboxes that only the deliver scenario writes to,
+# so deliveries never grow the mailboxes the other scenarios read.
+{ for i in $(seq 0 $((nusers - 1))); do echo "user$i pw"; echo "sink$i pw"; done; echo "big pw"; } > "$WORK/users.txt"
+POPLAR_DATA_DIR="$WORK/poplar" "$root/poplar" user import "$WORK/users.txt" > /dev/null
+hash="$(doveadm pw -s SCRAM-SHA-256 -p pw)"   # 4096 PBKDF2 rounds, like Poplar's default
+mkdir -p "$WORK/dovecot"
+awk -v h="$hash" '{print $1 ":" h "::::::"}' "$WORK/users.txt" > "$WORK/dovecot/users"
+
+load() { "$java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$bench" dev.poplar.bench.load.LoadGenerator "$@"; }
+run() { # $1 server $2 scenario $3 pop3 $4 lmtp, rest: extra
+  local server=$1 scenario=$2 pop3=$3 lmtp=$4; shift 4
+  local out; out="$(load --scenario "$scenario" --pop3-port "$pop3" --lmtp-port "$lmtp" --users "$USERS" "$@" || true)"
+  echo "$out" | sed "s/^{/{\"server\":\"$server\",/" >> "$results"
+  echo "$server $scenario: $out"
+}
+
+echo "== seeding both over LMTP ($USERS users x $MESSAGES messages, 70% 4K/25% 40K/5% 1M; big: $BIG)"
+poplar_start exclusive; dovecot_start yes
+load --scenario seed --lmtp-port $P_LMTP --users "$USERS" --messages "$MESSAGES" --big-messages "$BIG" --connections 8
+load --scenario seed --lmtp-port $D_LMTP --users "$USERS" --messages "$MESSAGES" --big-messages "$BIG" --connections 8
+
+for round in $(seq 1 "$ROUNDS"); do
+  for scenario in retr session login; do
+    run poplar "$scenario" $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION"
+    run dovecot "$scenario" $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION"
+  done
+  run poplar deliver $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --user-prefix sink
+  run dovecot deliver $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --user-prefix sink
+done
+
+echo "== idle: $IDLE logged-in connections held, on freshly started servers"
+poplar_stop; dovecot_stop
+for round in $(seq 1 "$ROUNDS"); do
+  for server in poplar dovecot; do
+    if [[ $server == poplar ]]; then poplar_start exclusive; port=$P_POP3; else dovecot_start yes; port=$D_POP3; fi
+    sleep 2
+    before=$(${server}_rss); heap_before=0; [[ $server == poplar ]] && heap_before=$(poplar_heap)
+    load --scenario idle --pop3-port "$port" --users "$nusers" --connections "$IDLE" --duration 12s > "$WORK/idle.json" &
+    lp=$!; sleep 9
+    during=$(${server}_rss); heap_during=0; [[ $server == poplar ]] && heap_during=$(poplar_heap)
+    wait $lp || true
+    echo "{\"server\":\"$server\",\"scenario\":\"idle\",\"connections\":$IDLE,\"rss_before_kib\":$before,\"rss_during_kib\":$during,\"rss_per_connection_kib\":$(awk "BEGIN {print ($during - $before) / $IDLE}"),\"heap_per_connection_kib\":$(awk "BEGIN {print ($heap_during - $heap_before) / $IDLE}")}" | tee -a "$results"
+    if [[ $server == poplar ]]; then poplar_stop; else dovecot_stop; fi
+  done
+done
+
+echo "== list: $CONN connections on one 10,000-message mailbox, shared maildrops on both"
+poplar_start shared; dovecot_start no
+for round in $(seq 1 "$ROUNDS"); do
+  run poplar list $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --big-user big
+  run dovecot list $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --big-user big
+done
+poplar_stop; dovecot_stop
+
+python3 "$root/benchmarks/report.py" "$results" "$root/docs/benchmarks.md" \
+  "USERS=$USERS MESSAGES=$MESSAGES BIG=$BIG CONN=$CONN DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS IDLE=$IDLE benchmarks/compare.sh"
+echo "results: $results; table: docs/benchmarks.md"
