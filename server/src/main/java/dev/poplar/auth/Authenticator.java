@@ -6,7 +6,6 @@ import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.MailStore;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -73,9 +72,5 @@ public final class Authenticator {
             return Optional.empty();
         }
         return store.account(user).map(AccountInfo::name);
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

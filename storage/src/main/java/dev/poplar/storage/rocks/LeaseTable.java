@@ -32,8 +32,4 @@ final class LeaseTable {
     void release(long accountId) {
         holders.computeIfPresent(accountId, (id, count) -> count == -1 || count == 1 ? null : count - 1);
     }
-
-    boolean isHeld(long accountId) {
-        return holders.containsKey(accountId);
-    }
 }

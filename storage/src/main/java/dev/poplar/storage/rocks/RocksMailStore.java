@@ -321,12 +321,6 @@ public final class RocksMailStore implements MailStore {
         return handle;
     }
 
-    /** True while some session holds the maildrop of this account. */
-    public boolean isLeased(String name) throws StoreException {
-        Optional<Records.Account> a = accountRecord(AccountNames.normalize(name));
-        return a.isPresent() && leases.isHeld(a.get().id());
-    }
-
     @Override
     public ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException {
         String key = AccountNames.normalize(name);
