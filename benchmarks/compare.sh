@@ -30,7 +30,7 @@ poplar_start() { # $1: exclusive|shared
     POPLAR_POP3S_PORT=0 POPLAR_POP3_MAILDROP_LOCK="$1" POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 \
     POPLAR_POP3_MAX_CONNECTIONS_PER_USER=20000 \
     POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_LMTP_MAX_MESSAGE_SIZE=64M POPLAR_LOG_FORMAT=json \
-    POPLAR_JAVA_OPTS="-Xmx4g" "$root/poplar" serve > "$WORK/poplar.log" 2>&1 &
+    POPLAR_JAVA_OPTS="-Xms2g -Xmx2g -XX:+AlwaysPreTouch" "$root/poplar" serve > "$WORK/poplar.log" 2>&1 &
   poplar_pid=$!
   for _ in $(seq 200); do curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null && return; sleep 0.1; done
   echo "poplar did not start"; exit 1
