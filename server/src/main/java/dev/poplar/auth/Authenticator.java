@@ -17,6 +17,10 @@ import java.util.Optional;
  * so neither timing nor the exchange tells which user names exist.
  */
 public final class Authenticator {
+    /** The shape LocalAdmin generates app passwords in: four groups of five letters or digits. */
+    public static final java.util.regex.Pattern APP_PASSWORD_SHAPE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}");
+
     private final MailStore store;
     private final PasswordCredentials decoy;
     private final byte[] decoySecret = new byte[32];
@@ -37,6 +41,11 @@ public final class Authenticator {
         AccountInfo a = account.get();
         if (PasswordHasher.verify(a.credentials(), password)) {
             return Optional.of(a.name());
+        }
+        // App passwords are generated in one shape; only such a password can be one, so a wrong
+        // password costs one hash, not one per app password (a lever for whoever hammers logins).
+        if (!APP_PASSWORD_SHAPE.matcher(password).matches()) {
+            return Optional.empty();
         }
         for (AppPassword app : a.appPasswords()) {
             if (PasswordHasher.verify(app.credentials(), password)) {

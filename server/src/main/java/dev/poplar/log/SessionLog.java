@@ -23,10 +23,6 @@ public final class SessionLog {
         format = f;
     }
 
-    public static Format format() {
-        return format;
-    }
-
     public static SessionLog event(String name) {
         return new SessionLog(name);
     }

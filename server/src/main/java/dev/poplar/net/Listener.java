@@ -169,7 +169,11 @@ public final class Listener implements AutoCloseable {
                 return;
             }
             if (!permits.tryAcquire()) {
-                refuse(socket, Rejection.MAX_CONNECTIONS);
+                try (socket) {
+                    refuse(socket, Rejection.MAX_CONNECTIONS);
+                } catch (IOException ignored) {
+                    // closing a refused socket
+                }
                 continue;
             }
             Live connection = new Live(name + "-" + Long.toString(IDS.incrementAndGet(), 36), socket);
@@ -186,10 +190,13 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells a refused client why, in one line. The caller closes the socket normally (FIN after
+     * the line), so the client reads the reason rather than a reset.
+     */
     private void refuse(Socket socket, Rejection why) {
         observer.rejected(why);
-        try (socket) {
-            socket.setSoLinger(true, 0);
+        try {
             socket.getOutputStream().write(handler.rejection(why).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } catch (IOException ignored) {
             // the client left already
@@ -205,17 +212,17 @@ public final class Listener implements AutoCloseable {
                 try {
                     ProxyProtocol.read(connection.socket.getInputStream()).ifPresent(connection::setClient);
                 } catch (IOException e) {
-                    refuseLive(connection, Rejection.BAD_PROXY_HEADER);
+                    refuse(connection.socket, Rejection.BAD_PROXY_HEADER);
                     return;
                 }
             }
             counted = true;
             if (perAddress.merge(connection.clientAddress, 1, Integer::sum) > policy.maxPerAddress()) {
-                refuseLive(connection, Rejection.MAX_CONNECTIONS_PER_IP);
+                refuse(connection.socket, Rejection.MAX_CONNECTIONS_PER_IP);
                 return;
             }
             if (policy.banned().test(connection.clientInet)) {
-                refuseLive(connection, Rejection.BANNED);
+                refuse(connection.socket, Rejection.BANNED);
                 return;
             }
             handler.handle(connection);
@@ -230,15 +237,6 @@ public final class Listener implements AutoCloseable {
             closeQuietly(connection.socket);
             live.remove(connection);
             permits.release();
-        }
-    }
-
-    private void refuseLive(Live connection, Rejection why) {
-        observer.rejected(why);
-        try {
-            connection.socket.getOutputStream().write(handler.rejection(why).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (IOException ignored) {
-            // the client left already
         }
     }
 

@@ -83,9 +83,4 @@ public final class MessageListing {
         String override = uidlOverrides.isEmpty() ? null : uidlOverrides.get(uids[index]);
         return override != null ? override : Uidl.of(epoch, uids[index]);
     }
-
-    public MessageInfo info(int index) {
-        return new MessageInfo(uids[index], octets[index], wireLengths[index], headerWireLengths[index],
-                uidl(index));
-    }
 }
