@@ -29,6 +29,15 @@ class BackupRestoreTest {
     @TempDir
     Path dir;
 
+    /** Waits, with a deadline, until {@code n} deliveries were acknowledged. */
+    private static void awaitAcked(List<Long> acked, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (acked.size() < n) {
+            assertTrue(System.nanoTime() < deadline, "deliveries stalled at " + acked.size());
+            Thread.sleep(5); // polling a condition with a deadline
+        }
+    }
+
     @Test
     void backupDuringDeliveriesRestoresConsistently() throws Exception {
         Path data = dir.resolve("data");
@@ -48,19 +57,14 @@ class BackupRestoreTest {
                     }
                 }
             });
-            while (acked.size() < 200) {
-                Thread.sleep(5); // let deliveries run before the backup (a condition, not a sync sleep)
-            }
+            awaitAcked(acked, 200);
             try (HttpAdminClient admin = new HttpAdminClient("http://127.0.0.1:" + s.httpPort(),
                     Files.readString(data.resolve(DataDirectory.TOKEN_FILE)).trim())) {
                 ackedBeforeBackup.addAll(List.copyOf(acked));
                 assertEquals(1, admin.backup(backup.toString()));
                 ackedBeforeBackupEnded.addAll(List.copyOf(acked));
             }
-            int before = acked.size();
-            while (acked.size() < before + 100) {
-                Thread.sleep(5);
-            }
+            awaitAcked(acked, acked.size() + 100);
             stop.set(true);
             writer.join();
         }

@@ -51,12 +51,24 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(PoplarServer.start(config), dataDir);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(15_000 + (int) (ProcessHandle.current().pid() % 1000) * 17);
+
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): a port from ServerSocket(0) is
+     * ephemeral, and one of the suite's many client sockets could take it before the server binds.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int tries = 0; tries < 20_000; tries++) {
+            int port = 15_000 + Math.floorMod(NEXT_PORT.getAndIncrement() - 15_000, 17_000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // try the next one
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in 15000-31999"));
     }
 
     public int pop3Port() {
