@@ -5,10 +5,13 @@
 #
 #   benchmarks/compare.sh                  # defaults below; every knob is an environment variable
 #   USERS=100 MESSAGES=200 ROUNDS=3 DURATION=20s benchmarks/compare.sh   # the full-size run
+#   SCENARIOS="retr list" DOCS=0 benchmarks/compare.sh   # some scenarios, docs/ left alone
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 USERS="${USERS:-50}" MESSAGES="${MESSAGES:-40}" BIG="${BIG:-10000}" CONN="${CONN:-50}"
 DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-3s}" ROUNDS="${ROUNDS:-3}" IDLE="${IDLE:-2000}"
+SCENARIOS="${SCENARIOS:-retr session login deliver idle list}" DOCS="${DOCS:-1}"
+selected() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 WORK="${WORK:-$(mktemp -d /tmp/poplar-compare.XXXX)}"
 mkdir -p "$WORK"
 results="$WORK/results.jsonl"
@@ -135,16 +138,18 @@ load --scenario seed --lmtp-port $D_LMTP --users "$USERS" --messages "$MESSAGES"
 
 for round in $(seq 1 "$ROUNDS"); do
   for scenario in retr session login; do
+    selected "$scenario" || continue
     run poplar "$scenario" $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION"
     run dovecot "$scenario" $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION"
   done
+  selected deliver || continue
   run poplar deliver $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --user-prefix sink
   run dovecot deliver $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --user-prefix sink
 done
-
-echo "== idle: $IDLE logged-in connections held, on freshly started servers"
 poplar_stop; dovecot_stop
-for round in $(seq 1 "$ROUNDS"); do
+
+selected idle && echo "== idle: $IDLE logged-in connections held, on freshly started servers"
+selected idle && for round in $(seq 1 "$ROUNDS"); do
   for server in poplar dovecot; do
     if [[ $server == poplar ]]; then poplar_start exclusive; port=$P_POP3; else dovecot_start yes; port=$D_POP3; fi
     sleep 2
@@ -158,14 +163,21 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-echo "== list: $CONN connections on one 10,000-message mailbox, shared maildrops on both"
-poplar_start shared; dovecot_start no
-for round in $(seq 1 "$ROUNDS"); do
-  run poplar list $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --big-user big
-  run dovecot list $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --big-user big
-done
-poplar_stop; dovecot_stop
+if selected list; then
+  echo "== list: $CONN connections on one $BIG-message mailbox, shared maildrops on both"
+  poplar_start shared; dovecot_start no
+  for round in $(seq 1 "$ROUNDS"); do
+    run poplar list $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --big-user big
+    run dovecot list $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --big-user big
+  done
+  poplar_stop; dovecot_stop
+fi
 
-python3 "$root/benchmarks/report.py" "$results" "$root/docs/benchmarks.md" \
-  "USERS=$USERS MESSAGES=$MESSAGES BIG=$BIG CONN=$CONN DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS IDLE=$IDLE benchmarks/compare.sh"
-echo "results: $results; table: docs/benchmarks.md"
+command="USERS=$USERS MESSAGES=$MESSAGES BIG=$BIG CONN=$CONN DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS IDLE=$IDLE benchmarks/compare.sh"
+if [[ $DOCS == 1 ]]; then
+  python3 "$root/benchmarks/report.py" "$results" "$root/docs/benchmarks.md" "$root/docs/benchmarks" "$command"
+  echo "results: $results; table: docs/benchmarks.md, charts: docs/benchmarks/"
+else
+  python3 "$root/benchmarks/report.py" "$results" "$WORK/benchmarks.md" "$WORK/charts" "$command"
+  echo "results: $results; table: $WORK/benchmarks.md"
+fi

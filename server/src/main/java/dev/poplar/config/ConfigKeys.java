@@ -99,8 +99,10 @@ public final class ConfigKeys {
     public static final Key HTTP_PORT = key("poplar.http.port", "8110", "HTTP port; 0 disables the listener.");
     public static final Key STORE_BLOCK_CACHE = key("poplar.store.block-cache", "64M",
             "RocksDB block cache shared by all column families.");
-    public static final Key STORE_BLOB_FILES = key("poplar.store.blob-files", "true",
-            "Keep message bodies in RocksDB blob files so compaction does not rewrite message bytes.");
+    public static final Key STORE_BLOB_FILES = key("poplar.store.blob-files", "false",
+            "Keep message bodies in RocksDB blob files (BlobDB), so compaction does not rewrite message bytes. Off by default: "
+                    + "blob reads are verified with a software CRC32C in the RocksDB JNI build, which cut RETR throughput by a third "
+                    + "(docs/benchmarks.md); table blocks are verified with XXH3. An existing store can switch either way: data already written stays readable.");
     public static final Key AUTH_PBKDF2_ITERATIONS = key("poplar.auth.pbkdf2-iterations", "4096",
             "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096).");
     public static final Key WRITE_TIMEOUT = key("poplar.write-timeout", "60s",

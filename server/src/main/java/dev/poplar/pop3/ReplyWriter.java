@@ -1,5 +1,6 @@
 package dev.poplar.pop3;
 
+import dev.poplar.storage.BufferPool;
 import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.StoreException;
 import java.io.IOException;
@@ -21,9 +22,7 @@ public final class ReplyWriter {
      * session (most of them, most of the time) holds none: 8 KiB less per idle connection, and
      * still no allocation per reply.
      */
-    private static final java.util.concurrent.ConcurrentLinkedDeque<byte[]> POOL = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
-    private static final int MAX_POOLED = 4096;
+    private static final BufferPool POOL = new BufferPool(BUFFER_SIZE, 4096);
 
     private final OutputStream out;
     private byte[] buf;
@@ -82,8 +81,9 @@ public final class ReplyWriter {
         int linesLeft = m.bodyLines().orElse(-1);
         long position = 0;
         try (ChunkReader reader = m.reader()) {
-            for (byte[] chunk; (chunk = reader.next()) != null; ) {
-                int end = chunk.length;
+            for (int length; (length = reader.next()) >= 0; ) {
+                byte[] chunk = reader.buffer();
+                int end = length;
                 boolean done = false;
                 if (linesLeft >= 0 && header - position <= end) {
                     int i = (int) Math.max(0, header - position);
@@ -114,27 +114,10 @@ public final class ReplyWriter {
             count = 0;
         }
         if (buf != null) {
-            release(buf);
+            POOL.release(buf);
             buf = null;
         }
         out.flush();
-    }
-
-    private static byte[] borrow() {
-        byte[] b = POOL.pollFirst();
-        if (b == null) {
-            return new byte[BUFFER_SIZE];
-        }
-        POOLED.decrementAndGet();
-        return b;
-    }
-
-    private static void release(byte[] b) {
-        if (POOLED.incrementAndGet() <= MAX_POOLED) {
-            POOL.offerFirst(b);
-        } else {
-            POOLED.decrementAndGet();
-        }
     }
 
     /** Bytes handed to the socket so far. */
@@ -147,7 +130,7 @@ public final class ReplyWriter {
             return;
         }
         if (buf == null) {
-            buf = borrow();
+            buf = POOL.borrow();
         }
         if (len >= BUFFER_SIZE) {
             if (count > 0) {

@@ -9,7 +9,6 @@ import dev.poplar.storage.WireMessageBuilder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -32,17 +31,7 @@ class ReplyWriterTest {
         for (int off = 0; off < data.length; off += chunkSize) {
             parts.add(Arrays.copyOfRange(data, off, Math.min(data.length, off + chunkSize)));
         }
-        Iterator<byte[]> it = parts.iterator();
-        return new ChunkReader() {
-            @Override
-            public byte[] next() throws StoreException {
-                return it.hasNext() ? it.next() : null;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return ChunkReader.of(parts);
     }
 
     @Test

@@ -286,8 +286,8 @@ class ServerCrashTest {
     private static String read(Maildrop drop, int index) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ChunkReader r = drop.read(index)) {
-            for (byte[] c; (c = r.next()) != null; ) {
-                out.writeBytes(c);
+            for (int n; (n = r.next()) >= 0; ) {
+                out.write(r.buffer(), 0, n);
             }
         }
         return new String(out.toByteArray(), StandardCharsets.ISO_8859_1).replace("\r\n.", "\r\n");

@@ -127,17 +127,7 @@ public class EngineBenchmark {
     @Benchmark
     public long retrFromMemory() throws Exception {
         ReplyWriter w = new ReplyWriter(SINK);
-        var chunks = message.chunks().iterator();
-        ChunkReader reader = new ChunkReader() {
-            @Override
-            public byte[] next() {
-                return chunks.hasNext() ? chunks.next() : null;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        ChunkReader reader = ChunkReader.of(message.chunks());
         long n = w.write(new Reply.Message("octets", reader, message.headerWireLength(), OptionalInt.empty()));
         w.flush();
         return n;

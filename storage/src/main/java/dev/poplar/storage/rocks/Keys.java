@@ -38,6 +38,14 @@ final class Keys {
         return ByteBuffer.allocate(20).putLong(accountId).putLong(uid).putInt(chunk).array();
     }
 
+    /** Points a key from {@link #body} at another chunk of the same message, in place. */
+    static void setBodyChunk(byte[] bodyKey, int chunk) {
+        bodyKey[16] = (byte) (chunk >>> 24);
+        bodyKey[17] = (byte) (chunk >>> 16);
+        bodyKey[18] = (byte) (chunk >>> 8);
+        bodyKey[19] = (byte) chunk;
+    }
+
     /** First key of the account's range in index or bodies. */
     static byte[] rangeStart(long accountId) {
         return index(accountId, 0);

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ChecksumType;
+import org.rocksdb.CompressionType;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -57,6 +59,9 @@ final class RocksHandle implements AutoCloseable {
             ColumnFamilyOptions small = track(resources, family(resources, cache, false));
             ColumnFamilyOptions keyed = track(resources, family(resources, cache, true));
             ColumnFamilyOptions bodies = track(resources, family(resources, cache, true));
+            // Bodies are read far more often than written and stored once in wire form: no block
+            // compression, so a RETR is a checksum (XXH3) and a copy, not a decompression.
+            bodies.setCompressionType(CompressionType.NO_COMPRESSION);
             if (options.blobFiles()) {
                 // BlobDB: chunk values go to blob files, so compaction moves keys, not message bytes.
                 bodies.setEnableBlobFiles(true).setMinBlobSize(4096).setEnableBlobGarbageCollection(true);
@@ -85,6 +90,7 @@ final class RocksHandle implements AutoCloseable {
     private static ColumnFamilyOptions family(List<AutoCloseable> resources, Cache cache, boolean prefixed) {
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
+                .setChecksumType(ChecksumType.kXXH3) // fast in the portable JNI build; CRC32C is not
                 .setFilterPolicy(track(resources, new BloomFilter(10)))
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true);

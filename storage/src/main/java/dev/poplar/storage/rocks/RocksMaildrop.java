@@ -1,5 +1,6 @@
 package dev.poplar.storage.rocks;
 
+import dev.poplar.storage.BufferPool;
 import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MessageGoneException;
@@ -9,6 +10,7 @@ import dev.poplar.storage.WireMessage;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Snapshot;
 
@@ -56,61 +58,75 @@ final class RocksMaildrop implements Maildrop {
         }
     }
 
-    /** Chunk reads of one message from one RocksDB snapshot. */
+    /** Chunk buffers for RETR: one per message being sent, 64 KiB each, at most 16 MiB kept. */
+    private static final BufferPool CHUNK_BUFFERS = new BufferPool(WireMessage.CHUNK_SIZE, 256);
+
+    /** Chunk reads of one message from one RocksDB snapshot, into one pooled buffer. */
     private static final class SnapshotReader implements ChunkReader {
         private final RocksHandle h;
-        private final long accountId;
-        private final long uid;
         private final int number;
         private final int chunks;
         private final Snapshot snapshot;
         private final ReadOptions ro;
+        private final byte[] key;
+        private byte[] buffer = CHUNK_BUFFERS.borrow();
         private int next;
-        private byte[] first;
+        private int prefetched = -1;
 
         SnapshotReader(RocksHandle h, long accountId, long uid, int number, int chunks) {
             this.h = h;
-            this.accountId = accountId;
-            this.uid = uid;
             this.number = number;
             this.chunks = chunks;
+            this.key = Keys.body(accountId, uid, 0);
             this.snapshot = h.db().getSnapshot();
             this.ro = new ReadOptions().setSnapshot(snapshot);
         }
 
         void prefetchFirst() throws StoreException {
             if (chunks > 0) {
-                first = fetch(0);
+                prefetched = fetch(0);
             }
         }
 
-        private byte[] fetch(int chunk) throws StoreException {
+        private int fetch(int chunk) throws StoreException {
+            Keys.setBodyChunk(key, chunk);
             try {
-                byte[] value = h.db().get(h.cf().bodies(), ro, Keys.body(accountId, uid, chunk));
-                if (value == null) {
+                int length = h.db().get(h.cf().bodies(), ro, key, buffer);
+                if (length == RocksDB.NOT_FOUND) {
                     throw new MessageGoneException("message " + number + " was removed by another session");
                 }
-                return value;
+                if (length > buffer.length) {
+                    throw new StoreException("message " + number + " has a chunk of " + length + " bytes, over the chunk size", false);
+                }
+                return length;
             } catch (RocksDBException e) {
                 throw RocksErrors.map("message read", e);
             }
         }
 
         @Override
-        public byte[] next() throws StoreException {
+        public int next() throws StoreException {
             if (next >= chunks) {
-                return null;
+                return -1;
             }
-            byte[] chunk = next == 0 && first != null ? first : fetch(next);
-            first = null;
+            int length = next == 0 && prefetched >= 0 ? prefetched : fetch(next);
             next++;
-            return chunk;
+            return length;
+        }
+
+        @Override
+        public byte[] buffer() {
+            return buffer;
         }
 
         @Override
         public void close() {
-            ro.close();
-            h.db().releaseSnapshot(snapshot);
+            if (buffer != null) {
+                ro.close();
+                h.db().releaseSnapshot(snapshot);
+                CHUNK_BUFFERS.release(buffer);
+                buffer = null;
+            }
         }
     }
 

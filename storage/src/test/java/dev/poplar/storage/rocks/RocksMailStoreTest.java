@@ -61,8 +61,8 @@ class RocksMailStoreTest {
     static byte[] readAll(Maildrop drop, int index) throws StoreException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ChunkReader r = drop.read(index)) {
-            for (byte[] c; (c = r.next()) != null; ) {
-                out.writeBytes(c);
+            for (int n; (n = r.next()) >= 0; ) {
+                out.write(r.buffer(), 0, n);
             }
         }
         return out.toByteArray();
