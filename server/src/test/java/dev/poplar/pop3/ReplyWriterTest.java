@@ -110,4 +110,34 @@ class ReplyWriterTest {
         int n = ReplyWriter.decimal(Long.MAX_VALUE, b, 0);
         assertEquals(Long.toString(Long.MAX_VALUE), new String(b, 0, n, StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void decimalsMatchLongToStringAtEveryDigitCount() {
+        byte[] b = new byte[64];
+        java.util.Random random = new java.util.Random(42);
+        long p = 1;
+        for (int digits = 1; digits <= 19; digits++, p *= 10) { // p = 10^(digits - 1)
+            for (long v : new long[] {p - 1, p, p + 1, p + random.nextLong(p), Math.multiplyHigh(p, 9) == 0 ? p * 9 : Long.MAX_VALUE}) {
+                int n = ReplyWriter.decimal(v, b, 3);
+                assertEquals(Long.toString(v), new String(b, 3, n - 3, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
+    void longListingsAreByteExactAcrossBufferBoundaries() throws Exception {
+        int count = 30_000; // about 400 KB: many 64 KiB segments
+        StringBuilder expected = new StringBuilder("+OK listing\r\n");
+        byte[] prefix = "abc.".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 1; i <= count; i++) {
+            expected.append(i).append(' ').append("abc.").append(i * 7919L).append("\r\n");
+        }
+        expected.append(".\r\n");
+        String got = write(new Reply.MultiLine("listing", sink -> {
+            for (int i = 1; i <= count; i++) {
+                sink.line(i, prefix, i * 7919L);
+            }
+        }));
+        assertEquals(expected.toString(), got);
+    }
 }
