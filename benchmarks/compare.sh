@@ -31,6 +31,7 @@ P_POP3=21110 P_LMTP=22424 P_HTTP=28110
 poplar_start() { # $1: exclusive|shared
   POPLAR_DATA_DIR="$WORK/poplar" POPLAR_POP3_PORT=$P_POP3 POPLAR_LMTP_PORT=$P_LMTP POPLAR_HTTP_PORT=$P_HTTP \
     POPLAR_POP3S_PORT=0 POPLAR_POP3_MAILDROP_LOCK="$1" POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 \
+    POPLAR_POP3_MAX_CONNECTIONS=$((IDLE + 1000)) \
     POPLAR_POP3_MAX_CONNECTIONS_PER_USER=20000 \
     POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_LMTP_MAX_MESSAGE_SIZE=64M POPLAR_LOG_FORMAT=json \
     POPLAR_JAVA_OPTS="-Xms2g -Xmx2g -XX:+AlwaysPreTouch" "$root/poplar" serve > "$WORK/poplar.log" 2>&1 &
@@ -69,7 +70,7 @@ first_valid_gid = 1
 mail_max_userip_connections = 20000
 pop3_lock_session = $1
 pop3_uidl_format = %08Xu%08Xv
-default_process_limit = 5000
+default_process_limit = $((IDLE + 1000))
 default_client_limit = 20000
 passdb {
   driver = passwd-file
@@ -90,7 +91,7 @@ service pop3-login {
 }
 service pop3 {
   service_count = 0
-  process_limit = 5000
+  process_limit = $((IDLE + 1000))
 }
 service lmtp {
   inet_listener lmtp {
@@ -154,8 +155,14 @@ selected idle && for round in $(seq 1 "$ROUNDS"); do
     if [[ $server == poplar ]]; then poplar_start exclusive; port=$P_POP3; else dovecot_start yes; port=$D_POP3; fi
     sleep 2
     before=$(${server}_rss); heap_before=0; [[ $server == poplar ]] && heap_before=$(poplar_heap)
-    load --scenario idle --pop3-port "$port" --users "$nusers" --connections "$IDLE" --duration 12s > "$WORK/idle.json" &
-    lp=$!; sleep 9
+    rm -f "$WORK/idle.ready"
+    load --scenario idle --pop3-port "$port" --users "$nusers" --connections "$IDLE" --duration 15s \
+      --ready-file "$WORK/idle.ready" > "$WORK/idle.json" &
+    lp=$!
+    # Measure once every connection is logged in (10,000 PBKDF2 logins take a while), not at a guess.
+    while [[ ! -f "$WORK/idle.ready" ]] && kill -0 $lp 2> /dev/null; do sleep 0.5; done
+    if [[ ! -f "$WORK/idle.ready" ]]; then echo "$server idle: the generator failed: $(cat "$WORK/idle.json")"; exit 1; fi
+    sleep 3
     during=$(${server}_rss); heap_during=0; [[ $server == poplar ]] && heap_during=$(poplar_heap)
     wait $lp || true
     echo "{\"server\":\"$server\",\"scenario\":\"idle\",\"connections\":$IDLE,\"rss_before_kib\":$before,\"rss_during_kib\":$during,\"rss_per_connection_kib\":$(awk "BEGIN {print ($during - $before) / $IDLE}"),\"heap_per_connection_kib\":$(awk "BEGIN {print ($heap_during - $heap_before) / $IDLE}")}" | tee -a "$results"

@@ -277,17 +277,44 @@ public final class LoadGenerator {
         return errors.get() == 0 ? 0 : 1;
     }
 
-    /** Holds N logged-in connections and reports the server's RSS growth per connection. */
+    /**
+     * Holds N logged-in connections and reports the server's RSS growth per connection. Logs in
+     * {@code --login-concurrency} (50) at a time; once all are in, creates {@code --ready-file}
+     * (if given) so a script can measure the server, then holds them for {@code --duration}.
+     */
     private int idle(int port, String password) throws Exception {
         int n = intOpt("connections", 1000);
         long pid = Long.parseLong(opt("server-pid", "0"));
         long before = rss(pid);
-        List<Pop3Connection> held = new ArrayList<>();
+        Pop3Connection[] held = new Pop3Connection[n];
+        java.util.concurrent.atomic.AtomicInteger nextLogin = new java.util.concurrent.atomic.AtomicInteger();
         try {
-            for (int i = 0; i < n; i++) {
-                Pop3Connection c = new Pop3Connection(host, port);
-                c.login(user(i), password);
-                held.add(c);
+            List<Thread> loggers = new ArrayList<>();
+            for (int t = 0; t < Math.min(n, intOpt("login-concurrency", 50)); t++) {
+                loggers.add(Thread.ofVirtual().start(() -> {
+                    for (int i; (i = nextLogin.getAndIncrement()) < n; ) {
+                        try {
+                            Pop3Connection c = new Pop3Connection(host, port);
+                            held[i] = c;
+                            c.login(user(i), password);
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                            lastError = "login " + i + ": " + e.getMessage();
+                        }
+                    }
+                }));
+            }
+            for (Thread t : loggers) {
+                t.join();
+            }
+            if (errors.get() > 0) {
+                System.out.printf("{\"scenario\":\"idle\",\"connections\":%d,\"errors\":%d,\"last_error\":\"%s\"}%n",
+                        n, errors.get(), lastError.replace("\"", "'"));
+                return 1;
+            }
+            String ready = opt("ready-file", "");
+            if (!ready.isEmpty()) {
+                Files.writeString(Path.of(ready), n + " logged in\n");
             }
             Thread.sleep(duration(opt("duration", "2s")).toMillis());
             long after = rss(pid);
@@ -296,7 +323,9 @@ public final class LoadGenerator {
             return 0;
         } finally {
             for (Pop3Connection c : held) {
-                c.close();
+                if (c != null) {
+                    c.close();
+                }
             }
         }
     }
