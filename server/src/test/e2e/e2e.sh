@@ -126,7 +126,7 @@ bench="$root/benchmarks/target/poplar-bench.jar"
 if [[ -f "$bench" ]]; then
   { for i in 0 1 2 3 4 5 6 7; do echo "load$i pw"; done; echo "loadbig pw"; } > "$work/load-users.txt"
   "$root/poplar" user import "$work/load-users.txt" > /dev/null
-  run_bench() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$bench" dev.poplar.bench.load.LoadGenerator \
+  run_bench() { "$root/poplar" bench \
       --pop3-port "$POPLAR_POP3_PORT" --lmtp-port "$POPLAR_LMTP_PORT" --user-prefix load --users 8 --big-user loadbig "$@"; }
   check "load seed over LMTP" bash -c "$(declare -f run_bench); bench='$bench' JAVA_HOME='$JAVA_HOME' POPLAR_POP3_PORT=$POPLAR_POP3_PORT POPLAR_LMTP_PORT=$POPLAR_LMTP_PORT root='$root' run_bench --scenario seed --messages 5 --big-messages 300 --connections 4 > '$work/seed.json'"
   for scenario in login session retr list deliver; do

@@ -82,6 +82,15 @@ public class EngineBenchmark {
         }
     }
 
+    /** STAT's reply as the server builds it: the counts are kept, so this is the status line's cost. */
+    @Benchmark
+    public long stat() throws Exception {
+        ReplyWriter w = new ReplyWriter(SINK);
+        long n = w.write(new Reply.Ok(listing.size() + " " + listing.totalOctets()));
+        w.flush();
+        return n + w.bytesWritten();
+    }
+
     @Benchmark
     public long listAll() throws Exception {
         ReplyWriter w = new ReplyWriter(SINK);
