@@ -45,10 +45,12 @@ for scenario in ["retr", "list", "session", "login", "deliver"]:
 pi, di = med("poplar", "idle", "rss_per_connection_kib"), med("dovecot", "idle", "rss_per_connection_kib")
 ph = med("poplar", "idle", "heap_per_connection_kib")
 if pi is not None and di:
-    cost = max(pi, ph or 0)  # the larger of RSS growth and live heap growth, per connection
+    # compare.sh pre-touches Poplar's fixed heap, so its RSS growth is memory outside the heap;
+    # the cost of a connection is that plus the growth of the live heap (after a full GC).
+    cost = pi + (ph or 0)
     met = cost <= di / 30 and cost <= 16
     conns = med("poplar", "idle", "connections")
-    lines.append(f"| idle (KiB per logged-in connection, {conns:,.0f} held; Poplar: RSS {pi:,.1f}, live heap {ph:,.1f}) | "
+    lines.append(f"| idle (KiB per logged-in connection, {conns:,.0f} held; Poplar: {ph:,.1f} live heap + {pi:,.1f} outside it) | "
                  f"{cost:,.1f} | {di:,.1f} | **1/{di / cost:.0f}** | <= 1/30 and <= 16 KiB | {'met' if met else 'not met'} | | | {rounds('idle')} |")
     bars.append(("idle (memory)", di / cost, 30))
     pairs.append(("idle (KiB per connection, lower is better)", cost, di))
@@ -65,10 +67,10 @@ def esc(s):
 def advantage_svg():
     """Poplar's advantage per scenario on a log scale, with the target marked."""
     import math
-    w, left, row, top = 640, 130, 34, 40
+    w, left, row, top = 640, 130, 34, 56
     h = top + row * len(bars) + 30
     top_value = max([b[1] for b in bars] + [b[2] for b in bars] + [2]) * 1.3
-    x = lambda v: left + (w - left - 20) * math.log10(max(v, 1)) / math.log10(top_value)
+    x = lambda v: left + (w - left - 70) * math.log10(max(v, 1)) / math.log10(top_value)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
            f'<text x="{left}" y="20" font-weight="bold">Poplar vs Dovecot: times faster (idle: times less memory), log scale</text>']
     for tick in [1, 2, 5, 10, 20, 50, 100, 200, 500]:
@@ -82,7 +84,7 @@ def advantage_svg():
                    f'<rect x="{left}" y="{y + 3}" width="{max(x(value) - left, 1):.1f}" height="16" fill="{colour}"/>'
                    f'<text x="{x(value) + 4:.1f}" y="{y + 15}">{value:.1f}x</text>'
                    f'<line x1="{x(want):.1f}" y1="{y}" x2="{x(want):.1f}" y2="{y + 22}" stroke="#000" stroke-width="2"/>')
-    out.append(f'<text x="{w - 20}" y="{top - 14}" text-anchor="end" fill="#444">| = target; green: met, orange: not met</text></svg>')
+    out.append(f'<text x="{left}" y="36" fill="#444">black tick: target; green: met, orange: not met</text></svg>')
     return "\n".join(out)
 
 def throughput_svg():
