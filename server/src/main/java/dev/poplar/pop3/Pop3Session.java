@@ -145,13 +145,14 @@ final class Pop3Session {
                 }
                 continue;
             }
-            if (in.available() == 0) {
+            int waiting = in.available();
+            if (waiting == 0) {
                 writer.flush(); // the pipelined batch is done: one flush for all its replies
                 connection.publish(ctx.user(), stateName(), bytesIn, bytesOutBeforeTls + writer.bytesWritten());
             }
             int n;
             try {
-                n = readInput();
+                n = readInput(waiting);
             } catch (IOException e) {
                 if (connection.interruption() == Connection.Interruption.NONE) {
                     throw e;
@@ -168,13 +169,14 @@ final class Pop3Session {
 
     /**
      * Reads the next input into a borrowed buffer (the parser has consumed all of the previous
-     * one: it keeps partial lines itself). Returns the bytes read, or -1 at end of input.
+     * one: it keeps partial lines itself); {@code waiting} is what the socket said it holds.
+     * Returns the bytes read, or -1 at end of input.
      */
-    private int readInput() throws IOException {
+    private int readInput(int waiting) throws IOException {
         releaseInput();
         byte[] buffer;
         int n;
-        if (in.available() > 0) {
+        if (waiting > 0) {
             buffer = INPUT_BUFFERS.borrow();
             n = in.read(buffer, 0, buffer.length);
         } else {
@@ -184,9 +186,10 @@ final class Pop3Session {
             buffer = INPUT_BUFFERS.borrow();
             buffer[0] = firstByte[0];
             n = 1;
-            int more = Math.min(in.available(), buffer.length - 1);
-            if (more > 0) {
-                n += Math.max(0, in.read(buffer, 1, more)); // available: does not block
+            if (buffer[0] != '\n') {
+                // The line has not ended, so more is on its way: this read returns as soon as
+                // some has arrived (an end of input here is seen again by the next read).
+                n += Math.max(0, in.read(buffer, 1, buffer.length - 1));
             }
         }
         if (n < 0) {
