@@ -61,6 +61,9 @@ final class RocksMaildrop implements Maildrop {
     /** Chunk buffers for RETR: one per message being sent, 64 KiB each, at most 16 MiB kept. */
     private static final BufferPool CHUNK_BUFFERS = new BufferPool(WireMessage.CHUNK_SIZE, 256);
 
+    /** Options for reading a one-chunk message: shared, read-only, never closed. */
+    private static final ReadOptions SINGLE_READ = new ReadOptions();
+
     /** Chunk reads of one message from one RocksDB snapshot, into one pooled buffer. */
     private static final class SnapshotReader implements ChunkReader {
         private final RocksHandle h;
@@ -78,8 +81,11 @@ final class RocksMaildrop implements Maildrop {
             this.number = number;
             this.chunks = chunks;
             this.key = Keys.body(accountId, uid, 0);
-            this.snapshot = h.db().getSnapshot();
-            this.ro = new ReadOptions().setSnapshot(snapshot);
+            // One get is atomic by itself: a snapshot (which takes the database mutex) and
+            // options of its own are needed only to read several chunks from one point in time.
+            // Most messages are one chunk.
+            this.snapshot = chunks > 1 ? h.db().getSnapshot() : null;
+            this.ro = chunks > 1 ? new ReadOptions().setSnapshot(snapshot) : SINGLE_READ;
         }
 
         void prefetchFirst() throws StoreException {
@@ -122,8 +128,10 @@ final class RocksMaildrop implements Maildrop {
         @Override
         public void close() {
             if (buffer != null) {
-                ro.close();
-                h.db().releaseSnapshot(snapshot);
+                if (snapshot != null) {
+                    ro.close();
+                    h.db().releaseSnapshot(snapshot);
+                }
                 CHUNK_BUFFERS.release(buffer);
                 buffer = null;
             }
