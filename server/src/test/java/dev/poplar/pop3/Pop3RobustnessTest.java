@@ -58,6 +58,11 @@ class Pop3RobustnessTest {
             assertEquals("-ERR Line too long (RFC 2449 limits commands to 255 octets)", c.line());
             c.send(new byte[] {0, 1, 2, (byte) 0xff, '\r', '\n'});
             assertTrue(c.line().startsWith("-ERR"));
+            c.send("\n"); // a lone LF after a silence: a whole (empty) line, answered without waiting for more
+            assertTrue(c.line().startsWith("-ERR"));
+            c.send("\r");
+            c.send("\n"); // a CRLF cut in two
+            assertTrue(c.line().startsWith("-ERR"));
             c.send("USER bob\r\nPASS builder\r\nSTAT\r\n");
             assertTrue(c.line().startsWith("+OK"));
             assertTrue(c.line().startsWith("+OK Logged in"));
