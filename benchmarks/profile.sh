@@ -5,7 +5,7 @@
 # server (Java frames named through `jcmd Compiler.perfmap`).
 #
 #   SERVER_PID=$(pgrep -f 'poplar.jar serve') benchmarks/profile.sh retr --pop3-port 21110 --users 50
-#   PERF=1 SERVER_PID=... benchmarks/profile.sh list --pop3-port 21110 --big-user big
+#   PERF=1 SERVER_PID=... benchmarks/profile.sh list --pop3-port 21110 --big-user big   (server: maildrop-lock shared)
 #
 # Every argument after the scenario goes to the load generator (defaults: 50 connections,
 # 3 s warm-up, 10 s). Jiffies are 1/100 s of one core: 1000 in 5 s means both cores busy.
