@@ -3,12 +3,12 @@ package dev.poplar.pop3;
 import dev.poplar.log.SessionLog;
 import dev.poplar.net.CloseReason;
 import dev.poplar.net.Connection;
+import dev.poplar.storage.BufferPool;
 import dev.poplar.storage.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import dev.poplar.storage.BufferPool;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLSocket;
 

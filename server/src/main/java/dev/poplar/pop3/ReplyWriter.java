@@ -75,7 +75,7 @@ public final class ReplyWriter {
         byte[] large = LARGE_POOL.borrow();
         if (buf != null) {
             System.arraycopy(buf, 0, large, 0, count);
-            (buf.length == LARGE_BUFFER_SIZE ? LARGE_POOL : POOL).release(buf);
+            POOL.release(buf);
         }
         buf = large;
     }
@@ -147,10 +147,7 @@ public final class ReplyWriter {
         if (len == 0) {
             return;
         }
-        if (buf == null) {
-            buf = POOL.borrow();
-        }
-        if (len >= buf.length) {
+        if (len >= buffer().length) {
             drain();
             out.write(b, off, len);
             bytesWritten += len;
@@ -163,12 +160,17 @@ public final class ReplyWriter {
 
     /** Makes room for {@code n} (at most the buffer's size) more bytes in the buffer. */
     private void room(int n) throws IOException {
+        if (count + n > buffer().length) {
+            drain();
+        }
+    }
+
+    /** The write buffer, borrowed at the first write of a batch. */
+    private byte[] buffer() {
         if (buf == null) {
             buf = POOL.borrow();
         }
-        if (count + n > buf.length) {
-            drain();
-        }
+        return buf;
     }
 
     /** Writes out what is buffered, keeping the buffer. */
