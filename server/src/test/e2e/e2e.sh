@@ -128,7 +128,7 @@ if [[ -f "$bench" ]]; then
   "$root/poplar" user import "$work/load-users.txt" > /dev/null
   run_bench() { "$root/poplar" bench \
       --pop3-port "$POPLAR_POP3_PORT" --lmtp-port "$POPLAR_LMTP_PORT" --user-prefix load --users 8 --big-user loadbig "$@"; }
-  check "load seed over LMTP" bash -c "$(declare -f run_bench); bench='$bench' JAVA_HOME='$JAVA_HOME' POPLAR_POP3_PORT=$POPLAR_POP3_PORT POPLAR_LMTP_PORT=$POPLAR_LMTP_PORT root='$root' run_bench --scenario seed --messages 5 --big-messages 300 --connections 4 > '$work/seed.json'"
+  check "load seed over LMTP" bash -c "$(declare -f run_bench); JAVA_HOME='$JAVA_HOME' POPLAR_POP3_PORT=$POPLAR_POP3_PORT POPLAR_LMTP_PORT=$POPLAR_LMTP_PORT root='$root' run_bench --scenario seed --messages 5 --big-messages 300 --connections 4 > '$work/seed.json'"
   for scenario in login session retr list deliver; do
     connections=8
     [[ "$scenario" == list ]] && connections=1

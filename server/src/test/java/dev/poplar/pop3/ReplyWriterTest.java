@@ -116,8 +116,8 @@ class ReplyWriterTest {
         byte[] b = new byte[64];
         java.util.Random random = new java.util.Random(42);
         long p = 1;
-        for (int digits = 1; digits <= 19; digits++, p *= 10) { // p = 10^(digits - 1)
-            for (long v : new long[] {p - 1, p, p + 1, p + random.nextLong(p), Math.multiplyHigh(p, 9) == 0 ? p * 9 : Long.MAX_VALUE}) {
+        for (int digits = 1; digits <= 19; digits++, p *= 10) { // p = 10^(digits - 1); 9 * 10^18 still fits a long
+            for (long v : new long[] {p - 1, p, p + 1, p + random.nextLong(p), p * 9}) {
                 int n = ReplyWriter.decimal(v, b, 3);
                 assertEquals(Long.toString(v), new String(b, 3, n - 3, StandardCharsets.US_ASCII));
             }

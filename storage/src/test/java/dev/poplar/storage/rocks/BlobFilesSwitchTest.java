@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BlobFilesSwitchTest {
     @TempDir
     Path dir;
+    @TempDir
+    Path checkpoints;
 
     @Test
     void bodiesWrittenEitherWayStayReadableAfterTheSettingChanges() throws Exception {
@@ -47,7 +49,7 @@ class BlobFilesSwitchTest {
                     expected.add(wire.toByteArray());
                 }
                 // A checkpoint flushes the memtable, so the bodies really land in blob or table files.
-                store.checkpoint(dir.resolveSibling(dir.getFileName() + "-cp" + step));
+                store.checkpoint(checkpoints.resolve("step" + step));
                 if (step == 0) {
                     assertTrue(blobFiles(dir) > 0, "the first step must have written blob files");
                 }
