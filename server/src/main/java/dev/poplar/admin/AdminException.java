@@ -5,6 +5,8 @@ public final class AdminException extends Exception {
     public enum Kind {
         /** Bad input: the message says what to fix. HTTP 400, exit 1. */
         INVALID(400, 1),
+        /** The message is larger than the configured limit. HTTP 413, exit 1. */
+        TOO_LARGE(413, 1),
         /** No such user. HTTP 404, exit 3. */
         NOT_FOUND(404, 3),
         /** The user already exists. HTTP 409, exit 4. */

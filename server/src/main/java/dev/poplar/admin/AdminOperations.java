@@ -21,8 +21,17 @@ public interface AdminOperations extends AutoCloseable {
     /** Creates or updates users from "name password" lines; idempotent. */
     ImportResult importUsers(String fileContent) throws AdminException;
 
-    /** Delivers one raw message (any line ends) to a mailbox; returns its UID. */
-    long deliver(String name, byte[] rawMessage) throws AdminException;
+    /**
+     * Delivers one raw message (any line ends) read from {@code message} to a mailbox; returns its
+     * UID. An empty message, or one over poplar.lmtp.max-message-size, is refused (the latter as
+     * soon as the limit is crossed, without reading the rest).
+     */
+    long deliver(String name, java.io.InputStream message) throws AdminException;
+
+    /** {@link #deliver(String, java.io.InputStream)} for a message in memory. */
+    default long deliver(String name, byte[] rawMessage) throws AdminException {
+        return deliver(name, new java.io.ByteArrayInputStream(rawMessage));
+    }
 
     /** Delivers several raw messages to one mailbox, in order; returns their UIDs. */
     default List<Long> deliverAll(String name, List<byte[]> rawMessages) throws AdminException {

@@ -59,9 +59,11 @@ public final class HttpAdminClient implements AdminOperations {
         return new ImportResult(n.get("created").asInt(), n.get("updated").asInt(), n.get("unchanged").asInt());
     }
 
+    /** Streams the message to the server, which refuses it as soon as it is over the limit. */
     @Override
-    public long deliver(String name, byte[] rawMessage) throws AdminException {
-        return send("POST", "/api/mailboxes/" + enc(name) + "/messages", rawMessage).get("uid").asLong();
+    public long deliver(String name, java.io.InputStream message) throws AdminException {
+        return sendBody("POST", "/api/mailboxes/" + enc(name) + "/messages",
+                HttpRequest.BodyPublishers.ofInputStream(() -> message)).get("uid").asLong();
     }
 
     @Override
@@ -147,11 +149,15 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     private JsonNode send(String method, String path, byte[] body) throws AdminException {
+        return sendBody(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private JsonNode sendBody(String method, String path, HttpRequest.BodyPublisher body) throws AdminException {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofMinutes(5))
                 .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(method, body);
         HttpResponse<byte[]> res;
         try {
             res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -15,9 +15,8 @@ final class DeliverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] message = System.in.readAllBytes();
         try (AdminOperations admin = AdminConnector.connect(config.load())) {
-            long uid = admin.deliver(name, message);
+            long uid = admin.deliver(name, System.in);
             System.out.println("delivered to " + name + " as uid " + uid);
         }
         return 0;

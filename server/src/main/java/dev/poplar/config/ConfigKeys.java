@@ -86,6 +86,9 @@ public final class ConfigKeys {
     public static final Key LMTP_PORT = key("poplar.lmtp.port", "2424", "LMTP port; 0 disables the listener.");
     public static final Key LMTP_MAX_MESSAGE_SIZE = key("poplar.lmtp.max-message-size", "50M",
             "Largest message accepted (advertised as SIZE); larger ones get 552 5.3.4.");
+    public static final Key LMTP_MAX_LINE_LENGTH = key("poplar.lmtp.max-line-length", "64K",
+            "Longest line of message content, without its CRLF (RFC 5321 allows 998; Postfix folds at 990). A message with a "
+                    + "longer line gets 500 5.5.0 per recipient. No line is ever buffered whole, so this guards clients, not memory.");
     public static final Key LMTP_MAX_RECIPIENTS = key("poplar.lmtp.max-recipients", "100",
             "Most recipients per transaction; more get 452 4.5.3.");
     public static final Key LMTP_IDLE_TIMEOUT = key("poplar.lmtp.idle-timeout", "5m",

@@ -37,7 +37,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
     }
 
     public record Lmtp(String host, int port, long maxMessageSize, int maxRecipients, Duration idleTimeout,
-                       int maxConnections, String hostname) {
+                       int maxConnections, String hostname, long maxLineLength) {
     }
 
     public record Http(String host, int port) {
@@ -88,7 +88,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                 new Lmtp(v.string(ConfigKeys.LMTP_HOST), v.port(ConfigKeys.LMTP_PORT),
                         v.size(ConfigKeys.LMTP_MAX_MESSAGE_SIZE), v.positive(ConfigKeys.LMTP_MAX_RECIPIENTS),
                         v.duration(ConfigKeys.LMTP_IDLE_TIMEOUT), v.positive(ConfigKeys.LMTP_MAX_CONNECTIONS),
-                        v.string(ConfigKeys.LMTP_HOSTNAME)),
+                        v.string(ConfigKeys.LMTP_HOSTNAME), v.size(ConfigKeys.LMTP_MAX_LINE_LENGTH)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
                 new Auth(iterations, plaintext, mechanisms(v), oauth(v), new LoginGuard.Settings(

@@ -35,9 +35,11 @@ public final class AdminRoutes implements HttpService {
 
     private final AdminOperations admin;
     private final byte[] token;
+    private final long maxMessageSize;
 
-    public AdminRoutes(AdminOperations admin, String token) {
+    public AdminRoutes(AdminOperations admin, String token, long maxMessageSize) {
         this.admin = admin;
+        this.maxMessageSize = maxMessageSize;
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -85,8 +87,17 @@ public final class AdminRoutes implements HttpService {
                     admin.setApopSecret(name(req), null);
                     return Map.of("removed", name(req));
                 }))
-                .post("/mailboxes/{name}/messages", guarded(req ->
-                        Map.of("uid", admin.deliver(name(req), req.content().as(byte[].class)))))
+                .post("/mailboxes/{name}/messages", guarded(req -> {
+                    // Streamed: a body over the limit is refused when it crosses it, unread beyond.
+                    if (req.headers().contentLength().orElse(0) > maxMessageSize) {
+                        throw new AdminException(AdminException.Kind.TOO_LARGE, "the message ("
+                                + req.headers().contentLength().getAsLong() + " bytes) exceeds poplar.lmtp.max-message-size ("
+                                + maxMessageSize + " octets); nothing was delivered");
+                    }
+                    java.io.InputStream in = req.content().hasEntity() ? req.content().inputStream()
+                            : java.io.InputStream.nullInputStream();
+                    return Map.of("uid", admin.deliver(name(req), in));
+                }))
                 .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))))
                 .post("/mailboxes/{name}/expunge", guarded(req -> {
                     ExpungeCriteria.Result r = admin.expunge(name(req), criteria(body(req)));

@@ -127,6 +127,12 @@ final class LmtpSession {
             reply("500 5.5.2 Line too long");
             return true;
         }
+        if (hasControlCharacter(line)) {
+            // A CR, NUL or other control character inside a command line would travel into the
+            // stored Return-Path (header injection); only the CRLF that ends it may be there.
+            reply("501 5.5.2 Control characters are not allowed in commands");
+            return true;
+        }
         String upper = line.toUpperCase(Locale.ROOT);
         String verb = upper.split(" ", 2)[0];
         switch (verb) {
@@ -134,7 +140,9 @@ final class LmtpSession {
             case "HELO", "EHLO" -> reply("500 5.5.1 This is an LMTP server: use LHLO (RFC 2033)");
             case "MAIL" -> mail(line, upper);
             case "RCPT" -> rcpt(line, upper);
-            case "DATA" -> data();
+            case "DATA" -> {
+                return data();
+            }
             case "RSET" -> {
                 resetTransaction();
                 reply("250 2.0.0 OK");
@@ -149,6 +157,16 @@ final class LmtpSession {
             default -> reply("500 5.5.2 Unknown command");
         }
         return true;
+    }
+
+    private static boolean hasControlCharacter(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void lhlo(String line) {
@@ -245,31 +263,57 @@ final class LmtpSession {
         reply("250 2.1.5 <" + address + "> Recipient OK");
     }
 
-    private void data() throws IOException {
+    /**
+     * DATA (RFC 5321 section 4.1.1.4, RFC 2033 section 4.2): the content streams into the
+     * builder, which stops storing at the SIZE limit; the rest is read and dropped so that the
+     * client gets its 552s in step. A client that goes on far past the limit without ending the
+     * data is told so and disconnected: its input is never buffered, and never read forever.
+     * Returns false when the session ends.
+     */
+    private boolean data() throws IOException {
         if (recipients.isEmpty()) {
             reply(sender == null ? "503 5.5.1 Send MAIL first" : "503 5.5.1 No valid recipients");
-            return;
+            return true;
         }
         reply("354 Start mail input; end with <CRLF>.<CRLF>");
         flush();
-        WireMessageBuilder builder = new WireMessageBuilder(service.settings.maxMessageSize());
-        DataDecoder decoder = new DataDecoder();
+        long max = service.settings.maxMessageSize();
+        WireMessageBuilder builder = new WireMessageBuilder(max);
+        DataDecoder decoder = new DataDecoder(service.settings.maxLineLength(), discardLimit(max));
         while (!decoder.feed(input, builder)) {
             if (!fill()) {
                 throw new IOException("connection closed during DATA");
             }
         }
+        boolean ended = !decoder.inputExceeded();
         if (builder.overflowed()) {
-            for (String r : recipients) {
-                rejected++;
-                service.meters.recipient(LmtpMeters.Result.TOO_LARGE);
-                reply("552 5.3.4 <" + r + "> Message size exceeds the limit of "
-                        + service.settings.maxMessageSize() + " octets");
-            }
+            rejectAll(LmtpMeters.Result.TOO_LARGE, "552 5.3.4", "Message size exceeds the limit of " + max + " octets");
+        } else if (decoder.lineTooLong()) {
+            rejectAll(LmtpMeters.Result.LINE_TOO_LONG, "500 5.5.0", "Line too long: the limit is "
+                    + service.settings.maxLineLength() + " octets per line");
         } else {
             deliver(builder.build());
         }
         resetTransaction();
+        if (!ended) {
+            closeReason = CloseReason.INPUT_TOO_LARGE;
+            reply("421 4.3.0 " + service.settings.hostname() + " Too much data without an end, closing connection");
+            return false;
+        }
+        return true;
+    }
+
+    /** How far past the SIZE limit DATA is read (and dropped) while waiting for its end. */
+    static long discardLimit(long maxMessageSize) {
+        return maxMessageSize > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 2 * maxMessageSize + 64 * 1024;
+    }
+
+    private void rejectAll(LmtpMeters.Result result, String code, String text) {
+        for (String r : recipients) {
+            rejected++;
+            service.meters.recipient(result);
+            reply(code + " <" + r + "> " + text);
+        }
     }
 
     /** One atomic, synced store write for all recipients; then one reply per recipient. */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class LmtpMeters {
     /** The {@code result} label of poplar_lmtp_deliveries_total. */
     public enum Result {
-        DELIVERED, UNKNOWN_USER, TOO_LARGE, TOO_MANY_RECIPIENTS, FAILED;
+        DELIVERED, UNKNOWN_USER, TOO_LARGE, LINE_TOO_LONG, TOO_MANY_RECIPIENTS, FAILED;
 
         final String label = name().toLowerCase(Locale.ROOT);
     }

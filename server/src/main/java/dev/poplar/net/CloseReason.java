@@ -11,6 +11,7 @@ public enum CloseReason {
     WRITE_TIMEOUT,
     CONNECTION_LOST,
     TOO_MANY_ERRORS,
+    INPUT_TOO_LARGE,
     SERVER_SHUTDOWN,
     KICKED,
     BANNED,

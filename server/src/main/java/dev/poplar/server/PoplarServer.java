@@ -142,7 +142,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         if (config.lmtp().port() > 0) {
             String hostname = config.lmtp().hostname().isEmpty() ? localHostName() : config.lmtp().hostname();
             LmtpSettings lmtpSettings = new LmtpSettings(hostname, config.lmtp().maxMessageSize(),
-                    config.lmtp().maxRecipients(), config.lmtp().idleTimeout());
+                    config.lmtp().maxRecipients(), config.lmtp().idleTimeout(), config.lmtp().maxLineLength());
             lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(), new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
                     new ListenerMeters(registry, "lmtp"), config.writeTimeout());
@@ -153,7 +153,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         if (config.http().port() > 0) {
             LocalAdmin admin = new LocalAdmin(store, hasher, config.lmtp().maxMessageSize(), this, data.path(), () -> { });
             http = HttpServer.start(config.http().host(), config.http().port(),
-                    new AdminRoutes(admin, data.adminToken()), metrics, this::ready);
+                    new AdminRoutes(admin, data.adminToken(), config.lmtp().maxMessageSize()), metrics, this::ready);
             httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();
         }
         claim.describe(httpUrl);

@@ -69,6 +69,61 @@ class AdminApiTest {
         }
     }
 
+    @Test
+    void aDeliveryOverTheLimitIsRefusedWithoutReadingTheRest() throws Exception {
+        // The review's 400 MB upload: the server must answer at the limit, not after the body.
+        try (TestServer s = TestServer.start(dir, "POPLAR_LMTP_MAX_MESSAGE_SIZE", "1M")) {
+            s.addUser("erin", "pw1");
+            String token = Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            for (boolean chunked : new boolean[] {false, true}) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.httpPort())) {
+                    socket.setSoTimeout(20_000);
+                    var out = socket.getOutputStream();
+                    out.write(("POST /api/mailboxes/erin/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                            + "\r\n" + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: 419430400") + "\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    Thread writer = Thread.ofVirtual().start(() -> {
+                        byte[] piece = ("x".repeat(1023) + "\n").repeat(64).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        try {
+                            for (int i = 0; i < 6400; i++) { // 400 MiB, if the server kept reading
+                                if (chunked) {
+                                    out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                }
+                                out.write(piece);
+                                if (chunked) {
+                                    out.write(new byte[] {'\r', '\n'});
+                                }
+                            }
+                        } catch (java.io.IOException expected) {
+                            // refused and closed
+                        }
+                    });
+                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                    assertTrue(status.startsWith("HTTP/1.1 413 "), status + " " + (chunked ? "chunked" : "with a length"));
+                    socket.close();
+                    writer.join(20_000);
+                }
+            }
+            assertEquals(0, s.admin().stats("erin").messages());
+        }
+    }
+
+    @Test
+    void anEmptyMessageIsRefusedWhetherTheServerRunsOrNot() throws Exception {
+        try (TestServer s = TestServer.start(dir); HttpClient http = HttpClient.newHttpClient()) {
+            s.addUser("erin", "pw1");
+            String token = Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            HttpResponse<String> r = call(http, "POST", "http://127.0.0.1:" + s.httpPort() + "/api/mailboxes/erin/messages", token, null);
+            assertEquals(400, r.statusCode());
+            assertTrue(r.body().contains("the message is empty"), r.body());
+            AdminException offline = org.junit.jupiter.api.Assertions.assertThrows(AdminException.class,
+                    () -> s.admin().deliver("erin", new byte[0]));
+            assertEquals(AdminException.Kind.INVALID, offline.kind());
+            assertEquals(0, s.admin().stats("erin").messages());
+        }
+    }
+
     private static String normalise(String json) {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         try {

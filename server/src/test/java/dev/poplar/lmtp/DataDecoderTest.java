@@ -1,6 +1,7 @@
 package dev.poplar.lmtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.storage.WireMessageBuilder;
@@ -37,16 +38,43 @@ class DataDecoderTest {
     }
 
     @Test
-    void bareLineFeedsAreAccepted() {
-        String[] r = decode("A: b\n\nbody\n.\nNEXT", 3);
-        assertEquals("A: b\r\n\r\nbody\r\n", r[0]);
-        assertEquals("NEXT", r[1]);
+    void bareLineFeedsAreLineEndsButNeverTheEnd() {
+        // "<LF>.<LF>" and "<LF>.<CR><LF>" end DATA for lax servers: here they are content, so
+        // what follows cannot run as commands (SMTP smuggling; RFC 5321 section 4.1.1.4).
+        for (int chunk = 1; chunk <= 8; chunk++) {
+            String[] r = decode("A: b\n\nbody\n.\nMAIL FROM:<x>\n.\r\nmore\r\n.\r\nNEXT", chunk);
+            assertEquals("A: b\r\n\r\nbody\r\n..\r\nMAIL FROM:<x>\r\n..\r\nmore\r\n", r[0], "chunk " + chunk);
+            assertEquals("NEXT", r[1]);
+        }
+    }
+
+    @Test
+    void bareCarriageReturnsBecomeLineEnds() {
+        for (int chunk = 1; chunk <= 8; chunk++) {
+            String[] r = decode("Subject: a\rX: b\r\n\rbody\r.\r\r\n.\r\n", chunk);
+            assertEquals("Subject: a\r\nX: b\r\n\r\nbody\r\n..\r\n\r\n", r[0], "chunk " + chunk);
+        }
     }
 
     @Test
     void dotCrWithoutLfIsDataNotTheEnd() {
+        // ".<CR>x": the dot was transparency, the CR a bare one (a line end), x the next line.
         String[] r = decode("A: b\r\n\r\n.\rx\r\n.\r\n", 1);
-        assertEquals("A: b\r\n\r\n\rx\r\n", r[0]);
+        assertEquals("A: b\r\n\r\n\r\nx\r\n", r[0]);
+    }
+
+    @Test
+    void measuresTheLongestLineAndStopsAtTheInputLimit() {
+        DataDecoder d = new DataDecoder(10, 100);
+        WireMessageBuilder b = new WireMessageBuilder(Long.MAX_VALUE);
+        assertFalse(d.feed(ByteBuffer.wrap("0123456789\r\n".getBytes(StandardCharsets.US_ASCII)), b));
+        assertFalse(d.lineTooLong(), "10 octets is the limit, not over it");
+        assertFalse(d.feed(ByteBuffer.wrap("01234".getBytes(StandardCharsets.US_ASCII)), b));
+        assertFalse(d.feed(ByteBuffer.wrap("567890".getBytes(StandardCharsets.US_ASCII)), b));
+        assertTrue(d.lineTooLong(), "11 octets over two reads");
+        assertFalse(d.inputExceeded());
+        assertTrue(d.feed(ByteBuffer.wrap(new byte[100]), b), "over 100 octets without an end");
+        assertTrue(d.inputExceeded());
     }
 
     @Test

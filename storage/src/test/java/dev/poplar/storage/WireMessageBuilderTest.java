@@ -2,6 +2,7 @@ package dev.poplar.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,11 +73,53 @@ class WireMessageBuilderTest {
 
     @Test
     void overflowIsReportedAndBuildRefuses() {
-        WireMessageBuilder b = new WireMessageBuilder(10);
-        byte[] line = bytes("0123456789");
-        b.appendLine(line, 0, line.length);
+        WireMessageBuilder b = new WireMessageBuilder(11);
+        byte[] line = bytes("012345678\r\n"); // 11 octets: exactly the limit
+        b.appendRaw(line, 0, line.length);
+        assertFalse(b.overflowed(), "a message of exactly the limit fits");
+        b.appendRaw(bytes("x"), 0, 1);
         assertTrue(b.overflowed());
         assertThrows(IllegalStateException.class, b::build);
+    }
+
+    @Test
+    void aLineWithoutLineEndHoldsNoLineBuffer() {
+        // The outside review's attack: DATA, then a gigabyte with no LF. The builder must not keep
+        // the line: past the limit nothing more is held, whatever arrives.
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        WireMessageBuilder b = new WireMessageBuilder(1 << 20);
+        byte[] piece = new byte[64 * 1024];
+        java.util.Arrays.fill(piece, (byte) 'A');
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1024; i++) { // 64 MiB in one line
+            b.appendRaw(piece, 0, piece.length);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(b.overflowed());
+        assertEquals(64L << 20, b.octets());
+        assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes for a 1 MiB limit");
+    }
+
+    @Test
+    void aLongLineIsStoredWhole() {
+        byte[] raw = bytes("A: " + "x".repeat(300_000) + "\n\n.body");
+        WireMessageBuilder b = new WireMessageBuilder(Long.MAX_VALUE);
+        for (int off = 0; off < raw.length; off += 1000) {
+            b.appendRaw(raw, off, Math.min(1000, raw.length - off));
+        }
+        WireMessage m = b.build();
+        assertEquals("A: " + "x".repeat(300_000) + "\r\n\r\n..body\r\n", new String(m.toByteArray(), StandardCharsets.ISO_8859_1));
+        assertEquals(m.wireLength() - 1, m.octets());
+        assertEquals(300_003 + 4, m.headerWireLength());
+    }
+
+    @Test
+    void aCrAtAPieceBoundaryIsDecidedByTheNextPiece() {
+        WireMessageBuilder b = new WireMessageBuilder(Long.MAX_VALUE);
+        b.appendRaw(bytes("a\r"), 0, 2);
+        b.appendRaw(bytes("\nb\r"), 0, 3);
+        b.appendRaw(bytes("c\r"), 0, 2);
+        assertEquals("a\r\nb\rc\r\n", new String(b.build().toByteArray(), StandardCharsets.ISO_8859_1));
     }
 
     static byte[] randomMessage(Random r, int size) {
