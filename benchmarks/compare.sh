@@ -122,7 +122,7 @@ dovecot_rss() {
 # Readers (user*), the big mailbox, and sink* mailboxes that only the deliver scenario writes to,
 # so deliveries never grow the mailboxes the other scenarios read.
 { for i in $(seq 0 $((nusers - 1))); do echo "user$i pw"; echo "sink$i pw"; done; echo "big pw"; } > "$WORK/users.txt"
-POPLAR_DATA_DIR="$WORK/poplar" "$root/poplar" user import "$WORK/users.txt" > /dev/null
+POPLAR_DATA_DIR="$WORK/poplar" POPLAR_AUTH_MIN_PASSWORD_LENGTH=1 "$root/poplar" user import "$WORK/users.txt" > /dev/null
 hash="$(doveadm pw -s SCRAM-SHA-256 -p pw)"   # 4096 PBKDF2 rounds, like Poplar's default
 mkdir -p "$WORK/dovecot"
 awk -v h="$hash" '{print $1 ":" h "::::::"}' "$WORK/users.txt" > "$WORK/dovecot/users"

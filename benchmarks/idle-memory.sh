@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N=${N:-2000}; W=$(mktemp -d /tmp/idle.XXXX); J="$("$root/poplar" mvn -v 2> /dev/null | sed -n "s/.*runtime: \(.*\)$/\1/p")/bin"
 for i in $(seq 0 $((N-1))); do echo "user$i pw"; done > $W/users.txt
-POPLAR_DATA_DIR=$W/data POPLAR_AUTH_PBKDF2_ITERATIONS=1000 $root/poplar user import $W/users.txt > /dev/null
+POPLAR_DATA_DIR=$W/data POPLAR_AUTH_PBKDF2_ITERATIONS=1000 POPLAR_AUTH_MIN_PASSWORD_LENGTH=1 $root/poplar user import $W/users.txt > /dev/null
 POPLAR_DATA_DIR=$W/data POPLAR_POP3_PORT=41110 POPLAR_LMTP_PORT=0 POPLAR_HTTP_PORT=48110 POPLAR_POP3S_PORT=0 \
   POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_JAVA_OPTS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch" $root/poplar serve > $W/log 2>&1 &
 pid=$!  # the launcher execs java: this is the server

@@ -124,10 +124,10 @@ fi
 # tools work, not a timed test; docs/benchmarks.md has the real runs).
 bench="$root/benchmarks/target/poplar-bench.jar"
 if [[ -f "$bench" ]]; then
-  { for i in 0 1 2 3 4 5 6 7; do echo "load$i pw"; done; echo "loadbig pw"; } > "$work/load-users.txt"
+  { for i in 0 1 2 3 4 5 6 7; do echo "load$i load-pass"; done; echo "loadbig load-pass"; } > "$work/load-users.txt"
   "$root/poplar" user import "$work/load-users.txt" > /dev/null
   run_bench() { "$root/poplar" bench \
-      --pop3-port "$POPLAR_POP3_PORT" --lmtp-port "$POPLAR_LMTP_PORT" --user-prefix load --users 8 --big-user loadbig "$@"; }
+      --pop3-port "$POPLAR_POP3_PORT" --lmtp-port "$POPLAR_LMTP_PORT" --user-prefix load --users 8 --big-user loadbig --password load-pass "$@"; }
   check "load seed over LMTP" bash -c "$(declare -f run_bench); JAVA_HOME='$JAVA_HOME' POPLAR_POP3_PORT=$POPLAR_POP3_PORT POPLAR_LMTP_PORT=$POPLAR_LMTP_PORT root='$root' run_bench --scenario seed --messages 5 --big-messages 300 --connections 4 > '$work/seed.json'"
   for scenario in login session retr list deliver; do
     connections=8

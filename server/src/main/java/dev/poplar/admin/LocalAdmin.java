@@ -27,13 +27,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LocalAdmin implements AdminOperations {
     private final MailStore store;
     private final PasswordHasher hasher;
+    private final dev.poplar.auth.PasswordRules rules;
+    private final java.nio.file.Path backupRoot;
     private final long maxMessageSize;
     private final ServerControl server;
     private final AutoCloseable onClose;
     private final java.nio.file.Path dataDir;
 
-    public LocalAdmin(MailStore store, PasswordHasher hasher, long maxMessageSize, ServerControl server,
-                      java.nio.file.Path dataDir, AutoCloseable onClose) {
+    /**
+     * @param backupRoot the only directory backups may be written under (poplar.backup-root): the
+     *                   admin API must not let a token holder write wherever the server's user can
+     */
+    public LocalAdmin(MailStore store, PasswordHasher hasher, dev.poplar.auth.PasswordRules rules, long maxMessageSize,
+                      ServerControl server, java.nio.file.Path dataDir, java.nio.file.Path backupRoot, AutoCloseable onClose) {
+        this.rules = rules;
+        this.backupRoot = backupRoot.toAbsolutePath().normalize();
         this.dataDir = dataDir;
         this.store = store;
         this.hasher = hasher;
@@ -96,6 +104,15 @@ public final class LocalAdmin implements AdminOperations {
     @Override
     public ImportResult importUsers(String fileContent) throws AdminException {
         List<UserFile.Entry> entries = UserFile.parse(fileContent);
+        List<String> refused = new ArrayList<>();
+        for (UserFile.Entry e : entries) {
+            rules.problem(e.password()).ifPresent(p -> refused.add("user " + e.name() + ": " + p));
+        }
+        if (!refused.isEmpty()) {
+            throw new AdminException(AdminException.Kind.INVALID, refused.size() + " users have unacceptable passwords; "
+                    + "nothing was imported:\n  " + String.join("\n  ", refused.subList(0, Math.min(20, refused.size())))
+                    + (refused.size() > 20 ? "\n  ..." : ""));
+        }
         AtomicInteger created = new AtomicInteger();
         AtomicInteger updated = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
@@ -213,24 +230,25 @@ public final class LocalAdmin implements AdminOperations {
     }
 
     /**
-     * App passwords are generated, not chosen: 20 random characters from an alphabet without
-     * look-alikes (about 100 bits), shown once and stored only as PBKDF2-derived keys.
+     * App passwords are generated, not chosen ({@link dev.poplar.auth.AppPasswords}): shown once and
+     * stored only as PBKDF2-derived keys, with an identifier no other of the user's app passwords has.
      */
     @Override
     public String addAppPassword(String name, String label) throws AdminException {
         String key = validName(name);
-        char[] alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
-        java.security.SecureRandom random = new java.security.SecureRandom();
-        StringBuilder pw = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            if (i > 0 && i % 5 == 0) {
-                pw.append('-');
-            }
-            pw.append(alphabet[random.nextInt(alphabet.length)]);
+        dev.poplar.auth.AppPasswords.Generated generated;
+        try {
+            List<dev.poplar.storage.AppPassword> existing = store.account(key).orElseThrow(() -> notFound(key)).appPasswords();
+            do {
+                generated = dev.poplar.auth.AppPasswords.generate(hasher);
+            } while (dev.poplar.auth.AppPasswords.identifierTaken(existing, generated.password()));
+        } catch (StoreException e) {
+            throw storeFailure(e);
         }
+        String password = generated.password();
         try {
             store.addAppPassword(key, new dev.poplar.storage.AppPassword(label, System.currentTimeMillis(),
-                    hasher.hash(pw.toString())));
+                    generated.credentials()));
         } catch (IllegalArgumentException e) {
             throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
         } catch (AccountExistsException e) {
@@ -240,7 +258,7 @@ public final class LocalAdmin implements AdminOperations {
         } catch (StoreException e) {
             throw e.temporary() ? storeFailure(e) : new AdminException(AdminException.Kind.INVALID, e.getMessage());
         }
-        return pw.toString();
+        return password;
     }
 
     @Override
@@ -268,14 +286,17 @@ public final class LocalAdmin implements AdminOperations {
         }
     }
 
+    /**
+     * A checkpoint of the store (and the APOP key) in a new directory under poplar.backup-root:
+     * {@code dir} is a name relative to it, or an absolute path inside it. The backup is private
+     * (directory 0700, files 0600) whatever the umask: it holds every message and credential.
+     */
     @Override
     public long backup(String dir) throws AdminException {
-        java.nio.file.Path target = java.nio.file.Path.of(dir).toAbsolutePath();
-        if (java.nio.file.Files.exists(target)) {
-            throw new AdminException(AdminException.Kind.INVALID, target + " exists; a backup goes into a new directory");
-        }
+        java.nio.file.Path target = backupTarget(dir);
         try {
-            java.nio.file.Files.createDirectories(target);
+            java.nio.file.Files.createDirectory(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             store.checkpoint(target.resolve("store"));
             java.nio.file.Path apopKey = dataDir.resolve("apop.key");
             if (java.nio.file.Files.exists(apopKey)) {
@@ -284,12 +305,42 @@ public final class LocalAdmin implements AdminOperations {
             long accounts = store.accountNames().size();
             java.nio.file.Files.writeString(target.resolve("BACKUP"), "poplar-backup 1\ncreated "
                     + java.time.Instant.now() + "\naccounts " + accounts + "\n");
+            new dev.poplar.server.DataDirectory(target).secure();
             return accounts;
         } catch (java.io.IOException e) {
-            throw new AdminException(AdminException.Kind.INVALID, "cannot write the backup to " + target + ": " + e.getMessage());
+            throw new AdminException(AdminException.Kind.INVALID, "cannot write the backup to " + target + ": " + dev.poplar.io.IoErrors.describe(e));
         } catch (StoreException e) {
             throw storeFailure(e);
         }
+    }
+
+    /** The backup directory for {@code dir}: new, and inside poplar.backup-root (symbolic links resolved). */
+    private java.nio.file.Path backupTarget(String dir) throws AdminException {
+        if (dir == null || dir.isBlank()) {
+            throw new AdminException(AdminException.Kind.INVALID, "name the backup directory (under poplar.backup-root "
+                    + backupRoot + ")");
+        }
+        java.nio.file.Path target = backupRoot.resolve(dir).normalize();
+        if (!target.startsWith(backupRoot) || target.equals(backupRoot)) {
+            throw new AdminException(AdminException.Kind.INVALID, "backups are written under poplar.backup-root ("
+                    + backupRoot + "); " + dir + " is outside it. Give a name, or set poplar.backup-root");
+        }
+        try {
+            java.nio.file.Files.createDirectories(backupRoot, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            java.nio.file.Files.createDirectories(target.getParent());
+            java.nio.file.Path realRoot = backupRoot.toRealPath();
+            if (!target.getParent().toRealPath().startsWith(realRoot)) {
+                throw new AdminException(AdminException.Kind.INVALID, dir + " leads outside poplar.backup-root ("
+                        + backupRoot + ") through a symbolic link");
+            }
+        } catch (java.io.IOException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "cannot use poplar.backup-root " + backupRoot + ": " + dev.poplar.io.IoErrors.describe(e));
+        }
+        if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new AdminException(AdminException.Kind.INVALID, target + " exists; a backup goes into a new directory");
+        }
+        return target;
     }
 
     @Override
@@ -303,7 +354,7 @@ public final class LocalAdmin implements AdminOperations {
             }
             store.setApopSecret(key, sealed);
         } catch (java.io.IOException e) {
-            throw new AdminException(AdminException.Kind.FAILED, "cannot use data-dir/apop.key: " + e.getMessage());
+            throw new AdminException(AdminException.Kind.FAILED, "cannot use data-dir/apop.key: " + dev.poplar.io.IoErrors.describe(e));
         } catch (NoSuchAccountException e) {
             throw notFound(key);
         } catch (StoreException e) {
@@ -341,7 +392,15 @@ public final class LocalAdmin implements AdminOperations {
             }
             return 1;
         }
-        return server.kickUser(validName(user));
+        String key = validName(user);
+        try {
+            if (store.account(key).isEmpty()) {
+                throw notFound(key); // a typo must not look like "nothing to kick"
+            }
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+        return server.kickUser(key);
     }
 
     @Override
@@ -373,15 +432,10 @@ public final class LocalAdmin implements AdminOperations {
         }
     }
 
-    private static void checkPassword(String password) throws AdminException {
-        if (password == null || password.isEmpty()) {
-            throw new AdminException(AdminException.Kind.INVALID, "the password is empty");
-        }
-        if (password.length() > 1024) {
-            throw new AdminException(AdminException.Kind.INVALID, "the password is longer than 1024 characters");
-        }
-        if (password.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new AdminException(AdminException.Kind.INVALID, "the password contains control characters");
+    private void checkPassword(String password) throws AdminException {
+        var problem = rules.problem(password);
+        if (problem.isPresent()) {
+            throw new AdminException(AdminException.Kind.INVALID, problem.get());
         }
     }
 

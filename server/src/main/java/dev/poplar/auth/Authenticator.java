@@ -13,43 +13,64 @@ import java.util.Optional;
 
 /**
  * Checks credentials against the store: the account's password or one of its app passwords.
- * An unknown user costs the same hashing as a wrong password, and gets a stable decoy SCRAM salt,
- * so neither timing nor the exchange tells which user names exist.
+ * The work does not depend on whether the user exists or how many app passwords it has: an
+ * unknown user costs the same hashing as a wrong password (a decoy record), an app-password-shaped
+ * password exactly one more hash (the app password its identifier names, or the decoy), and
+ * SCRAM answers an unknown user with a salt derived from a key kept in the data directory, so it
+ * does not change across restarts while real salts stay.
  */
 public final class Authenticator {
-    /** The shape LocalAdmin generates app passwords in: four groups of five letters or digits. */
-    public static final java.util.regex.Pattern APP_PASSWORD_SHAPE =
-            java.util.regex.Pattern.compile("[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}");
-
     private final MailStore store;
     private final PasswordCredentials decoy;
-    private final byte[] decoySecret = new byte[32];
+    private final byte[] decoyKey;
 
-    public Authenticator(MailStore store, PasswordHasher hasher) {
+    /**
+     * @param decoyKey a persistent secret (data-dir/auth-decoy.key) from which unknown users'
+     *                 SCRAM salts are derived
+     */
+    public Authenticator(MailStore store, PasswordHasher hasher, byte[] decoyKey) {
         this.store = store;
         this.decoy = hasher.hash("decoy password that matches nothing");
-        new SecureRandom().nextBytes(decoySecret);
+        this.decoyKey = decoyKey.clone();
+    }
+
+    /** With a random decoy key (tests and tools that do not serve SCRAM across restarts). */
+    public Authenticator(MailStore store, PasswordHasher hasher) {
+        this(store, hasher, randomKey());
+    }
+
+    private static byte[] randomKey() {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return k;
     }
 
     /** The normalised account name when the password (or an app password) is right. */
     public Optional<String> authenticate(String user, String password) throws StoreException {
         Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();
-        if (account.isEmpty()) {
-            PasswordHasher.verify(decoy, password);
+        boolean known = account.isPresent();
+        // One slow hash: the account's password, or the decoy for an unknown user.
+        boolean matches = PasswordHasher.verify(known ? account.get().credentials() : decoy, password);
+        if (known && matches) {
+            return Optional.of(account.get().name());
+        }
+        if (!AppPasswords.hasShape(password)) {
             return Optional.empty();
         }
-        AccountInfo a = account.get();
-        if (PasswordHasher.verify(a.credentials(), password)) {
-            return Optional.of(a.name());
+        // Exactly one more: the app password the identifier names, or the decoy.
+        Optional<AppPassword> named = known ? account.get().appPasswords().stream()
+                .filter(a -> AppPasswords.names(a.credentials(), password)).findFirst() : Optional.empty();
+        boolean appMatches = PasswordHasher.verify(named.map(AppPassword::credentials).orElse(decoy), password);
+        if (named.isPresent() && appMatches) {
+            return Optional.of(account.get().name());
         }
-        // App passwords are generated in one shape; only such a password can be one, so a wrong
-        // password costs one hash, not one per app password (a lever for whoever hammers logins).
-        if (!APP_PASSWORD_SHAPE.matcher(password).matches()) {
-            return Optional.empty();
-        }
-        for (AppPassword app : a.appPasswords()) {
-            if (PasswordHasher.verify(app.credentials(), password)) {
-                return Optional.of(a.name());
+        if (known) {
+            // App passwords made before identifiers (Poplar 0.1): one hash each. Recreating them
+            // ends this (docs/security.md).
+            for (AppPassword app : account.get().appPasswords()) {
+                if (AppPasswords.legacy(app.credentials()) && PasswordHasher.verify(app.credentials(), password)) {
+                    return Optional.of(account.get().name());
+                }
             }
         }
         return Optional.empty();
@@ -66,7 +87,7 @@ public final class Authenticator {
         }
         byte[] salt;
         try {
-            salt = Arrays.copyOf(PasswordHasher.hmac(decoySecret, user.toLowerCase(java.util.Locale.ROOT)), 16);
+            salt = Arrays.copyOf(PasswordHasher.hmac(decoyKey, user.toLowerCase(java.util.Locale.ROOT)), 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

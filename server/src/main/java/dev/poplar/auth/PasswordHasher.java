@@ -41,6 +41,18 @@ public final class PasswordHasher {
         return derive(password, salt, iterations);
     }
 
+    /** With a given salt (app passwords carry their identifier in it). */
+    public PasswordCredentials hash(String password, byte[] salt) {
+        return derive(password, salt, iterations);
+    }
+
+    /** PBKDF2 iterations run by this process so far (tests prove equal work with it). */
+    public static long iterationsRun() {
+        return ITERATIONS_RUN.sum();
+    }
+
+    private static final java.util.concurrent.atomic.LongAdder ITERATIONS_RUN = new java.util.concurrent.atomic.LongAdder();
+
     /** True when {@code password} matches; compares in constant time. */
     public static boolean verify(PasswordCredentials credentials, String password) {
         PasswordCredentials candidate = derive(password, credentials.salt(), credentials.iterations());
@@ -48,6 +60,7 @@ public final class PasswordHasher {
     }
 
     static PasswordCredentials derive(String password, byte[] salt, int iterations) {
+        ITERATIONS_RUN.add(iterations);
         try {
             SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
             byte[] salted = f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))

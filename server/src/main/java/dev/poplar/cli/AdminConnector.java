@@ -25,36 +25,65 @@ final class AdminConnector {
     }
 
     static AdminOperations connect(PoplarConfig config) throws AdminException {
-        DataDirectory data = new DataDirectory(config.dataDir());
+        DataDirectory data = DataDirectory.of(config);
         try {
             Optional<DataDirectory.Claim> claim = data.tryClaim();
             if (claim.isPresent()) {
                 return offline(config, data, claim.get());
             }
-            Properties holder = data.holder();
+            Properties holder = awaitStarted(data);
             String url = holder.getProperty("http", "");
-            if (url.isEmpty()) {
-                throw new AdminException(AdminException.Kind.UNAVAILABLE, "a Poplar process (pid "
-                        + holder.getProperty("pid", "?") + ") holds " + config.dataDir().toAbsolutePath()
-                        + " and has no HTTP listener; enable poplar.http.port or stop it");
+            String pid = holder.getProperty("pid", "?");
+            switch (holder.getProperty("state", "starting")) {
+                case "starting" -> throw new AdminException(AdminException.Kind.UNAVAILABLE, "the Poplar server (pid " + pid
+                        + ") is still starting; try again in a moment");
+                case "cli" -> throw new AdminException(AdminException.Kind.UNAVAILABLE, "another poplar command (pid " + pid
+                        + ") is using " + config.dataDir().toAbsolutePath() + "; try again when it has finished");
+                default -> {
+                    if (url.isEmpty()) {
+                        throw new AdminException(AdminException.Kind.UNAVAILABLE, "the Poplar server (pid " + pid + ") holds "
+                                + config.dataDir().toAbsolutePath() + " and has no HTTP listener; enable poplar.http.port or stop it");
+                    }
+                }
             }
             String token = data.existingAdminToken().orElseThrow(() -> new AdminException(
                     AdminException.Kind.UNAVAILABLE, "admin token missing in " + config.dataDir().toAbsolutePath()));
             return new HttpAdminClient(url, token);
         } catch (IOException e) {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot use data directory "
-                    + config.dataDir().toAbsolutePath() + ": " + e.getMessage());
+                    + config.dataDir().toAbsolutePath() + ": " + dev.poplar.io.IoErrors.describe(e));
+        }
+    }
+
+    /** How long a command waits for a starting server's admin API (start-up takes seconds). */
+    private static final long START_WAIT_MILLIS = 30_000;
+
+    /** The holder's record, once it is no longer a starting server (or the wait is over). */
+    private static Properties awaitStarted(DataDirectory data) throws IOException, AdminException {
+        long deadline = System.currentTimeMillis() + START_WAIT_MILLIS;
+        while (true) {
+            Properties holder = data.holder();
+            String state = holder.getProperty("state", "starting"); // empty: claimed a moment ago
+            if (!state.equals("starting") || System.currentTimeMillis() > deadline) {
+                return holder;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted while the server starts");
+            }
         }
     }
 
     private static AdminOperations offline(PoplarConfig config, DataDirectory data, DataDirectory.Claim claim)
             throws AdminException {
         try {
-            claim.describe("");
+            claim.describe(DataDirectory.Claim.State.CLI, "");
             RocksMailStore store = RocksMailStore.open(data.store(),
                     new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
             return new LocalAdmin(store, new PasswordHasher(config.pbkdf2Iterations()),
-                    config.lmtp().maxMessageSize(), ServerControl.NONE, data.path(), () -> {
+                    new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()), config.lmtp().maxMessageSize(), ServerControl.NONE, data.path(), config.backupRoot(), () -> {
                         store.close();
                         claim.close();
                     });

@@ -21,6 +21,10 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (OfflineStore offline = new OfflineStore(config.load(), "check")) {
+            // DESIGN invariant 8: the claim made the directory private again; say what was loose.
+            for (String loose : offline.claim.tightened()) {
+                System.out.println("warning: permissions were looser than poplar.data-dir-mode, tightened: " + loose);
+            }
             RocksMailStore store = offline.open(offline.data.store());
             List<String> problems = StoreChecker.check(store);
             problems.forEach(p -> System.out.println("problem: " + p));

@@ -43,6 +43,7 @@ final class ImportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int[] imported = {0};
         try (AdminOperations admin = AdminConnector.connect(config.load())) {
+            admin.stats(name); // no such user: say so (exit 3) before reading anything
             List<byte[]> batch = new ArrayList<>();
             try {
                 if (source.mbox != null) {
@@ -62,16 +63,21 @@ final class ImportCommand implements Callable<Integer> {
                         }
                     }
                 }
+                imported[0] += flush(admin, batch); // the last, partial batch
             } catch (UncheckedAdminException e) {
                 throw e.getCause();
             } catch (IOException | UncheckedIOException e) {
-                throw new AdminException(AdminException.Kind.INVALID, "cannot read the source: " + e.getMessage()
+                throw new AdminException(AdminException.Kind.INVALID, "cannot read the source: " + describe(e)
                         + " (" + imported[0] + " messages were imported before this)");
             }
-            imported[0] += flush(admin, batch);
         }
         System.out.printf("imported %d messages into %s (%.1f s)%n", imported[0], name, (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    private static String describe(Exception e) {
+        IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+        return dev.poplar.io.IoErrors.describe(io);
     }
 
     private int flush(AdminOperations admin, List<byte[]> batch) {

@@ -12,17 +12,17 @@ import java.nio.file.Path;
 /** The store of a stopped node, for the commands that must not run beside a server. */
 final class OfflineStore implements AutoCloseable {
     final DataDirectory data;
-    private final DataDirectory.Claim claim;
+    final DataDirectory.Claim claim;
     private RocksMailStore store;
 
     OfflineStore(PoplarConfig config, String command) throws AdminException {
-        data = new DataDirectory(config.dataDir());
+        data = DataDirectory.of(config);
         try {
             claim = data.tryClaim().orElseThrow(() -> new AdminException(AdminException.Kind.UNAVAILABLE,
                     command + " needs the server stopped: a Poplar process holds " + config.dataDir().toAbsolutePath()));
-            claim.describe("");
+            claim.describe(DataDirectory.Claim.State.CLI, "");
         } catch (IOException e) {
-            throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot use " + config.dataDir() + ": " + e.getMessage());
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot use " + config.dataDir() + ": " + dev.poplar.io.IoErrors.describe(e));
         }
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, UserCommand.class, DeliverCommand.class, ImportCommand.class,
                 MailboxCommand.class, TlsCommand.class, WhoCommand.class, KickCommand.class, DrainCommand.class, ExpungeCommand.class,
                 BackupCommand.class, RestoreCommand.class, CheckCommand.class,
-                CommandLine.HelpCommand.class})
+                HelpCommand.class})
 public final class PoplarCli {
     public static void main(String[] args) {
         Logging.configure();
@@ -24,6 +24,7 @@ public final class PoplarCli {
 
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new PoplarCli());
+        withHelpEverywhere(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("poplar: " + e.getMessage());
             return switch (e) {
@@ -37,6 +38,14 @@ public final class PoplarCli {
             };
         });
         return cli.execute(args);
+    }
+
+    /** Every command answers --help (and -h) with its usage and exit 0, however deep. */
+    private static void withHelpEverywhere(CommandLine command) {
+        if (!command.getCommandSpec().mixinStandardHelpOptions()) {
+            command.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        command.getSubcommands().values().forEach(PoplarCli::withHelpEverywhere);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

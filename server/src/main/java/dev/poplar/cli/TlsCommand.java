@@ -26,6 +26,10 @@ final class TlsCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (days < 1 || days > 3650) {
+                throw new dev.poplar.admin.AdminException(dev.poplar.admin.AdminException.Kind.INVALID,
+                        "--days must be between 1 and 3650, not " + days + " (a certificate must not expire before it starts)");
+            }
             SelfSignedCertificate.write(cert, key, names.getFirst(), names, Duration.ofDays(days));
             System.out.println("wrote " + cert + " and " + key + " for " + String.join(", ", names));
             return 0;

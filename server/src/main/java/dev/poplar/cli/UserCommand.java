@@ -126,7 +126,7 @@ final class UserCommand {
                 content = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                         : Files.readString(Path.of(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new AdminException(AdminException.Kind.INVALID, "cannot read " + file + ": " + e.getMessage());
+                throw new AdminException(AdminException.Kind.INVALID, "cannot read the user file: " + dev.poplar.io.IoErrors.describe(e));
             }
             long start = System.nanoTime();
             AdminOperations.ImportResult r;

@@ -19,6 +19,13 @@ public final class ConfigKeys {
 
     public static final Key DATA_DIR = key("poplar.data-dir", "./data",
             "Directory of the RocksDB store, the admin token and the server lock file.");
+    public static final Key DATA_DIR_MODE = key("poplar.data-dir-mode", "owner",
+            "Who may read the data directory (mail bodies, credential records): owner (directory 0700, files 0600) or group "
+                    + "(0750/0640, for a backup agent in the server's group). Enforced at every start whatever the umask; "
+                    + "'poplar check' reports anything looser.");
+    public static final Key BACKUP_ROOT = key("poplar.backup-root", "./backups",
+            "The directory online backups are written under ('poplar backup NAME', POST /api/backup): a name is taken relative "
+                    + "to it and a path outside it is refused, so the admin API cannot write elsewhere. Created 0700 when missing.");
     public static final Key POP3_HOST = key("poplar.pop3.host", "127.0.0.1", "Address the POP3 listener binds to.");
     public static final Key POP3_PORT = key("poplar.pop3.port", "1110", "POP3 port; 0 disables the listener.");
     public static final Key POP3_AUTH_TIMEOUT = key("poplar.pop3.auth-timeout", "60s",
@@ -29,13 +36,18 @@ public final class ConfigKeys {
             "exclusive: one session per mailbox, a second gets -ERR [IN-USE] (RFC 1939); "
                     + "shared: several sessions, each on its own snapshot.");
     public static final Key POP3_MAX_CONNECTIONS = key("poplar.pop3.max-connections", "10000",
-            "Most POP3 connections at once; further connections wait in the kernel's accept queue.");
+            "Most POP3 (port 110) connections at once; a connection past it is answered -ERR [SYS/TEMP] and closed.");
     public static final Key POP3_MAX_BAD_COMMANDS = key("poplar.pop3.max-bad-commands", "20",
             "Consecutive bad commands (or failed logins) before the server closes the connection.");
-    public static final Key POP3_MAX_CONNECTIONS_PER_IP = key("poplar.pop3.max-connections-per-ip", "100",
-            "Most POP3/POP3S connections from one client address (the PROXY header's, behind a proxy).");
+    public static final Key POP3_MAX_CONNECTIONS_PER_IP = key("poplar.pop3.max-connections-per-ip", "1000",
+            "Most POP3 and POP3S connections together from one client address (the PROXY header's, behind a proxy); "
+                    + "a connection past it is answered -ERR [SYS/TEMP] and closed. High by default: a carrier-grade NAT puts "
+                    + "thousands of users behind one address.");
+    public static final Key POP3_PER_IP_EXEMPT = key("poplar.pop3.per-ip-exempt", "127.0.0.1/32,::1/128",
+            "Client addresses or blocks (comma-separated) that max-connections-per-ip does not apply to: by default this "
+                    + "host (a load test, a local webmail). Trusted proxies and poplar.auth.ban-allow-list are exempt too.");
     public static final Key POP3_MAX_CONNECTIONS_PER_USER = key("poplar.pop3.max-connections-per-user", "10",
-            "Most logged-in sessions of one user (matters with maildrop-lock: shared).");
+            "Most logged-in sessions of one user over POP3 and POP3S together (matters with maildrop-lock: shared).");
     public static final Key POP3_LOGIN_DELAY = key("poplar.pop3.login-delay", "0",
             "RFC 2449 LOGIN-DELAY: least time between two logins of one user, advertised in CAPA and "
                     + "enforced with -ERR [LOGIN-DELAY]; 0 turns it off.");
@@ -46,6 +58,8 @@ public final class ConfigKeys {
             "Address the implicit-TLS POP3 listener (RFC 8314) binds to.");
     public static final Key POP3S_PORT = key("poplar.pop3s.port", "1995",
             "Implicit-TLS POP3 port (995 in production); 0 disables the listener.");
+    public static final Key POP3S_MAX_CONNECTIONS = key("poplar.pop3s.max-connections", "10000",
+            "Most POP3S (port 995) connections at once; a connection past it is answered -ERR [SYS/TEMP] and closed.");
     public static final Key TLS_CERT = key("poplar.tls.cert", "",
             "PEM certificate chain, leaf first (certbot's fullchain.pem). Empty: a self-signed development "
                     + "certificate is created in data-dir/tls/ (clients will warn; never use it for real mail).");
@@ -55,7 +69,8 @@ public final class ConfigKeys {
             "How often the certificate and key files are checked for changes (renewals need no restart).");
     public static final Key AUTH_ALLOW_PLAINTEXT = key("poplar.auth.allow-plaintext", "loopback",
             "When clear-text passwords (USER/PASS, PLAIN, LOGIN) are accepted: loopback (over TLS or from a "
-                    + "loopback address), never (over TLS only), always.");
+                    + "loopback address), trusted-proxies (over TLS or through poplar.pop3.trusted-proxies: nginx ending TLS), "
+                    + "never (over TLS only), always.");
     public static final Key AUTH_FAILURE_DELAY = key("poplar.auth.failure-delay", "250ms",
             "Delay before answering a failed login, doubled for each further failure from the address or "
                     + "for the user within ban-window; 0 turns delays off.");
@@ -107,7 +122,11 @@ public final class ConfigKeys {
                     + "blob reads are verified with a software CRC32C in the RocksDB JNI build, which cut RETR throughput by a third "
                     + "(docs/benchmarks.md); table blocks are verified with XXH3. An existing store can switch either way: data already written stays readable.");
     public static final Key AUTH_PBKDF2_ITERATIONS = key("poplar.auth.pbkdf2-iterations", "4096",
-            "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096).");
+            "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096). Each login pays them once: "
+                    + "more slows offline guessing of a stolen store and costs login throughput (docs/security.md has measured figures). "
+                    + "Existing passwords keep their count until changed.");
+    public static final Key AUTH_MIN_PASSWORD_LENGTH = key("poplar.auth.min-password-length", "8",
+            "Fewest characters a new password (user add, passwd, import, APOP secret) may have. Imported hashes are not checked.");
     public static final Key WRITE_TIMEOUT = key("poplar.write-timeout", "60s",
             "A client that stops reading (a socket write blocked this long) is disconnected; its session "
                     + "releases the maildrop and deletes nothing.");

@@ -41,7 +41,7 @@ public final class ConfigLoader {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         } catch (IOException e) {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot read the configuration file: " + dev.poplar.io.IoErrors.describe(e));
         } catch (YAMLException e) {
             throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getMessage());
         }

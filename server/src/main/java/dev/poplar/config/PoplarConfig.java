@@ -13,22 +13,22 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The whole configuration, typed and checked. See {@link ConfigKeys} for the meaning of each field. */
-public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp lmtp, Http http, Store store,
+public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path backupRoot, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp lmtp, Http http, Store store,
                            Auth auth, Duration shutdownGrace, SessionLog.Format logFormat, Duration writeTimeout) {
 
     public record Pop3(String host, int port, Duration idleTimeout, Duration authTimeout, LockPolicy maildropLock,
                        int maxConnections, int maxBadCommands, int maxConnectionsPerIp, int maxConnectionsPerUser,
-                       Duration loginDelay, List<Cidr> trustedProxies) {
+                       Duration loginDelay, List<Cidr> trustedProxies, List<Cidr> perIpExempt) {
     }
 
-    public record Pop3s(String host, int port) {
+    public record Pop3s(String host, int port, int maxConnections) {
     }
 
     /** Empty paths: a generated self-signed development certificate. */
     public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {
     }
 
-    public record Auth(int pbkdf2Iterations, PlaintextPolicy allowPlaintext, List<String> mechanisms,
+    public record Auth(int pbkdf2Iterations, int minPasswordLength, PlaintextPolicy allowPlaintext, List<String> mechanisms,
                        Optional<OAuth> oauth, LoginGuard.Settings guard, boolean apop) {
     }
 
@@ -67,7 +67,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
         try {
             plaintext = PlaintextPolicy.parse(v.string(ConfigKeys.AUTH_ALLOW_PLAINTEXT));
         } catch (IllegalArgumentException e) {
-            throw Values.bad(ConfigKeys.AUTH_ALLOW_PLAINTEXT, "must be loopback, never or always");
+            throw Values.bad(ConfigKeys.AUTH_ALLOW_PLAINTEXT, "must be loopback, trusted-proxies, never or always");
         }
         String cert = v.string(ConfigKeys.TLS_CERT);
         String key = v.string(ConfigKeys.TLS_KEY);
@@ -75,13 +75,22 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
             throw Values.bad(cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY,
                     "must be set together with " + (cert.isEmpty() ? ConfigKeys.TLS_KEY : ConfigKeys.TLS_CERT).name());
         }
-        return new PoplarConfig(Path.of(dataDir),
+        boolean groupReadable = switch (v.string(ConfigKeys.DATA_DIR_MODE)) {
+            case "owner" -> false;
+            case "group" -> true;
+            default -> throw Values.bad(ConfigKeys.DATA_DIR_MODE, "must be owner or group");
+        };
+        if (v.string(ConfigKeys.BACKUP_ROOT).isBlank()) {
+            throw Values.bad(ConfigKeys.BACKUP_ROOT, "must name a directory");
+        }
+        return new PoplarConfig(Path.of(dataDir), groupReadable, Path.of(v.string(ConfigKeys.BACKUP_ROOT)),
                 new Pop3(v.string(ConfigKeys.POP3_HOST), v.port(ConfigKeys.POP3_PORT),
                         v.duration(ConfigKeys.POP3_IDLE_TIMEOUT), v.duration(ConfigKeys.POP3_AUTH_TIMEOUT), lock,
                         v.positive(ConfigKeys.POP3_MAX_CONNECTIONS), v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS),
                         v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_IP), v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_USER),
-                        v.durationOrZero(ConfigKeys.POP3_LOGIN_DELAY), v.cidrs(ConfigKeys.POP3_TRUSTED_PROXIES)),
-                new Pop3s(v.string(ConfigKeys.POP3S_HOST), v.port(ConfigKeys.POP3S_PORT)),
+                        v.durationOrZero(ConfigKeys.POP3_LOGIN_DELAY), v.cidrs(ConfigKeys.POP3_TRUSTED_PROXIES),
+                        v.cidrs(ConfigKeys.POP3_PER_IP_EXEMPT)),
+                new Pop3s(v.string(ConfigKeys.POP3S_HOST), v.port(ConfigKeys.POP3S_PORT), v.positive(ConfigKeys.POP3S_MAX_CONNECTIONS)),
                 new Tls(cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                         key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
                         v.duration(ConfigKeys.TLS_RELOAD_INTERVAL)),
@@ -91,7 +100,7 @@ public record PoplarConfig(Path dataDir, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp l
                         v.string(ConfigKeys.LMTP_HOSTNAME), v.size(ConfigKeys.LMTP_MAX_LINE_LENGTH)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
-                new Auth(iterations, plaintext, mechanisms(v), oauth(v), new LoginGuard.Settings(
+                new Auth(iterations, v.positive(ConfigKeys.AUTH_MIN_PASSWORD_LENGTH), plaintext, mechanisms(v), oauth(v), new LoginGuard.Settings(
                         v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY), v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
                         v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
                         v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),

@@ -42,13 +42,52 @@ public final class SessionLog {
         fields.forEach((k, v) -> {
             String s = String.valueOf(v);
             sb.append(' ').append(k).append('=');
-            if (s.isEmpty() || s.indexOf(' ') >= 0 || s.indexOf('"') >= 0) {
-                sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            if (needsQuotes(s)) {
+                quoted(sb, s);
             } else {
                 sb.append(s);
             }
         });
         return sb.toString();
+    }
+
+    private static boolean needsQuotes(String s) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\\' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Client text (a claimed user name) may hold a line break: escaped, so one event stays one
+     * line and nobody can forge an auth_failed line for fail2ban to ban someone else.
+     */
+    private static void quoted(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
     }
 
     private String json() {

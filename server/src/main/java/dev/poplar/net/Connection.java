@@ -29,6 +29,11 @@ public interface Connection {
     /** The same as an address. */
     java.net.InetAddress clientInetAddress();
 
+    /** True when the connection came from a trusted proxy (poplar.pop3.trusted-proxies). */
+    default boolean viaTrustedProxy() {
+        return false;
+    }
+
     /** Set before the server shuts the session's input: end of input then means "stop", not "client left". */
     Interruption interruption();
 

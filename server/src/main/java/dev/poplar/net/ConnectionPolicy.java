@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Who may connect, and how long a write may block: the per-address limit, the proxies whose PROXY
- * protocol header names the real client, a ban check, and the write timeout.
+ * Who may connect, and how long a write may block: the per-address limit (shared by listeners
+ * that pass the same instance), the proxies whose PROXY protocol header names the real client, a
+ * ban check, and the write timeout.
  */
-public record ConnectionPolicy(int maxPerAddress, List<Cidr> trustedProxies, Predicate<InetAddress> banned,
+public record ConnectionPolicy(AddressLimit perAddress, List<Cidr> trustedProxies, Predicate<InetAddress> banned,
                                Duration proxyHeaderTimeout, Duration writeTimeout) {
     public static ConnectionPolicy open(Duration writeTimeout) {
-        return new ConnectionPolicy(Integer.MAX_VALUE, List.of(), a -> false, Duration.ofSeconds(10), writeTimeout);
+        return new ConnectionPolicy(AddressLimit.none(), List.of(), a -> false, Duration.ofSeconds(10), writeTimeout);
     }
 }

@@ -32,7 +32,6 @@ public final class Listener implements AutoCloseable {
     private final ListenerObserver observer;
     private final ConnectionPolicy policy;
     private final Set<Live> live = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private final java.util.concurrent.ScheduledExecutorService watchdog;
     private volatile boolean accepting = true;
@@ -118,19 +117,21 @@ public final class Listener implements AutoCloseable {
     public boolean kick(String sessionId) {
         for (Live c : live) {
             if (c.id.equals(sessionId)) {
-                c.interrupt(Connection.Interruption.KICKED);
-                return true;
+                return c.interruptIfRunning(Connection.Interruption.KICKED);
             }
         }
         return false;
     }
 
-    /** Ends every session of {@code user}; returns how many. */
+    /**
+     * Ends every session of {@code user}; returns how many it ended. A session already told to
+     * end (kicked, shutting down) is not counted again while it finishes: it stays in the live
+     * list until its thread is done, which on a busy machine can take a moment.
+     */
     public int kickUser(String user) {
         int n = 0;
         for (Live c : live) {
-            if (user.equals(c.user)) {
-                c.interrupt(Connection.Interruption.KICKED);
+            if (user.equals(c.user) && c.interruptIfRunning(Connection.Interruption.KICKED)) {
                 n++;
             }
         }
@@ -197,18 +198,22 @@ public final class Listener implements AutoCloseable {
     private void refuse(Socket socket, Rejection why) {
         observer.rejected(why);
         try {
-            socket.getOutputStream().write(handler.rejection(why).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line = handler.rejection(why);
+            if (!line.isEmpty()) {
+                socket.getOutputStream().write(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
         } catch (IOException ignored) {
             // the client left already
         }
     }
 
     private void run(Live connection) {
-        boolean counted = false;
+        java.net.InetAddress counted = null;
         try {
             connection.socket.setTcpNoDelay(true);
             if (Cidr.anyContains(policy.trustedProxies(), connection.socket.getInetAddress())) {
                 connection.socket.setSoTimeout(Math.toIntExact(policy.proxyHeaderTimeout().toMillis()));
+                connection.viaTrustedProxy = true;
                 try {
                     ProxyProtocol.read(connection.socket.getInputStream()).ifPresent(connection::setClient);
                 } catch (IOException e) {
@@ -216,8 +221,9 @@ public final class Listener implements AutoCloseable {
                     return;
                 }
             }
-            counted = true;
-            if (perAddress.merge(connection.clientAddress, 1, Integer::sum) > policy.maxPerAddress()) {
+            counted = connection.clientInet;
+            boolean exemptProxy = connection.viaTrustedProxy && connection.clientInet.equals(connection.socket.getInetAddress());
+            if (!policy.perAddress().acquire(connection.clientInet) && !exemptProxy) {
                 refuse(connection.socket, Rejection.MAX_CONNECTIONS_PER_IP);
                 return;
             }
@@ -231,8 +237,8 @@ public final class Listener implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "session=" + connection.id + " failed", e);
         } finally {
-            if (counted) {
-                perAddress.computeIfPresent(connection.clientAddress, (k, n) -> n == 1 ? null : n - 1);
+            if (counted != null) {
+                policy.perAddress().release(counted);
             }
             closeQuietly(connection.socket);
             live.remove(connection);
@@ -287,6 +293,12 @@ public final class Listener implements AutoCloseable {
         private volatile long bytesIn;
         private volatile long bytesOut;
         private volatile long writeStarted;
+        private volatile boolean viaTrustedProxy;
+
+        @Override
+        public boolean viaTrustedProxy() {
+            return viaTrustedProxy;
+        }
 
         @Override
         public void writeStarted(long nanoTime) {
@@ -308,6 +320,15 @@ public final class Listener implements AutoCloseable {
         @Override
         public java.net.InetAddress clientInetAddress() {
             return clientInet;
+        }
+
+        /** Interrupts unless already interrupted; true when this call did it. */
+        synchronized boolean interruptIfRunning(Interruption why) {
+            if (interruption != Interruption.NONE) {
+                return false;
+            }
+            interrupt(why);
+            return true;
         }
 
         void interrupt(Interruption why) {

@@ -2,6 +2,7 @@ package dev.poplar.pop3;
 
 import dev.poplar.abuse.LoginDelay;
 import dev.poplar.abuse.LoginGuard;
+import dev.poplar.abuse.UserSessions;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.net.CloseReason;
 import java.time.Duration;
@@ -50,7 +51,7 @@ final class AuthorizationCommands {
     }
 
     boolean plaintextAllowed(SessionContext ctx) {
-        return settings.plaintext().allows(ctx.secure(), ctx.loopback);
+        return settings.plaintext().allows(ctx.secure(), ctx.loopback, ctx.viaTrustedProxy);
     }
 
     /** Always +OK: answering -ERR for unknown names would tell guessers which names exist. */
@@ -176,7 +177,7 @@ final class AuthorizationCommands {
             }
             case SaslExchange.Step.Failure f -> {
                 ctx.state = SessionState.Authorization.start();
-                yield failed(ctx, label(sasl.mechanism()), "-", f.reason(), sasl.startedNanos());
+                yield failed(ctx, label(sasl.mechanism()), f.user(), f.reason(), sasl.startedNanos());
             }
             case SaslExchange.Step.Success s -> {
                 ctx.state = SessionState.Authorization.start();

@@ -114,7 +114,9 @@ public final class Pop3Parser {
             return new ParseResult.Malformed("", "Empty command");
         }
         for (int i = 0; i < len; i++) {
-            if (buf[i] < 0x20 || buf[i] == 0x7f) {
+            // Unsigned: bytes of UTF-8 (0x80-0xFF; RFC 6856 territory, "Pässwort") are arguments, not controls.
+            int b = buf[i] & 0xff;
+            if (b < 0x20 || b == 0x7f) {
                 return new ParseResult.Malformed(keyword, "Control characters are not allowed in commands");
             }
         }

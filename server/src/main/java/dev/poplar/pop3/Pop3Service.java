@@ -1,8 +1,8 @@
 package dev.poplar.pop3;
 
 import dev.poplar.auth.Authenticator;
-import dev.poplar.abuse.LoginDelay;
-import dev.poplar.abuse.LoginGuard;
+import dev.poplar.abuse.LoginPolicy;
+import dev.poplar.abuse.UserSessions;
 import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.ConnectionHandler;
@@ -20,7 +20,7 @@ public final class Pop3Service implements ConnectionHandler {
     /**
      * @param implicitTls true for the POP3S listener (RFC 8314): TLS from the first byte
      */
-    public Pop3Service(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, LoginGuard guard,
+    public Pop3Service(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, LoginPolicy policy,
                        Pop3Settings settings, Pop3Meters meters, boolean implicitTls) {
         if (implicitTls && settings.tls().isEmpty()) {
             throw new IllegalArgumentException("implicit TLS needs a certificate");
@@ -28,16 +28,19 @@ public final class Pop3Service implements ConnectionHandler {
         this.settings = settings;
         this.meters = meters;
         this.implicitTls = implicitTls;
-        this.userSessions = new UserSessions(settings.maxSessionsPerUser());
-        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, mechanisms, guard,
-                        new LoginDelay(settings.loginDelay()), userSessions, settings, meters),
-                new TransactionCommands(meters), new Capabilities(settings.implementation(), settings.loginDelay().toSeconds()),
+        this.userSessions = policy.userSessions();
+        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, mechanisms, policy.guard(),
+                        policy.loginDelay(), userSessions, settings, meters),
+                new TransactionCommands(meters), new Capabilities(settings.implementation(), policy.loginDelay().seconds()),
                 settings);
     }
 
     /** RFC 3206 section 5: refusals for load are [SYS/TEMP], so clients retry later. */
     @Override
     public String rejection(dev.poplar.net.Rejection why) {
+        if (implicitTls) {
+            return ""; // a POP3S client would read clear text as a broken handshake
+        }
         return "-ERR [SYS/TEMP] " + switch (why) {
             case MAX_CONNECTIONS -> "Too many connections, try again later";
             case MAX_CONNECTIONS_PER_IP -> "Too many connections from your address, try again later";

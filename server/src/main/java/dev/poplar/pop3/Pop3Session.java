@@ -55,7 +55,7 @@ final class Pop3Session {
     Pop3Session(Connection connection, Pop3Service service) {
         this.connection = connection;
         this.service = service;
-        this.ctx = new SessionContext(connection.id(), connection.clientInetAddress());
+        this.ctx = new SessionContext(connection.id(), connection.clientInetAddress(), connection.viaTrustedProxy());
     }
 
     void run() {

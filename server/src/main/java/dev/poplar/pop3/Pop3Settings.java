@@ -16,20 +16,16 @@ import java.util.Optional;
  * @param maxBadCommands consecutive bad commands before the server closes the connection
  * @param tls            the server certificate, if TLS (STLS, POP3S) is available
  * @param plaintext      when clear-text passwords are accepted
- * @param maxSessionsPerUser logged-in sessions one user may hold at once (shared lock policy)
- * @param loginDelay     RFC 2449 LOGIN-DELAY; zero for none
  * @param apop           present when APOP is enabled: the greeting then carries a timestamp
  * @param hostname       the host part of the APOP timestamp
  */
 public record Pop3Settings(LockPolicy lockPolicy, Duration idleTimeout, Duration authTimeout, int maxBadCommands,
                            String implementation, Optional<TlsContext> tls, PlaintextPolicy plaintext,
-                           List<String> saslMechanisms, int maxSessionsPerUser, Duration loginDelay,
-                           Optional<ApopSecrets> apop, String hostname) {
+                           List<String> saslMechanisms, Optional<ApopSecrets> apop, String hostname) {
 
     /** Settings for tests of the engine: no TLS, plaintext allowed, PLAIN and SCRAM. */
     public static Pop3Settings basic(LockPolicy lockPolicy, Duration idleTimeout, int maxBadCommands) {
         return new Pop3Settings(lockPolicy, idleTimeout, idleTimeout, maxBadCommands, "Poplar-test", Optional.empty(),
-                PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"), Integer.MAX_VALUE, Duration.ZERO,
-                Optional.empty(), "localhost");
+                PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"), Optional.empty(), "localhost");
     }
 }

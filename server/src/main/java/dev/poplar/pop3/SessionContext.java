@@ -8,6 +8,8 @@ final class SessionContext {
     final String clientAddress;
     final java.net.InetAddress clientInet;
     final boolean loopback;
+    /** The connection came from a trusted proxy (its PROXY header named the client). */
+    final boolean viaTrustedProxy;
     /** "none", "stls" or "implicit": how this connection is encrypted. */
     String tls = "none";
     /** The RFC 1939 APOP timestamp sent in the greeting, or null when APOP is off. */
@@ -27,8 +29,9 @@ final class SessionContext {
     int deletedCount;
     long deletedBytes;
 
-    SessionContext(String sessionId, java.net.InetAddress client) {
+    SessionContext(String sessionId, java.net.InetAddress client, boolean viaTrustedProxy) {
         this.sessionId = sessionId;
+        this.viaTrustedProxy = viaTrustedProxy;
         this.clientInet = client;
         this.clientAddress = client.getHostAddress();
         this.loopback = client.isLoopbackAddress();

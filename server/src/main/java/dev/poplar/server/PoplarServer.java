@@ -1,6 +1,9 @@
 package dev.poplar.server;
 
+import dev.poplar.abuse.LoginDelay;
 import dev.poplar.abuse.LoginGuard;
+import dev.poplar.abuse.LoginPolicy;
+import dev.poplar.abuse.UserSessions;
 import dev.poplar.admin.LocalAdmin;
 import dev.poplar.admin.ServerControl;
 import dev.poplar.auth.ApopSecrets;
@@ -18,6 +21,7 @@ import dev.poplar.metrics.ListenerMeters;
 import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.metrics.PoplarMetrics;
+import dev.poplar.net.AddressLimit;
 import dev.poplar.net.ConnectionPolicy;
 import dev.poplar.net.Listener;
 import dev.poplar.net.SessionView;
@@ -74,19 +78,20 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
 
     public static PoplarServer start(PoplarConfig config) throws ServerStartException {
         SessionLog.setFormat(config.logFormat());
-        DataDirectory data = new DataDirectory(config.dataDir());
+        DataDirectory data = DataDirectory.of(config);
         DataDirectory.Claim claim;
         try {
             claim = data.tryClaim().orElseThrow(() -> new ServerStartException("data directory "
                     + config.dataDir().toAbsolutePath() + " is in use by another Poplar process (server or CLI)"));
         } catch (IOException e) {
-            throw new ServerStartException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + e.getMessage());
+            throw new ServerStartException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + dev.poplar.io.IoErrors.describe(e));
         }
         RocksMailStore store;
         try {
+            claim.describe(DataDirectory.Claim.State.STARTING, "");
             store = RocksMailStore.open(data.store(),
                     new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
-        } catch (StoreException e) {
+        } catch (StoreException | IOException e) {
             claim.close();
             throw new ServerStartException(e.getMessage());
         }
@@ -111,13 +116,20 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
                 config.pop3().authTimeout(), config.pop3().maxBadCommands(), "Poplar-" + VERSION,
                 Optional.ofNullable(tls), config.auth().allowPlaintext(), config.auth().mechanisms(),
-                config.pop3().maxConnectionsPerUser(), config.pop3().loginDelay(),
                 config.auth().apop() ? Optional.of(ApopSecrets.open(data.path())) : Optional.empty(), localHostName());
+        // Process-wide policy, built once and shared by POP3 and POP3S (a client alternating
+        // between them gets no second allowance).
         LoginGuard guard = new LoginGuard(config.auth().guard());
         bindGuardMetrics(registry, guard);
-        ConnectionPolicy pop3Policy = new ConnectionPolicy(config.pop3().maxConnectionsPerIp(),
+        LoginPolicy loginPolicy = new LoginPolicy(guard, new LoginDelay(config.pop3().loginDelay()),
+                new UserSessions(config.pop3().maxConnectionsPerUser()));
+        List<dev.poplar.net.Cidr> perAddressExempt = new ArrayList<>(config.pop3().perIpExempt());
+        perAddressExempt.addAll(config.pop3().trustedProxies());
+        perAddressExempt.addAll(config.auth().guard().allowList());
+        ConnectionPolicy pop3Policy = new ConnectionPolicy(
+                new AddressLimit(config.pop3().maxConnectionsPerIp(), perAddressExempt),
                 config.pop3().trustedProxies(), guard::banned, config.pop3().authTimeout(), config.writeTimeout());
-        Authenticator authenticator = new Authenticator(store, hasher);
+        Authenticator authenticator = new Authenticator(store, hasher, data.secretKey(DataDirectory.DECOY_KEY_FILE));
         Optional<TokenValidator> tokens = Optional.empty();
         if (config.auth().oauth().isPresent()) {
             PoplarConfig.OAuth o = config.auth().oauth().get();
@@ -128,14 +140,14 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         if (config.pop3().port() > 0) {
             pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, mechanisms, guard, settings, new Pop3Meters(registry, "pop3"), false),
+                    new Pop3Service(store, authenticator, mechanisms, loginPolicy, settings, new Pop3Meters(registry, "pop3"), false),
                     new ListenerMeters(registry, "pop3"), pop3Policy);
             listeners.add(pop3);
         }
         if (config.pop3s().port() > 0) {
             pop3s = Listener.start("pop3s", new InetSocketAddress(config.pop3s().host(), config.pop3s().port()),
-                    config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, mechanisms, guard, settings, new Pop3Meters(registry, "pop3s"), true),
+                    config.pop3s().maxConnections(),
+                    new Pop3Service(store, authenticator, mechanisms, loginPolicy, settings, new Pop3Meters(registry, "pop3s"), true),
                     new ListenerMeters(registry, "pop3s"), pop3Policy);
             listeners.add(pop3s);
         }
@@ -151,12 +163,13 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
         String httpUrl = "";
         if (config.http().port() > 0) {
-            LocalAdmin admin = new LocalAdmin(store, hasher, config.lmtp().maxMessageSize(), this, data.path(), () -> { });
+            LocalAdmin admin = new LocalAdmin(store, hasher, new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()),
+                    config.lmtp().maxMessageSize(), this, data.path(), config.backupRoot(), () -> { });
             http = HttpServer.start(config.http().host(), config.http().port(),
                     new AdminRoutes(admin, data.adminToken(), config.lmtp().maxMessageSize()), metrics, this::ready);
             httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();
         }
-        claim.describe(httpUrl);
+        claim.describe(DataDirectory.Claim.State.SERVING, httpUrl);
         started = true;
         LOG.log(System.Logger.Level.INFO, SessionLog.event("poplar_started").with("version", VERSION)
                 .with("data_dir", config.dataDir().toAbsolutePath())

@@ -33,6 +33,8 @@ class CliTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("POPLAR_DATA_DIR", dir.resolve("data").toString());
         pb.environment().put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
+        pb.environment().put("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1"); // short fixture passwords
+
         Process p = pb.start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -23,6 +23,17 @@ class SessionLogTest {
     }
 
     @Test
+    void aLineBreakInClientTextCannotForgeASecondLine() {
+        // A SASL PLAIN user name is client text: a newline in it must not start a forged
+        // auth_failed line for fail2ban (ops/fail2ban) to ban an innocent address with.
+        String line = SessionLog.event("auth_failed").with("session", "pop3-1").with("ip", "192.0.2.1")
+                .with("user", "x\nWARNING auth_failed session=pop3-9 ip=198.51.100.7 user=y\r\u0000").toString();
+        assertEquals("auth_failed session=pop3-1 ip=192.0.2.1 user=\"x\\nWARNING auth_failed session=pop3-9 "
+                + "ip=198.51.100.7 user=y\\r\\x00\"", line);
+        assertEquals(-1, line.indexOf('\n'));
+    }
+
+    @Test
     void jsonLinesAreValidJsonWithTheEventKeysAtTopLevel() throws Exception {
         SessionLog.setFormat(SessionLog.Format.JSON);
         String event = SessionLog.event("pop3_session").with("user", "we\"ird\n").with("retr_count", 2).toString();

@@ -69,7 +69,7 @@ abstract class AbstractPop3ContractTest {
     }
 
     @Test
-    void greetingThenCapaDiffersBeforeAndAfterLogin() throws IOException {
+    void capaAnnouncesTheAuthorizationCapabilitiesInBothStates() throws IOException {
         POP3Client c = connect(server.pop3Port());
         assertTrue(c.getReplyString().startsWith("+OK"));
         assertTrue(c.capa());
@@ -80,7 +80,12 @@ abstract class AbstractPop3ContractTest {
         assertTrue(c.capa());
         List<String> after = Arrays.asList(c.getReplyStrings());
         assertTrue(after.stream().anyMatch(l -> l.startsWith("IMPLEMENTATION Poplar")), after.toString());
-        assertFalse(after.contains("USER"));
+        // RFC 2449 section 5: what AUTHORIZATION offers MUST be announced in both states.
+        assertTrue(after.containsAll(before), "after login " + after + " keeps " + before);
+        assertTrue(after.contains("USER") && after.stream().anyMatch(l -> l.startsWith("SASL ")), after.toString());
+        // ... while the commands themselves are refused in TRANSACTION.
+        assertEquals(POP3Reply.ERROR, c.sendCommand("USER alice"));
+        assertEquals(POP3Reply.ERROR, c.sendCommand("AUTH PLAIN"));
         c.logout();
     }
 

@@ -106,7 +106,7 @@ class PipelineFlushTest {
             Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
             Pop3Service service = new Pop3Service(store, authenticator,
                     new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of("PLAIN")),
-                    new dev.poplar.abuse.LoginGuard(dev.poplar.abuse.LoginGuard.Settings.off()),
+                    dev.poplar.abuse.LoginPolicy.open(),
                     Pop3Settings.basic(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20),
                     dev.poplar.metrics.Pop3Meters.detached(), false);
             service.handle(connection);

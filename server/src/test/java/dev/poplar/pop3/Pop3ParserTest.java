@@ -105,6 +105,20 @@ class Pop3ParserTest {
     }
 
     @Test
+    void aControlCharacterInAKnownCommandIsRejectedForWhatItIs() {
+        List<ParseResult> r = parseInChunks("USER al\u0001ice\r\nPASS a\u007fb\r\n".getBytes(StandardCharsets.ISO_8859_1), 1);
+        assertEquals(new ParseResult.Malformed("USER", "Control characters are not allowed in commands"), r.get(0));
+        assertEquals(new ParseResult.Malformed("PASS", "Control characters are not allowed in commands"), r.get(1));
+    }
+
+    @Test
+    void utf8ArgumentsAreNotControlCharacters() {
+        // Bytes 0x80-0xFF are UTF-8, not controls (RFC 6856): "Pässwort-1" must reach the login.
+        List<ParseResult> r = parseInChunks("PASS Pässwort-1\r\nUSER jürgen\r\n".getBytes(StandardCharsets.UTF_8), 2);
+        assertEquals(List.of(parsed(new Command.Pass("Pässwort-1")), parsed(new Command.User("jürgen"))), r);
+    }
+
+    @Test
     void argumentsUpTo255OctetsAreAcceptedAndLongerRejected() {
         String name = "u".repeat(255);
         assertEquals(List.of(parsed(new Command.User(name))),

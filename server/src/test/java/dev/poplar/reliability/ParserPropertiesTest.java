@@ -65,13 +65,68 @@ class ParserPropertiesTest {
         assertEquals(lineEnds, whole.size(), "one result per line end");
     }
 
-    @Property(tries = 300)
-    void randomBytesNeverThrow(@ForAll @Size(max = 5000) byte[] input, @ForAll @IntRange(min = 1, max = 300) int chunk,
-                               @ForAll boolean sasl) {
+    /**
+     * Any bytes, any split, either mode: exactly one result per line end, and the result an
+     * independent model of the limits predicts: an over-long line is "Line too long" (SASL:
+     * "SASL response too long"), a command line with a control character (and only then) is
+     * refused for it, a SASL line is returned as sent.
+     */
+    @Property(tries = 400)
+    void randomBytesGiveWhatTheModelPredicts(@ForAll("bytesWithLines") byte[] input,
+                                             @ForAll @IntRange(min = 1, max = 300) int chunk, @ForAll boolean sasl) {
         List<ParseResult> results = parse(input, chunk, sasl);
-        for (ParseResult r : results) {
-            assertTrue(r != null);
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < input.length; i++) {
+            if (input[i] == '\n') {
+                lines.add(java.util.Arrays.copyOfRange(input, start, i));
+                start = i + 1;
+            }
         }
+        assertEquals(lines.size(), results.size(), "one result per line end");
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] raw = lines.get(i);
+            ParseResult r = results.get(i);
+            int len = raw.length > 0 && raw[raw.length - 1] == '\r' ? raw.length - 1 : raw.length;
+            if (sasl) {
+                if (raw.length > Pop3Parser.MAX_SASL_LINE_OCTETS) {
+                    assertEquals(new ParseResult.Malformed("AUTH", "SASL response too long"), r);
+                } else {
+                    assertEquals(new ParseResult.SaslResponse(new String(raw, 0, len, StandardCharsets.US_ASCII)), r);
+                }
+                continue;
+            }
+            boolean auth = raw.length >= 5 && new String(raw, 0, 5, StandardCharsets.ISO_8859_1).equalsIgnoreCase("auth ");
+            if (raw.length > (auth ? Pop3Parser.MAX_SASL_LINE_OCTETS : Pop3Parser.MAX_LINE_OCTETS)) {
+                assertTrue(r instanceof ParseResult.Malformed m && m.reason().startsWith("Line too long"), r.toString());
+                continue;
+            }
+            boolean control = false;
+            for (int k = 0; k < len; k++) {
+                int b = raw[k] & 0xff;
+                control |= b < 0x20 || b == 0x7f;
+            }
+            boolean emptyKeyword = len == 0 || raw[0] == ' ';
+            boolean refusedForControl = r instanceof ParseResult.Malformed m
+                    && m.reason().equals("Control characters are not allowed in commands");
+            assertEquals(control && !emptyKeyword, refusedForControl, "line " + java.util.Arrays.toString(raw) + " -> " + r);
+        }
+    }
+
+    @Provide
+    Arbitrary<byte[]> bytesWithLines() {
+        // Random bytes (UTF-8 and controls alike), with line ends common enough to make many lines
+        // and a few lines long enough to cross each limit.
+        Arbitrary<byte[]> piece = Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
+                Arbitraries.of("\r\n", "\n", "AUTH ", "USER ", "PASS P\u00e4ss\r\n").map(t -> t.getBytes(StandardCharsets.UTF_8)),
+                Arbitraries.integers().between(250, 300).map(n -> "x".repeat(n).getBytes(StandardCharsets.US_ASCII)),
+                Arbitraries.integers().between(16_370, 16_400).map(n -> "y".repeat(n).getBytes(StandardCharsets.US_ASCII)));
+        return piece.list().ofMaxSize(40).map(ps -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ps.forEach(out::writeBytes);
+            return out.toByteArray();
+        });
     }
 
     @Property(tries = 200)

@@ -75,6 +75,7 @@ class ServerCrashTest {
         env.put("POPLAR_POP3S_PORT", "0");
         env.put("POPLAR_HTTP_PORT", "0");
         env.put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
+        env.put("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1");
         env.put("POPLAR_AUTH_FAILURE_DELAY", "0");
         // The default exclusive lock: sessions on one mailbox are serialised, so the all-or-none check
         // below is exact (with shared maildrops two sessions may mark the same message, and one that
@@ -196,6 +197,7 @@ class ServerCrashTest {
                 System.getProperty("java.class.path"), PoplarCli.class.getName(), "user", "import", users.toString());
         imp.environment().put("POPLAR_DATA_DIR", dir.resolve("data").toString());
         imp.environment().put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
+        imp.environment().put("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1");
         assertEquals(0, imp.redirectErrorStream(true).start().waitFor());
 
         int checkedMessages = 0;

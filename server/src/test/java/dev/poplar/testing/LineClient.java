@@ -22,10 +22,23 @@ public final class LineClient implements AutoCloseable {
 
     /** Connects from a chosen loopback source address (127.0.0.2 ...) to act as another client. */
     public LineClient(int port, String from) throws IOException {
-        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(from), 0);
+        this(new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(from), 0));
+    }
+
+    private LineClient(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** Implicit TLS (POP3S) from {@code from}, trusting exactly the server's development certificate. */
+    public static LineClient implicitTls(int port, String from, java.nio.file.Path dataDir) throws Exception {
+        Socket plain = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(from), 0);
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestTls.context(TestTls.devCertificate(dataDir))
+                .getSocketFactory().createSocket(plain, "localhost", port, true);
+        tls.startHandshake();
+        return new LineClient(tls);
     }
 
     public void send(String s) throws IOException {

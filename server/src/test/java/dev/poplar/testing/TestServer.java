@@ -27,13 +27,15 @@ public final class TestServer implements AutoCloseable {
     private TestServer(PoplarServer server, Path dataDir) {
         this.server = server;
         this.dataDir = dataDir;
-        this.admin = new LocalAdmin(server.store(), new PasswordHasher(1000), server.config().lmtp().maxMessageSize(),
-                server, dataDir, () -> { });
+        this.admin = new LocalAdmin(server.store(), new PasswordHasher(1000),
+                new dev.poplar.auth.PasswordRules(server.config().auth().minPasswordLength()), server.config().lmtp().maxMessageSize(),
+                server, dataDir, server.config().backupRoot(), () -> { });
     }
 
     public static TestServer start(Path dataDir, String... overrides) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("POPLAR_DATA_DIR", dataDir.toString());
+        env.put("POPLAR_BACKUP_ROOT", dataDir.toAbsolutePath().getParent().toString());
         env.put("POPLAR_POP3_PORT", Integer.toString(freePort()));
         env.put("POPLAR_POP3S_PORT", Integer.toString(freePort()));
         env.put("POPLAR_LMTP_PORT", Integer.toString(freePort()));
@@ -44,6 +46,8 @@ public final class TestServer implements AutoCloseable {
         // Most tests fail logins on purpose from 127.0.0.1; AbuseTest turns the guard back on.
         env.put("POPLAR_AUTH_FAILURE_DELAY", "0");
         env.put("POPLAR_AUTH_BAN_AFTER", "0");
+        // The suite's fixtures use short passwords ("a-pass"); LoginProtectionTest checks the default of 8.
+        env.put("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1");
         for (int i = 0; i < overrides.length; i += 2) {
             env.put(overrides[i], overrides[i + 1]);
         }

@@ -36,6 +36,6 @@ final class LoginExchange implements SaslExchange {
             return new Step.Challenge(PASSWORD);
         }
         Optional<String> account = authenticator.authenticate(user, s);
-        return account.<Step>map(Step.Success::new).orElseGet(() -> new Step.Failure("bad credentials"));
+        return account.<Step>map(Step.Success::new).orElseGet(() -> new Step.Failure(user, "bad credentials"));
     }
 }

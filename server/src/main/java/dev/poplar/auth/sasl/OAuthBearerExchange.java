@@ -17,6 +17,8 @@ final class OAuthBearerExchange implements SaslExchange {
     private final TokenValidator tokens;
     private final boolean xoauth2;
     private String failure;
+    /** The user the client named (authzid or XOAUTH2 user=), for the failure log and back-off. */
+    private String claimedUser = "-";
 
     OAuthBearerExchange(Authenticator authenticator, TokenValidator tokens, boolean xoauth2) {
         this.authenticator = authenticator;
@@ -32,7 +34,7 @@ final class OAuthBearerExchange implements SaslExchange {
     @Override
     public Step next(byte[] response) throws StoreException {
         if (failure != null) {
-            return new Step.Failure(failure); // the client's answer to our error challenge
+            return new Step.Failure(claimedUser, failure); // the client's answer to our error challenge
         }
         String s = new String(response, StandardCharsets.UTF_8);
         String requestedUser;
@@ -44,16 +46,17 @@ final class OAuthBearerExchange implements SaslExchange {
         } else {
             // gs2-header ("n,a=user," or "n,,") ^A key=value ^A ... ^A ^A (RFC 7628 section 3.1)
             if (!s.startsWith("n,") && !s.startsWith("y,")) {
-                return new Step.Failure("malformed gs2 header");
+                return new Step.Failure("-", "malformed gs2 header");
             }
             int comma = s.indexOf(',', 2);
             if (comma < 0) {
-                return new Step.Failure("malformed gs2 header");
+                return new Step.Failure("-", "malformed gs2 header");
             }
             String authzid = s.substring(2, comma);
             requestedUser = authzid.startsWith("a=") ? ScramSha256Exchange.decodeName(authzid.substring(2)) : "";
             token = field(s.substring(comma + 1), "auth=Bearer ").orElse("");
         }
+        claimedUser = requestedUser;
         if (token.isEmpty()) {
             return fail("no bearer token");
         }
@@ -62,6 +65,9 @@ final class OAuthBearerExchange implements SaslExchange {
             return fail(invalid.reason());
         }
         String user = ((TokenValidator.Result.Valid) result).user();
+        if (requestedUser.isEmpty()) {
+            claimedUser = user;
+        }
         if (!requestedUser.isEmpty() && !requestedUser.equalsIgnoreCase(user)) {
             return fail("token is for another user");
         }

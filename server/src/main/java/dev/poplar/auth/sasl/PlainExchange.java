@@ -24,18 +24,18 @@ final class PlainExchange implements SaslExchange {
         int first = s.indexOf('\0');
         int second = first < 0 ? -1 : s.indexOf('\0', first + 1);
         if (first < 0 || second < 0) {
-            return new Step.Failure("malformed PLAIN response");
+            return new Step.Failure("-", "malformed PLAIN response");
         }
         String authzid = s.substring(0, first);
         String authcid = s.substring(first + 1, second);
         String password = s.substring(second + 1);
         Optional<String> account = authenticator.authenticate(authcid, password);
         if (account.isEmpty()) {
-            return new Step.Failure("bad credentials");
+            return new Step.Failure(authcid, "bad credentials");
         }
         // Acting as another user (authzid) is a privilege Poplar does not grant.
         if (!authzid.isEmpty() && !authzid.equalsIgnoreCase(account.get())) {
-            return new Step.Failure("authorization identity differs from the authenticated user");
+            return new Step.Failure(authcid, "authorization identity differs from the authenticated user");
         }
         return new Step.Success(account.get());
     }

@@ -23,8 +23,15 @@ public interface SaslExchange {
         record Success(String account) implements Step {
         }
 
-        /** Authentication failed; {@code reason} is for the log, never sent to the client. */
-        record Failure(String reason) implements Step {
+        /**
+         * Authentication failed. {@code user} is the name the client claimed ("-" when it named
+         * none), so the per-user back-off and the auth_failed log line see who was tried;
+         * {@code reason} is for the log, never sent to the client.
+         */
+        record Failure(String user, String reason) implements Step {
+            public Failure {
+                user = user == null || user.isEmpty() ? "-" : user;
+            }
         }
     }
 }

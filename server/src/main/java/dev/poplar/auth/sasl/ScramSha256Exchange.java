@@ -24,6 +24,8 @@ final class ScramSha256Exchange implements SaslExchange {
     private String serverFirst;
     private String nonce;
     private String account;
+    /** The user the client named in client-first (for the failure log and back-off). */
+    private String user = "-";
     private PasswordCredentials credentials;
     private byte[] serverSignature;
     private int step;
@@ -43,36 +45,36 @@ final class ScramSha256Exchange implements SaslExchange {
         return switch (step++) {
             case 0 -> clientFirst(s);
             case 1 -> clientFinal(s);
-            case 2 -> s.isEmpty() ? new Step.Success(account) : new Step.Failure("unexpected data after server-final");
-            default -> new Step.Failure("exchange already finished");
+            case 2 -> s.isEmpty() ? new Step.Success(account) : new Step.Failure(user, "unexpected data after server-final");
+            default -> new Step.Failure(user, "exchange already finished");
         };
     }
 
     /** client-first-message = gs2-header client-first-message-bare (RFC 5802 section 7). */
     private Step clientFirst(String s) throws StoreException {
         if (s.startsWith("p=")) {
-            return new Step.Failure("channel binding requested; not supported");
+            return new Step.Failure(user, "channel binding requested; not supported");
         }
         if (!s.startsWith("n,") && !s.startsWith("y,")) {
-            return new Step.Failure("malformed gs2 header");
+            return new Step.Failure(user, "malformed gs2 header");
         }
         int comma = s.indexOf(',', 2);
         if (comma < 0) {
-            return new Step.Failure("malformed gs2 header");
+            return new Step.Failure(user, "malformed gs2 header");
         }
         String authzid = s.substring(2, comma);
         gs2Header = s.substring(0, comma + 1);
         clientFirstBare = s.substring(comma + 1);
         if (!clientFirstBare.startsWith("n=")) {
-            return new Step.Failure("missing user name");
+            return new Step.Failure(user, "missing user name");
         }
         String[] parts = clientFirstBare.split(",");
         if (parts.length < 2 || !parts[1].startsWith("r=") || parts[1].length() < 3) {
-            return new Step.Failure("missing client nonce");
+            return new Step.Failure(user, "missing client nonce");
         }
-        String user = decodeName(parts[0].substring(2));
+        user = decodeName(parts[0].substring(2));
         if (!authzid.isEmpty() && !decodeName(authzid.replaceFirst("^a=", "")).equalsIgnoreCase(user)) {
-            return new Step.Failure("authorization identity differs from the user");
+            return new Step.Failure(user, "authorization identity differs from the user");
         }
         byte[] serverNonce = new byte[18];
         RANDOM.nextBytes(serverNonce);
@@ -89,26 +91,26 @@ final class ScramSha256Exchange implements SaslExchange {
     private Step clientFinal(String s) {
         int proofAt = s.lastIndexOf(",p=");
         if (proofAt < 0) {
-            return new Step.Failure("missing proof");
+            return new Step.Failure(user, "missing proof");
         }
         String withoutProof = s.substring(0, proofAt);
         String[] parts = withoutProof.split(",");
         String expectedBinding = "c=" + Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
         if (parts.length < 2 || !parts[0].equals(expectedBinding) || !parts[1].equals("r=" + nonce)) {
-            return new Step.Failure("channel binding or nonce mismatch");
+            return new Step.Failure(user, "channel binding or nonce mismatch");
         }
         byte[] proof;
         try {
             proof = Base64.getDecoder().decode(s.substring(proofAt + 3));
         } catch (IllegalArgumentException e) {
-            return new Step.Failure("proof is not base64");
+            return new Step.Failure(user, "proof is not base64");
         }
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         try {
             byte[] storedKey = credentials.storedKey();
             byte[] clientSignature = PasswordHasher.hmac(storedKey, authMessage);
             if (proof.length != clientSignature.length) {
-                return new Step.Failure("bad proof length");
+                return new Step.Failure(user, "bad proof length");
             }
             byte[] clientKey = new byte[proof.length];
             for (int i = 0; i < proof.length; i++) {
@@ -116,7 +118,7 @@ final class ScramSha256Exchange implements SaslExchange {
             }
             byte[] derived = MessageDigest.getInstance("SHA-256").digest(clientKey);
             if (account == null || !MessageDigest.isEqual(derived, storedKey)) {
-                return new Step.Failure("bad proof");
+                return new Step.Failure(user, "bad proof");
             }
             serverSignature = PasswordHasher.hmac(credentials.serverKey(), authMessage);
         } catch (GeneralSecurityException e) {

@@ -1,18 +1,21 @@
-package dev.poplar.pop3;
+package dev.poplar.abuse;
 
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Logged-in sessions per user, against poplar.pop3.max-connections-per-user. */
-final class UserSessions {
+/**
+ * Logged-in sessions per user, against poplar.pop3.max-connections-per-user. One instance serves
+ * every POP3 listener (110 and 995 alike), so switching ports does not double the cap.
+ */
+public final class UserSessions {
     private final int max;
     private final ConcurrentHashMap<String, Integer> counts = new ConcurrentHashMap<>();
 
-    UserSessions(int max) {
+    public UserSessions(int max) {
         this.max = max;
     }
 
     /** Counts one more session of {@code account}; false (and nothing counted) when at the limit. */
-    boolean tryAcquire(String account) {
+    public boolean tryAcquire(String account) {
         boolean[] ok = {false};
         counts.compute(account, (k, n) -> {
             int current = n == null ? 0 : n;
@@ -25,7 +28,7 @@ final class UserSessions {
         return ok[0];
     }
 
-    void release(String account) {
+    public void release(String account) {
         counts.computeIfPresent(account, (k, n) -> n == 1 ? null : n - 1);
     }
 }
