@@ -1,6 +1,7 @@
 package dev.poplar.tls;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -11,63 +12,87 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A self-signed ECDSA P-256 certificate for development and tests (never for production mail:
- * clients will warn), with the host names and addresses as subjectAltName (RFC 5280 4.2.1.6).
+ * clients will warn), built with Bouncy Castle, with the host names and addresses as
+ * subjectAltName (RFC 5280 section 4.2.1.6) and the serverAuth extended key usage.
  */
 public final class SelfSignedCertificate {
-    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
-
     private SelfSignedCertificate() {
     }
 
     /** Writes {@code cert} (PEM certificate) and {@code key} (PEM PKCS#8, mode 0600). */
     public static void write(Path cert, Path key, String commonName, List<String> dnsNames, Duration validity)
             throws IOException, GeneralSecurityException {
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("a certificate must be valid for a positive time, not " + validity);
+        }
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = g.generateKeyPair();
         Instant now = Instant.now();
-        byte[] name = Der.sequence(Der.tlv(Der.SET, Der.sequence(Der.oid("2.5.4.3"), Der.utf8(commonName))));
-        byte[] algorithm = Der.sequence(Der.oid(ECDSA_WITH_SHA256));
-        byte[] tbs = Der.sequence(
-                Der.explicit(0, Der.integer(BigInteger.TWO)),                       // v3
-                Der.integer(new BigInteger(127, new SecureRandom()).add(BigInteger.ONE)),
-                algorithm,
-                name,
-                Der.sequence(Der.tlv(Der.UTC_TIME, UTC_TIME.format(now.minus(Duration.ofHours(1))).getBytes()),
-                        Der.tlv(Der.UTC_TIME, UTC_TIME.format(now.plus(validity)).getBytes())),
-                name,
-                pair.getPublic().getEncoded(),                                       // SubjectPublicKeyInfo
-                Der.explicit(3, Der.sequence(subjectAltName(dnsNames))));
-        Signature s = Signature.getInstance("SHA256withECDSA");
-        s.initSign(pair.getPrivate());
-        s.update(tbs);
-        byte[] certificate = Der.sequence(tbs, algorithm, Der.bitString(s.sign()));
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                new BigInteger(127, new SecureRandom()).add(BigInteger.ONE),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), name, pair.getPublic());
+        X509Certificate certificate;
+        try {
+            builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(dnsNames));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        } catch (CertIOException | OperatorCreationException e) {
+            throw new GeneralSecurityException("cannot build the certificate: " + e.getMessage(), e);
+        }
         Files.createDirectories(cert.toAbsolutePath().getParent());
-        writeAtomically(key, PemFiles.pem("PRIVATE KEY", pair.getPrivate().getEncoded()), true);
-        writeAtomically(cert, PemFiles.pem("CERTIFICATE", certificate), false);
+        writeAtomically(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)), true); // "PRIVATE KEY" (PKCS#8)
+        writeAtomically(cert, pem(certificate), false);
     }
 
-    private static byte[] subjectAltName(List<String> names) throws IOException {
-        java.io.ByteArrayOutputStream general = new java.io.ByteArrayOutputStream();
-        for (String n : names) {
-            if (n.matches("[0-9.]+") || n.contains(":")) {
-                general.writeBytes(Der.tlv(0x87, InetAddress.getByName(n).getAddress())); // iPAddress [7]
-            } else {
-                general.writeBytes(Der.tlv(0x82, n.getBytes(java.nio.charset.StandardCharsets.US_ASCII))); // dNSName [2]
-            }
+    private static GeneralNames subjectAltNames(List<String> names) throws IOException {
+        GeneralName[] out = new GeneralName[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            String n = names.get(i);
+            boolean address = n.matches("[0-9.]+") || n.contains(":");
+            out[i] = address ? new GeneralName(GeneralName.iPAddress, InetAddress.getByName(n).getHostAddress())
+                    : new GeneralName(GeneralName.dNSName, n);
         }
-        return Der.sequence(Der.oid("2.5.29.17"), Der.tlv(Der.OCTET_STRING, Der.sequence(general.toByteArray())));
+        return new GeneralNames(out);
+    }
+
+    private static String pem(Object o) throws IOException {
+        StringWriter s = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(s)) {
+            w.writeObject(o);
+        }
+        return s.toString();
     }
 
     private static void writeAtomically(Path target, String content, boolean secret) throws IOException {

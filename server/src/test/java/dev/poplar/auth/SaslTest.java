@@ -170,6 +170,15 @@ class SaslTest {
         }
     }
 
+    /** The classic key-confusion forgery: HMAC "signed" with the issuer's public key bytes. */
+    private static String hs256(Map<String, Object> claims, byte[] key) throws Exception {
+        String head = Jwts.b64("{\"alg\":\"HS256\",\"kid\":\"rsa-1\",\"typ\":\"JWT\"}".getBytes());
+        String body = Jwts.b64(Jwts.JSON.writeValueAsBytes(claims));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        return head + "." + body + "." + Jwts.b64(mac.doFinal((head + "." + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
     private Map<String, Object> claims(String email, long expiresIn, String audience) {
         Map<String, Object> m = new HashMap<>();
         m.put("iss", "https://idp.example");
@@ -215,7 +224,30 @@ class SaslTest {
                 "tampered", issuer.rs256(claims("alice@example.org", 300, "poplar")).replaceFirst("\\.[^.]+\\.", "."
                         + Jwts.b64("{\"iss\":\"https://idp.example\",\"aud\":\"poplar\",\"email\":\"alice@example.org\",\"exp\":9999999999}".getBytes()) + "."),
                 "not a jwt", "abc");
-        for (Map.Entry<String, String> e : bad.entrySet()) {
+        Map<String, String> forged = new java.util.LinkedHashMap<>(bad);
+        Map<String, Object> good = claims("alice@example.org", 300, "poplar");
+        forged.put("alg none", Jwts.b64("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes()) + "."
+                + Jwts.b64(Jwts.JSON.writeValueAsBytes(good)) + ".");
+        forged.put("HS256 keyed with the RSA public key", hs256(good, issuer.rsa.getPublic().getEncoded()));
+        Map<String, Object> wrongIssuer = new HashMap<>(good);
+        wrongIssuer.put("iss", "https://evil.example");
+        forged.put("wrong issuer", issuer.rs256(wrongIssuer));
+        Map<String, Object> notYet = new HashMap<>(good);
+        notYet.put("nbf", Instant.now().getEpochSecond() + 3600);
+        forged.put("not yet valid", issuer.rs256(notYet));
+        Map<String, Object> noExp = new HashMap<>(good);
+        noExp.remove("exp");
+        forged.put("no exp", issuer.rs256(noExp));
+        Map<String, Object> noUser = new HashMap<>(good);
+        noUser.remove("email");
+        forged.put("no user claim", issuer.rs256(noUser));
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        forged.put("signed by another key", Jwts.sign("RS256", "rsa-1", good, g.generateKeyPair().getPrivate(), "SHA256withRSA"));
+        forged.put("unknown kid", Jwts.sign("RS256", "rsa-9", good, issuer.rsa.getPrivate(), "SHA256withRSA"));
+        forged.put("RS256 header, EC signature", Jwts.sign("RS256", "ec-1", good, issuer.ec.getPrivate(), "SHA256withECDSAinP1363Format"));
+        forged.put("RS384", Jwts.sign("RS384", "rsa-1", good, issuer.rsa.getPrivate(), "SHA384withRSA"));
+        for (Map.Entry<String, String> e : forged.entrySet()) {
             try (LineClient c = client()) {
                 c.send("AUTH OAUTHBEARER " + b64(oauthbearer("alice@example.org", e.getValue())) + "\r\n");
                 String challenge = c.line();

@@ -1,37 +1,36 @@
 package dev.poplar.auth.oauth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.RSAPublicKeySpec;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Date;
+import java.util.Set;
 
 /**
  * Validates OAuth 2.0 bearer tokens that are JWTs (RFC 7519) signed with RS256 or ES256 (RFC 7518)
- * by a key in a JWKS file (RFC 7517): signature, issuer, audience, expiry and not-before (with a
- * small clock leeway), and the claim that names the mailbox user. The JWKS file is re-read when
- * it changes, so key rotation needs no restart.
+ * by a key in a JWKS file (RFC 7517), with nimbus-jose-jwt: the signature (only those two
+ * algorithms, so neither {@code alg: none} nor an HMAC keyed with the public key can pass), the
+ * issuer, the audience, expiry and not-before (with a small clock leeway), and the claim that
+ * names the mailbox user. The JWKS file is re-read when it changes, so key rotation needs no
+ * restart; a broken new file keeps the keys already loaded.
  */
 public final class TokenValidator {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     /** What validation found. {@code reason} is for the log, never sent to the client. */
     public sealed interface Result {
@@ -47,7 +46,7 @@ public final class TokenValidator {
     private final Path jwksFile;
     private final String userClaim;
     private final Duration leeway;
-    private volatile Map<String, PublicKey> keys;
+    private volatile JWKSet keys;
     private volatile FileTime loadedAt;
 
     public TokenValidator(String issuer, String audience, Path jwksFile, String userClaim, Duration leeway)
@@ -65,42 +64,18 @@ public final class TokenValidator {
         if (t.equals(loadedAt)) {
             return;
         }
-        Map<String, PublicKey> parsed = new HashMap<>();
-        JsonNode root = JSON.readTree(Files.readAllBytes(jwksFile));
-        for (JsonNode k : root.path("keys")) {
-            try {
-                parsed.put(k.path("kid").asText(""), publicKey(k));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IOException("JWKS " + jwksFile + ": key '" + k.path("kid").asText() + "' is unusable: " + e.getMessage());
-            }
+        JWKSet parsed;
+        try {
+            parsed = JWKSet.load(jwksFile.toFile());
+        } catch (ParseException e) {
+            throw new IOException("JWKS " + jwksFile + " is not a valid JWK set: " + e.getMessage());
         }
-        if (parsed.isEmpty()) {
-            throw new IOException("JWKS " + jwksFile + " has no keys");
+        if (parsed.getKeys().isEmpty() || parsed.getKeys().stream().anyMatch(k -> k.isPrivate())) {
+            throw new IOException("JWKS " + jwksFile + (parsed.getKeys().isEmpty() ? " has no keys"
+                    : " holds a private key: give the issuer's public keys only"));
         }
         keys = parsed;
         loadedAt = t;
-    }
-
-    private static PublicKey publicKey(JsonNode k) throws GeneralSecurityException {
-        return switch (k.path("kty").asText()) {
-            case "RSA" -> KeyFactory.getInstance("RSA").generatePublic(
-                    new RSAPublicKeySpec(unsigned(k.path("n").asText()), unsigned(k.path("e").asText())));
-            case "EC" -> {
-                if (!k.path("crv").asText().equals("P-256")) {
-                    throw new GeneralSecurityException("only the P-256 curve is supported");
-                }
-                AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-                params.init(new ECGenParameterSpec("secp256r1"));
-                ECPoint w = new ECPoint(unsigned(k.path("x").asText()), unsigned(k.path("y").asText()));
-                yield KeyFactory.getInstance("EC").generatePublic(
-                        new ECPublicKeySpec(w, params.getParameterSpec(ECParameterSpec.class)));
-            }
-            default -> throw new GeneralSecurityException("unsupported key type " + k.path("kty").asText());
-        };
-    }
-
-    private static BigInteger unsigned(String base64url) {
-        return new BigInteger(1, Base64.getUrlDecoder().decode(base64url));
     }
 
     public Result validate(String token, Instant now) {
@@ -109,74 +84,46 @@ public final class TokenValidator {
         } catch (IOException e) {
             // keep the keys we have; the reload error is the operator's to fix
         }
-        String[] parts = token.split("\\.");
-        if (parts.length != 3) {
-            return new Result.Invalid("not a JWS compact token");
-        }
-        JsonNode header;
-        JsonNode claims;
-        byte[] signature;
+        SignedJWT jwt;
         try {
-            header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
-            claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            signature = Base64.getUrlDecoder().decode(parts[2]);
-        } catch (IOException | IllegalArgumentException e) {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
             return new Result.Invalid("malformed token");
         }
-        String alg = header.path("alg").asText();
-        String javaAlg = switch (alg) {
-            case "RS256" -> "SHA256withRSA";
-            case "ES256" -> "SHA256withECDSAinP1363Format"; // JWS ECDSA signatures are r||s (RFC 7518 3.4)
-            default -> null;
-        };
-        if (javaAlg == null) {
-            return new Result.Invalid("unsupported alg " + alg);
+        if (!ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
+            return new Result.Invalid("unsupported alg " + jwt.getHeader().getAlgorithm());
         }
-        PublicKey key = keys.get(header.path("kid").asText(""));
-        if (key == null && keys.size() == 1 && !header.has("kid")) {
-            key = keys.values().iterator().next();
-        }
-        if (key == null) {
-            return new Result.Invalid("unknown key id");
-        }
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(keys)));
+        processor.setJWTClaimsSetVerifier(new ClaimsVerifier(now));
+        JWTClaimsSet claims;
         try {
-            Signature s = Signature.getInstance(javaAlg);
-            s.initVerify(key);
-            s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!s.verify(signature)) {
-                return new Result.Invalid("bad signature");
-            }
-        } catch (GeneralSecurityException e) {
+            claims = processor.process(jwt, null);
+        } catch (BadJOSEException e) {
+            return new Result.Invalid(e.getMessage());
+        } catch (JOSEException e) {
             return new Result.Invalid("signature check failed: " + e.getMessage());
         }
-        if (!issuer.equals(claims.path("iss").asText())) {
-            return new Result.Invalid("wrong issuer");
-        }
-        if (!audienceMatches(claims.path("aud"))) {
-            return new Result.Invalid("wrong audience");
-        }
-        if (!claims.path("exp").isNumber() || now.minus(leeway).getEpochSecond() >= claims.path("exp").asLong()) {
-            return new Result.Invalid("expired");
-        }
-        if (claims.has("nbf") && now.plus(leeway).getEpochSecond() < claims.path("nbf").asLong()) {
-            return new Result.Invalid("not yet valid");
-        }
-        String user = claims.path(userClaim).asText("");
-        if (user.isEmpty()) {
+        Object user = claims.getClaim(userClaim);
+        if (!(user instanceof String name) || name.isEmpty()) {
             return new Result.Invalid("no " + userClaim + " claim");
         }
-        return new Result.Valid(user);
+        return new Result.Valid(name);
     }
 
-    private boolean audienceMatches(JsonNode aud) {
-        if (aud.isTextual()) {
-            return aud.asText().equals(audience);
+    /** iss and aud exact, exp required, exp/nbf against {@code now} with the leeway. */
+    private final class ClaimsVerifier extends DefaultJWTClaimsVerifier<SecurityContext> {
+        private final Instant now;
+
+        ClaimsVerifier(Instant now) {
+            super(audience, new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp"));
+            this.now = now;
+            setMaxClockSkew(Math.toIntExact(leeway.toSeconds()));
         }
-        for (JsonNode a : aud) {
-            if (a.asText().equals(audience)) {
-                return true;
-            }
+
+        @Override
+        protected Date currentTime() {
+            return Date.from(now);
         }
-        return false;
     }
 }
