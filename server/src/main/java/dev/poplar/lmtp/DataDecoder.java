@@ -62,6 +62,15 @@ final class DataDecoder {
         int end = base + in.limit();
         int run = pos; // start of content not yet handed to the builder
         while (pos < end) {
+            if (state == State.MID) {
+                // The common case, most bytes of a message: skip to the next CR or LF.
+                while (pos < end && a[pos] != '\r' && a[pos] != '\n') {
+                    pos++;
+                }
+                if (pos == end) {
+                    break;
+                }
+            }
             byte b = a[pos];
             switch (state) {
                 case LINE_START, MID -> {
@@ -122,7 +131,7 @@ final class DataDecoder {
 
     private void emit(WireMessageBuilder out, byte[] a, int from, int to) {
         if (to > from) {
-            out.appendRaw(a, from, to - from);
+            out.appendContent(a, from, to - from);
             lineLength += to - from;
             longestLine = Math.max(longestLine, lineLength);
         }

@@ -78,6 +78,18 @@ public final class WireMessageBuilder {
         lineLength = 0;
     }
 
+    /**
+     * Appends line content that holds no CR or LF (the caller found the line ends, as the LMTP
+     * decoder does): no second scan. Lines end with {@link #endLine()}.
+     */
+    public void appendContent(byte[] b, int off, int len) {
+        if (pendingCr) {
+            pendingCr = false;
+            content(CR, 0, 1);
+        }
+        content(b, off, len);
+    }
+
     /** Line content (no CR or LF in it): dot-stuffed at the start of a line (RFC 1939 section 3). */
     private void content(byte[] b, int off, int len) {
         if (len == 0) {
