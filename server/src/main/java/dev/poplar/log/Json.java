@@ -16,7 +16,7 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x7f) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

@@ -65,29 +65,12 @@ public final class SessionLog {
     }
 
     /**
-     * Client text (a claimed user name) may hold a line break: escaped, so one event stays one
-     * line and nobody can forge an auth_failed line for fail2ban to ban someone else.
+     * Client text (a claimed user name) may hold a line break: quoted and escaped as a JSON string
+     * is, so one event stays one line and nobody can forge an auth_failed line for fail2ban to
+     * ban someone else with.
      */
     private static void quoted(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        Json.string(sb, s);
     }
 
     private String json() {

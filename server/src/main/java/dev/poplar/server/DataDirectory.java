@@ -191,24 +191,6 @@ public final class DataDirectory {
         return changed;
     }
 
-    /** Paths under {@code dir} that others (or, with OWNER, the group) can read or enter: for check. */
-    public static List<String> loosePermissions(Path dir, Access access) throws IOException {
-        List<String> loose = new ArrayList<>();
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                if (Files.isSymbolicLink(p)) {
-                    continue;
-                }
-                Set<PosixFilePermission> allowed = Files.isDirectory(p) ? access.directory : access.file;
-                Set<PosixFilePermission> now = Files.getPosixFilePermissions(p);
-                if (!allowed.containsAll(now)) {
-                    loose.add(p + " is " + PosixFilePermissions.toString(now));
-                }
-            }
-        }
-        return loose;
-    }
-
     /** What the holder wrote into the lock file: its pid and HTTP URL. */
     public Properties holder() throws IOException {
         Properties p = new Properties();

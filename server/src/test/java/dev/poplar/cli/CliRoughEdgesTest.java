@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.server.DataDirectory;
+import dev.poplar.testing.CliProcess;
 import dev.poplar.testing.TestServer;
+import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,29 +25,11 @@ class CliRoughEdgesTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
+    private CliProcess.Result poplar(String stdin, String... args) throws IOException, InterruptedException {
+        return CliProcess.run(dir.resolve("data"), Map.of(), stdin, args);
     }
 
-    private Result poplar(String stdin, String... args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), PoplarCli.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("POPLAR_DATA_DIR", dir.resolve("data").toString());
-        pb.environment().put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out, err);
-    }
-
-    private static void assertNoStackTrace(Result r) {
+    private static void assertNoStackTrace(CliProcess.Result r) {
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "a stack trace: " + r.err());
     }
 
@@ -54,11 +37,11 @@ class CliRoughEdgesTest {
     void importIntoAnUnknownMailboxOrFromAMissingFileSaysWhatIsWrong() throws Exception {
         Path mbox = dir.resolve("x.mbox");
         Files.writeString(mbox, "From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nbody\n");
-        Result nobody = poplar(null, "import", "--mbox", mbox.toString(), "nobody");
+        CliProcess.Result nobody = poplar(null, "import", "--mbox", mbox.toString(), "nobody");
         assertEquals(3, nobody.exit(), nobody.err());
         assertEquals("poplar: no such user: nobody\n", nobody.err());
         assertEquals(0, poplar("secret-pass\n", "user", "add", "alice", "--password-stdin").exit());
-        Result missing = poplar(null, "import", "--mbox", dir.resolve("missing.mbox").toString(), "alice");
+        CliProcess.Result missing = poplar(null, "import", "--mbox", dir.resolve("missing.mbox").toString(), "alice");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains(dir.resolve("missing.mbox") + " does not exist"), missing.err());
         assertNoStackTrace(missing);
@@ -67,11 +50,11 @@ class CliRoughEdgesTest {
     @Test
     void anEmptyMessageIsRefusedTheSameWayOfflineAndOnline() throws Exception {
         assertEquals(0, poplar("secret-pass\n", "user", "add", "bob", "--password-stdin").exit());
-        Result offline = poplar("", "deliver", "bob");
+        CliProcess.Result offline = poplar("", "deliver", "bob");
         assertEquals(1, offline.exit());
         assertEquals("poplar: the message is empty; nothing was delivered\n", offline.err());
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
-            Result online = poplar("", "deliver", "bob");
+            CliProcess.Result online = poplar("", "deliver", "bob");
             assertEquals(offline, online, "the same answer through the running server");
             assertEquals(0, server.admin().stats("bob").messages());
         }
@@ -128,7 +111,7 @@ class CliRoughEdgesTest {
 
     @Test
     void aCertificateCannotExpireBeforeItStarts() throws Exception {
-        Result r = poplar(null, "tls", "self-signed", "--days", "-3", "--cert", dir.resolve("c.pem").toString(),
+        CliProcess.Result r = poplar(null, "tls", "self-signed", "--days", "-3", "--cert", dir.resolve("c.pem").toString(),
                 "--key", dir.resolve("k.pem").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("--days must be between 1 and 3650, not -3"), r.err());
@@ -139,10 +122,10 @@ class CliRoughEdgesTest {
     void kickingAnUnknownUserIsAnError() throws Exception {
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
             server.addUser("kai", "kai-pass");
-            Result nobody = poplar(null, "kick", "--user", "nobody");
+            CliProcess.Result nobody = poplar(null, "kick", "--user", "nobody");
             assertEquals(3, nobody.exit());
             assertEquals("poplar: no such user: nobody\n", nobody.err());
-            Result kai = poplar(null, "kick", "--user", "kai");
+            CliProcess.Result kai = poplar(null, "kick", "--user", "kai");
             assertEquals(0, kai.exit());
             assertEquals("kicked 0 sessions\n", kai.out());
         }
@@ -176,7 +159,7 @@ class CliRoughEdgesTest {
             try {
                 assertEquals("holding", new String(holder.getInputStream().readNBytes(7), StandardCharsets.UTF_8));
                 long t0 = System.nanoTime();
-                Result list = poplar(null, "user", "list");
+                CliProcess.Result list = poplar(null, "user", "list");
                 assertEquals(0, list.exit(), "waited for the start-up instead of failing: " + list.err());
                 assertEquals("seen-through-the-api\n", list.out());
                 assertTrue(System.nanoTime() - t0 > 1_000_000_000L, "it waited");

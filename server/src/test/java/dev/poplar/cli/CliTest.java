@@ -3,14 +3,12 @@ package dev.poplar.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.poplar.testing.CliProcess;
 import dev.poplar.testing.TestServer;
+import java.util.Map;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,53 +20,33 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    Result poplar(String stdin, String... args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), PoplarCli.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("POPLAR_DATA_DIR", dir.resolve("data").toString());
-        pb.environment().put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
-        pb.environment().put("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1"); // short fixture passwords
-
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out, err);
+    private CliProcess.Result poplar(String stdin, String... args) throws IOException, InterruptedException {
+        return CliProcess.run(dir.resolve("data"), Map.of("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1"), stdin, args);
     }
 
     private void assertUserLifecycle(String mode) throws Exception {
-        Result add = poplar("pw-one\n", "user", "add", "gwen", "--password-stdin");
+        CliProcess.Result add = poplar("pw-one\n", "user", "add", "gwen", "--password-stdin");
         assertEquals(0, add.exit(), mode + ": " + add.err());
-        Result dup = poplar("pw\n", "user", "add", "gwen", "--password-stdin");
+        CliProcess.Result dup = poplar("pw\n", "user", "add", "gwen", "--password-stdin");
         assertEquals(4, dup.exit(), mode);
         assertEquals("poplar: user gwen already exists\n", dup.err(), mode);
-        Result bad = poplar("pw\n", "user", "add", "bad name", "--password-stdin");
+        CliProcess.Result bad = poplar("pw\n", "user", "add", "bad name", "--password-stdin");
         assertEquals(1, bad.exit(), mode);
         assertTrue(bad.err().contains("invalid user name"), mode + ": " + bad.err());
         assertEquals(0, poplar("Subject: cli\n\nfrom the cli\n", "deliver", "gwen").exit(), mode);
-        Result missing = poplar("x\n", "deliver", "nobody");
+        CliProcess.Result missing = poplar("x\n", "deliver", "nobody");
         assertEquals(3, missing.exit(), mode);
         assertEquals("poplar: no such user: nobody\n", missing.err(), mode);
-        Result stats = poplar(null, "mailbox", "stats", "gwen");
+        CliProcess.Result stats = poplar(null, "mailbox", "stats", "gwen");
         assertEquals(0, stats.exit(), mode);
         assertTrue(stats.out().contains("messages:  1"), mode + ": " + stats.out());
         assertEquals(0, poplar("pw-two\n", "user", "passwd", "gwen", "--password-stdin").exit(), mode);
         Path users = dir.resolve("users-" + mode + ".txt");
         Files.writeString(users, "hal h1\nivy i1\n");
-        Result imp = poplar(null, "user", "import", users.toString());
+        CliProcess.Result imp = poplar(null, "user", "import", users.toString());
         assertEquals(0, imp.exit(), mode + ": " + imp.err());
         assertTrue(imp.out().startsWith("imported users: 2 created, 0 updated, 0 unchanged"), imp.out());
-        Result again = poplar(null, "user", "import", users.toString());
+        CliProcess.Result again = poplar(null, "user", "import", users.toString());
         assertTrue(again.out().startsWith("imported users: 0 created, 0 updated, 2 unchanged"), "idempotent: " + again.out());
         assertEquals("gwen\nhal\nivy\n", poplar(null, "user", "list").out(), mode);
         assertEquals(0, poplar(null, "user", "del", "hal").exit(), mode);
@@ -95,7 +73,7 @@ class CliTest {
         Path mbox = dir.resolve("in.mbox");
         Files.writeString(mbox, "From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nbody one\n>From the start\n\n"
                 + "From c@d Thu Jan  1 00:00:01 2026\nSubject: two\n\nbody two\n");
-        Result r = poplar(null, "import", "--mbox", mbox.toString(), "jo");
+        CliProcess.Result r = poplar(null, "import", "--mbox", mbox.toString(), "jo");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("imported 2 messages into jo"), r.out());
         Path maildir = dir.resolve("Maildir");
@@ -107,7 +85,7 @@ class CliTest {
         r = poplar(null, "import", "--maildir", maildir.toString(), "jo");
         assertEquals(0, r.exit(), r.err());
         assertTrue(poplar(null, "mailbox", "stats", "jo").out().contains("messages:  4"));
-        Result notMbox = poplar(null, "import", "--mbox", dir.resolve("users-none").toString(), "jo");
+        CliProcess.Result notMbox = poplar(null, "import", "--mbox", dir.resolve("users-none").toString(), "jo");
         assertEquals(1, notMbox.exit());
         assertTrue(notMbox.err().contains("cannot read the source"), notMbox.err());
     }
@@ -116,21 +94,21 @@ class CliTest {
     void whoKickDrainNeedARunningServerAndExpungeWorksOffline() throws Exception {
         assertEquals(0, poplar("pw\n", "user", "add", "kai", "--password-stdin").exit());
         assertEquals(0, poplar("Subject: a\n\nx\n", "deliver", "kai").exit());
-        Result who = poplar(null, "who");
+        CliProcess.Result who = poplar(null, "who");
         assertEquals(75, who.exit());
         assertTrue(who.err().contains("who needs a running server"), who.err());
-        Result exp = poplar(null, "expunge", "kai", "--all");
+        CliProcess.Result exp = poplar(null, "expunge", "kai", "--all");
         assertEquals(0, exp.exit(), exp.err());
         assertTrue(exp.out().startsWith("expunged 1 messages"), exp.out());
-        Result none = poplar(null, "expunge", "kai");
+        CliProcess.Result none = poplar(null, "expunge", "kai");
         assertEquals(1, none.exit());
         assertTrue(none.err().contains("say what to expunge"), none.err());
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
-            Result live = poplar(null, "who");
+            CliProcess.Result live = poplar(null, "who");
             assertEquals(0, live.exit(), live.err());
             assertTrue(live.out().startsWith("SESSION"), live.out());
             assertEquals(0, poplar(null, "kick", "--user", "kai").exit());
-            Result drain = poplar(null, "drain");
+            CliProcess.Result drain = poplar(null, "drain");
             assertEquals(0, drain.exit(), drain.err());
             assertTrue(drain.out().startsWith("draining: 0 live sessions"), drain.out());
         }
@@ -139,11 +117,11 @@ class CliTest {
     @Test
     void checkReportsAConsistentStoreAndRefusesBesideARunningServer() throws Exception {
         assertEquals(0, poplar("pw\n", "user", "add", "lou", "--password-stdin").exit());
-        Result check = poplar(null, "check");
+        CliProcess.Result check = poplar(null, "check");
         assertEquals(0, check.exit(), check.err());
         assertTrue(check.out().contains("store consistent: 1 accounts checked"), check.out());
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
-            Result busy = poplar(null, "check");
+            CliProcess.Result busy = poplar(null, "check");
             assertEquals(75, busy.exit());
             assertTrue(busy.err().contains("check needs the server stopped"), busy.err());
         }
@@ -153,7 +131,7 @@ class CliTest {
     void badConfigurationNamesTheKey() throws Exception {
         Path config = dir.resolve("poplar.yaml");
         Files.writeString(config, "poplar:\n  pop3:\n    prot: 1110\n");
-        Result r = poplar(null, "user", "list", "--config", config.toString());
+        CliProcess.Result r = poplar(null, "user", "list", "--config", config.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("unknown key poplar.pop3.prot") && r.err().contains("did you mean poplar.pop3.port"), r.err());
     }

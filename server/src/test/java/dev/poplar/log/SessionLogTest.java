@@ -29,7 +29,7 @@ class SessionLogTest {
         String line = SessionLog.event("auth_failed").with("session", "pop3-1").with("ip", "192.0.2.1")
                 .with("user", "x\nWARNING auth_failed session=pop3-9 ip=198.51.100.7 user=y\r\u0000").toString();
         assertEquals("auth_failed session=pop3-1 ip=192.0.2.1 user=\"x\\nWARNING auth_failed session=pop3-9 "
-                + "ip=198.51.100.7 user=y\\r\\x00\"", line);
+                + "ip=198.51.100.7 user=y\\r\\u0000\"", line);
         assertEquals(-1, line.indexOf('\n'));
     }
 
