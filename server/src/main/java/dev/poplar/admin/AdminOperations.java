@@ -19,7 +19,15 @@ public interface AdminOperations extends AutoCloseable {
     List<String> listUsers() throws AdminException;
 
     /** Creates or updates users from "name password" lines; idempotent. */
-    ImportResult importUsers(String fileContent) throws AdminException;
+    default ImportResult importUsers(String fileContent) throws AdminException {
+        return importUsers(fileContent, false);
+    }
+
+    /**
+     * As {@link #importUsers(String)}; with {@code hashed}, lines carry password hashes from another
+     * server ("name {SCHEME}hash" or passwd-file lines), stored as they are and checked at login.
+     */
+    ImportResult importUsers(String fileContent, boolean hashed) throws AdminException;
 
     /**
      * Delivers one raw message (any line ends) read from {@code message} to a mailbox; returns its

@@ -54,8 +54,8 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
-    public ImportResult importUsers(String fileContent) throws AdminException {
-        JsonNode n = send("POST", "/api/users/import", fileContent.getBytes(StandardCharsets.UTF_8));
+    public ImportResult importUsers(String fileContent, boolean hashed) throws AdminException {
+        JsonNode n = send("POST", "/api/users/import" + (hashed ? "?hashed=true" : ""), fileContent.getBytes(StandardCharsets.UTF_8));
         return new ImportResult(n.get("created").asInt(), n.get("updated").asInt(), n.get("unchanged").asInt());
     }
 

@@ -11,6 +11,7 @@ import dev.poplar.net.SessionView;
 import dev.poplar.storage.MailStore;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.NoSuchAccountException;
+import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.WireMessage;
 import dev.poplar.storage.WireMessageBuilder;
@@ -99,11 +100,15 @@ public final class LocalAdmin implements AdminOperations {
 
     /**
      * Hashing is the cost of an import (PBKDF2 on purpose), so it runs on one platform thread per
-     * core; store writes from the workers share WAL syncs through group commit.
+     * core; store writes from the workers share WAL syncs through group commit. Imported hashes
+     * cost no hashing at all: they are stored as they are and checked at the first login.
      */
     @Override
-    public ImportResult importUsers(String fileContent) throws AdminException {
-        List<UserFile.Entry> entries = UserFile.parse(fileContent);
+    public ImportResult importUsers(String fileContent, boolean hashed) throws AdminException {
+        List<UserFile.Entry> entries = UserFile.parse(fileContent, hashed);
+        if (hashed) {
+            return importHashes(entries);
+        }
         List<String> refused = new ArrayList<>();
         for (UserFile.Entry e : entries) {
             rules.problem(e.password()).ifPresent(p -> refused.add("user " + e.name() + ": " + p));
@@ -152,6 +157,59 @@ public final class LocalAdmin implements AdminOperations {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "import interrupted");
         }
         return new ImportResult(created.get(), updated.get(), unchanged.get());
+    }
+
+    /**
+     * Users with a hash from another server: created; updated when their imported hash changed;
+     * otherwise (same hash, or a password Poplar already holds in its own form) unchanged.
+     */
+    private ImportResult importHashes(List<UserFile.Entry> entries) throws AdminException {
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger updated = new AtomicInteger();
+        AtomicInteger unchanged = new AtomicInteger();
+        // No hashing: the cost is the synced writes, which group commit shares among 64 writers.
+        try (ExecutorService pool = Executors.newFixedThreadPool(64, Thread.ofVirtual().name("poplar-import-", 0).factory())) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (UserFile.Entry e : entries) {
+                futures.add(pool.submit(() -> {
+                    Optional<AccountInfo> existing = store.account(e.name());
+                    // A user whose password Poplar holds in its own form (logged in since, or set with
+                    // passwd) keeps it: a re-run of the import must not undo a password change.
+                    if (existing.isPresent() && !existing.get().importedHash().filter(h -> !h.equals(e.password())).isPresent()) {
+                        unchanged.incrementAndGet();
+                    } else if (existing.isPresent()) {
+                        store.setImportedHash(e.name(), placeholder(), e.password());
+                        updated.incrementAndGet();
+                    } else {
+                        store.createAccount(e.name(), placeholder(), e.password());
+                        created.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw storeFailure(se);
+            }
+            throw new AdminException(AdminException.Kind.FAILED, "import failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "import interrupted");
+        }
+        return new ImportResult(created.get(), updated.get(), unchanged.get());
+    }
+
+    /** SCRAM keys that match no password: an imported user's until its first login re-hashes it. */
+    private PasswordCredentials placeholder() {
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        byte[][] parts = {new byte[16], new byte[32], new byte[32]};
+        for (byte[] p : parts) {
+            r.nextBytes(p);
+        }
+        return new PasswordCredentials(hasher.iterations(), parts[0], parts[1], parts[2]);
     }
 
     @Override

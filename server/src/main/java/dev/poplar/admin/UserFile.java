@@ -8,7 +8,10 @@ import java.util.Map;
 
 /**
  * The bulk provisioning format: one "name password" per line (the password is the rest of the
- * line and may contain spaces); blank lines and lines starting with '#' are skipped.
+ * line and may contain spaces); blank lines and lines starting with '#' are skipped. With
+ * hashes ({@code user import --hashed}), a line is "name {SCHEME}hash" or a Dovecot passwd-file
+ * line "name:{SCHEME}hash:uid:gid:..." and the hash is checked here, so a bad one is refused with
+ * its line number before anything is imported.
  */
 public final class UserFile {
     public record Entry(String name, String password) {
@@ -23,6 +26,11 @@ public final class UserFile {
 
     /** Parses the whole file or throws naming every bad line (never echoing a password). */
     public static List<Entry> parse(String content) throws AdminException {
+        return parse(content, false);
+    }
+
+    /** As {@link #parse(String)}; with {@code hashed}, each entry's password is a {SCHEME} hash in stored form. */
+    public static List<Entry> parse(String content, boolean hashed) throws AdminException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         String[] lines = content.split("\n", -1);
@@ -32,13 +40,24 @@ public final class UserFile {
                 continue;
             }
             int sep = indexOfWhitespace(line);
+            boolean passwdFile = hashed && line.indexOf(':') > 0 && (sep < 0 || line.indexOf(':') < sep);
+            if (passwdFile) {
+                sep = line.indexOf(':');
+            }
             if (sep <= 0 || sep == line.length() - 1) {
-                errors.add("line " + (i + 1) + ": expected 'name password'");
+                errors.add("line " + (i + 1) + ": expected " + (hashed ? "'name {SCHEME}hash' or 'name:{SCHEME}hash:...'" : "'name password'"));
                 continue;
             }
             String name = line.substring(0, sep);
             String password = line.substring(sep + 1);
+            if (passwdFile) {
+                int end = password.indexOf(':');
+                password = end < 0 ? password : password.substring(0, end);
+            }
             try {
+                if (hashed) {
+                    password = dev.poplar.auth.hash.ImportedHash.parse(password).stored();
+                }
                 String key = AccountNames.normalize(name);
                 if (entries.put(key, new Entry(key, password)) != null) {
                     errors.add("line " + (i + 1) + ": user " + key + " appears twice");

@@ -1,5 +1,6 @@
 package dev.poplar.auth;
 
+import dev.poplar.auth.hash.ImportedHash;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.AppPassword;
@@ -20,23 +21,37 @@ import java.util.Optional;
  * does not change across restarts while real salts stay.
  */
 public final class Authenticator {
+    private static final System.Logger LOG = System.getLogger("dev.poplar.auth");
+
     private final MailStore store;
+    private final PasswordHasher hasher;
     private final PasswordCredentials decoy;
     private final byte[] decoyKey;
+    private final boolean rehashImported;
+    private final java.util.concurrent.atomic.LongAdder rehashed = new java.util.concurrent.atomic.LongAdder();
 
     /**
-     * @param decoyKey a persistent secret (data-dir/auth-decoy.key) from which unknown users'
-     *                 SCRAM salts are derived
+     * @param decoyKey       a persistent secret (data-dir/auth-decoy.key) from which unknown users'
+     *                       SCRAM salts are derived
+     * @param rehashImported after a login checked against an imported hash, store the password in
+     *                       Poplar's own form (poplar.auth.rehash-imported)
      */
-    public Authenticator(MailStore store, PasswordHasher hasher, byte[] decoyKey) {
+    public Authenticator(MailStore store, PasswordHasher hasher, byte[] decoyKey, boolean rehashImported) {
         this.store = store;
+        this.hasher = hasher;
         this.decoy = hasher.hash("decoy password that matches nothing");
         this.decoyKey = decoyKey.clone();
+        this.rehashImported = rehashImported;
     }
 
     /** With a random decoy key (tests and tools that do not serve SCRAM across restarts). */
     public Authenticator(MailStore store, PasswordHasher hasher) {
-        this(store, hasher, randomKey());
+        this(store, hasher, randomKey(), true);
+    }
+
+    /** Imported hashes replaced by Poplar's own form after a login (poplar_auth_password_rehashes_total). */
+    public long rehashed() {
+        return rehashed.sum();
     }
 
     private static byte[] randomKey() {
@@ -49,6 +64,9 @@ public final class Authenticator {
     public Optional<String> authenticate(String user, String password) throws StoreException {
         Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();
         boolean known = account.isPresent();
+        if (known && account.get().importedHash().isPresent()) {
+            return checkImported(account.get(), password);
+        }
         // One slow hash: the account's password, or the decoy for an unknown user.
         boolean matches = PasswordHasher.verify(known ? account.get().credentials() : decoy, password);
         if (known && matches) {
@@ -74,6 +92,34 @@ public final class Authenticator {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A user brought from another server: its password is checked against the imported hash (the
+     * scheme's own cost), then stored in Poplar's form, which also gives the user SCRAM. Until then
+     * its app passwords still work; its SCRAM keys match nothing.
+     */
+    private Optional<String> checkImported(AccountInfo account, String password) throws StoreException {
+        ImportedHash imported;
+        try {
+            imported = ImportedHash.parse(account.importedHash().orElseThrow());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "user " + account.name() + " has an unusable imported hash: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (!imported.verify(password)) {
+            return Optional.empty();
+        }
+        if (rehashImported) {
+            try {
+                store.setCredentials(account.name(), hasher.hash(password));
+                rehashed.increment();
+            } catch (StoreException e) {
+                // The login stands; the next one tries again.
+                LOG.log(System.Logger.Level.WARNING, "user " + account.name() + ": re-hashing the imported password failed: " + e.getMessage());
+            }
+        }
+        return Optional.of(account.name());
     }
 
     /** SCRAM material: the account (null when unknown) and its keys, or decoy keys that never match. */

@@ -112,10 +112,14 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "import", description = "Create or update users from a file of 'name password' lines (idempotent).")
+    @Command(name = "import", description = "Create or update users from a file of 'name password' lines (idempotent); "
+            + "with --hashed, of password hashes from another server.")
     static final class Import implements Callable<Integer> {
         @Mixin
         ConfigOption config;
+        @Option(names = "--hashed", description = "Lines are 'name {SCHEME}hash' or Dovecot passwd-file lines "
+                + "'name:{SCHEME}hash:...'; each user logs in with its old password (docs/migration.md).")
+        boolean hashed;
         @Parameters(paramLabel = "FILE", description = "The user file, or - for standard input.")
         String file;
 
@@ -131,7 +135,7 @@ final class UserCommand {
             long start = System.nanoTime();
             AdminOperations.ImportResult r;
             try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                r = admin.importUsers(content);
+                r = admin.importUsers(content, hashed);
             }
             System.out.printf("imported users: %d created, %d updated, %d unchanged (%.1f s)%n",
                     r.created(), r.updated(), r.unchanged(), (System.nanoTime() - start) / 1e9);

@@ -125,6 +125,10 @@ public final class ConfigKeys {
             "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096). Each login pays them once: "
                     + "more slows offline guessing of a stolen store and costs login throughput (docs/security.md has measured figures). "
                     + "Existing passwords keep their count until changed.");
+    public static final Key AUTH_REHASH_IMPORTED = key("poplar.auth.rehash-imported", "true",
+            "After a login checked against a hash imported from another server ('user import --hashed'), store the password "
+                    + "in Poplar's own form (PBKDF2 SCRAM keys, which also enables SCRAM for the user). Counted in "
+                    + "poplar_auth_password_rehashes_total.");
     public static final Key AUTH_MIN_PASSWORD_LENGTH = key("poplar.auth.min-password-length", "8",
             "Fewest characters a new password (user add, passwd, import, APOP secret) may have. Imported hashes are not checked.");
     public static final Key WRITE_TIMEOUT = key("poplar.write-timeout", "60s",

@@ -29,7 +29,7 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
     }
 
     public record Auth(int pbkdf2Iterations, int minPasswordLength, PlaintextPolicy allowPlaintext, List<String> mechanisms,
-                       Optional<OAuth> oauth, LoginGuard.Settings guard, boolean apop) {
+                       Optional<OAuth> oauth, LoginGuard.Settings guard, boolean apop, boolean rehashImported) {
     }
 
     /** Bearer-token validation; present when a JWKS file is configured. */
@@ -104,7 +104,7 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
                         v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY), v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
                         v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
                         v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),
-                        v.bool(ConfigKeys.AUTH_APOP)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat,
+                        v.bool(ConfigKeys.AUTH_APOP), v.bool(ConfigKeys.AUTH_REHASH_IMPORTED)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));
     }
 

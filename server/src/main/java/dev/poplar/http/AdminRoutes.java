@@ -54,7 +54,11 @@ public final class AdminRoutes implements HttpService {
                     if (!req.content().hasEntity()) {
                         throw invalid("send the user file as the body: one 'name password' per line");
                     }
-                    AdminOperations.ImportResult r = admin.importUsers(req.content().as(String.class));
+                    String hashed = req.query().first("hashed").orElse("false");
+                    if (!hashed.equals("true") && !hashed.equals("false")) {
+                        throw invalid("hashed must be true or false");
+                    }
+                    AdminOperations.ImportResult r = admin.importUsers(req.content().as(String.class), hashed.equals("true"));
                     return Map.of("created", r.created(), "updated", r.updated(), "unchanged", r.unchanged());
                 }))
                 .post("/users", guarded(req -> {

@@ -129,7 +129,10 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         ConnectionPolicy pop3Policy = new ConnectionPolicy(
                 new AddressLimit(config.pop3().maxConnectionsPerIp(), perAddressExempt),
                 config.pop3().trustedProxies(), guard::banned, config.pop3().authTimeout(), config.writeTimeout());
-        Authenticator authenticator = new Authenticator(store, hasher, data.secretKey(DataDirectory.DECOY_KEY_FILE));
+        Authenticator authenticator = new Authenticator(store, hasher, data.secretKey(DataDirectory.DECOY_KEY_FILE),
+                config.auth().rehashImported());
+        FunctionCounter.builder("poplar.auth.password.rehashes", authenticator, Authenticator::rehashed)
+                .description("Imported password hashes replaced by Poplar's own form after a login").register(registry);
         Optional<TokenValidator> tokens = Optional.empty();
         if (config.auth().oauth().isPresent()) {
             PoplarConfig.OAuth o = config.auth().oauth().get();

@@ -13,10 +13,22 @@ import java.util.Optional;
 public interface MailStore extends AutoCloseable {
 
     /** Creates an account with an empty mailbox; fails with {@link AccountExistsException}. */
-    AccountInfo createAccount(String name, PasswordCredentials credentials) throws StoreException;
+    default AccountInfo createAccount(String name, PasswordCredentials credentials) throws StoreException {
+        return createAccount(name, credentials, null);
+    }
 
-    /** Replaces the password of an existing account. */
+    /**
+     * Creates an account whose password is, until its first login, checked against
+     * {@code importedHash} (a hash from another server; null for none). {@code credentials} then
+     * holds keys that match no password.
+     */
+    AccountInfo createAccount(String name, PasswordCredentials credentials, String importedHash) throws StoreException;
+
+    /** Replaces the password of an existing account (and drops an imported hash). */
     void setCredentials(String name, PasswordCredentials credentials) throws StoreException;
+
+    /** Replaces the password of an existing account by an imported hash (a re-import). */
+    void setImportedHash(String name, PasswordCredentials placeholder, String importedHash) throws StoreException;
 
     /** Adds an app password; fails with {@link AccountExistsException} when the label is taken. */
     void addAppPassword(String name, AppPassword password) throws StoreException;

@@ -14,28 +14,40 @@ final class Records {
     private static final byte V1 = 1;
     /** Account records from 0.1.1 on: V1 plus app passwords. */
     private static final byte V2 = 2;
+    /**
+     * Account records with an imported password hash: V2 plus the hash. Written only for accounts
+     * that have one, so a store without imported users stays readable by 0.1.
+     */
+    private static final byte V3 = 3;
 
     private Records() {
     }
 
-    record Account(long id, long createdMillis, PasswordCredentials credentials, List<AppPassword> appPasswords) {
+    /** {@code importedHash} is null unless the password is still checked against a hash from another server. */
+    record Account(long id, long createdMillis, PasswordCredentials credentials, List<AppPassword> appPasswords,
+                   String importedHash) {
         Account {
             appPasswords = List.copyOf(appPasswords);
         }
 
+        /** A new password: it replaces an imported hash too. */
         Account withCredentials(PasswordCredentials c) {
-            return new Account(id, createdMillis, c, appPasswords);
+            return new Account(id, createdMillis, c, appPasswords, null);
+        }
+
+        Account withImportedHash(PasswordCredentials placeholder, String hash) {
+            return new Account(id, createdMillis, placeholder, appPasswords, hash);
         }
 
         Account withAppPasswords(List<AppPassword> list) {
-            return new Account(id, createdMillis, credentials, list);
+            return new Account(id, createdMillis, credentials, list, importedHash);
         }
 
         byte[] encode() {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
             java.io.DataOutputStream d = new java.io.DataOutputStream(out);
             try {
-                d.writeByte(V2);
+                d.writeByte(importedHash == null ? V2 : V3);
                 d.writeLong(id);
                 d.writeLong(createdMillis);
                 writeCredentials(d, credentials);
@@ -47,6 +59,11 @@ final class Records {
                     d.writeLong(p.createdMillis());
                     writeCredentials(d, p.credentials());
                 }
+                if (importedHash != null) {
+                    byte[] h = importedHash.getBytes(StandardCharsets.UTF_8);
+                    d.writeShort(h.length);
+                    d.write(h);
+                }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -56,14 +73,14 @@ final class Records {
         static Account decode(byte[] value) {
             ByteBuffer b = ByteBuffer.wrap(value);
             byte version = b.get();
-            if (version != V1 && version != V2) {
+            if (version != V1 && version != V2 && version != V3) {
                 checkVersion(version, "account");
             }
             long id = b.getLong();
             long created = b.getLong();
             PasswordCredentials main = readCredentials(b);
             List<AppPassword> apps = new java.util.ArrayList<>();
-            if (version == V2) {
+            if (version >= V2) {
                 int n = b.get() & 0xff;
                 for (int i = 0; i < n; i++) {
                     String label = new String(bytes(b), StandardCharsets.UTF_8);
@@ -71,7 +88,13 @@ final class Records {
                     apps.add(new AppPassword(label, at, readCredentials(b)));
                 }
             }
-            return new Account(id, created, main, apps);
+            String imported = null;
+            if (version == V3) {
+                byte[] h = new byte[b.getShort() & 0xffff];
+                b.get(h);
+                imported = new String(h, StandardCharsets.UTF_8);
+            }
+            return new Account(id, created, main, apps, imported);
         }
 
         private static void writeCredentials(java.io.DataOutputStream d, PasswordCredentials c) throws java.io.IOException {

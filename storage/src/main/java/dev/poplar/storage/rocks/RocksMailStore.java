@@ -69,7 +69,7 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
-    public AccountInfo createAccount(String name, PasswordCredentials credentials) throws StoreException {
+    public AccountInfo createAccount(String name, PasswordCredentials credentials, String importedHash) throws StoreException {
         String key = AccountNames.normalize(name);
         return writer.execute(ctx -> {
             if (ctx.account(key).isPresent()) {
@@ -77,10 +77,10 @@ public final class RocksMailStore implements MailStore {
             }
             long now = System.currentTimeMillis();
             long id = ctx.nextAccountId();
-            Records.Account account = new Records.Account(id, now, credentials, List.of());
+            Records.Account account = new Records.Account(id, now, credentials, List.of(), importedHash);
             ctx.putAccount(key, account);
             ctx.putMailbox(id, new Records.Mailbox(1, ctx.nextEpoch(now), 0, 0));
-            return new AccountInfo(key, id, now, credentials, List.of());
+            return new AccountInfo(key, id, now, credentials, List.of(), Optional.ofNullable(importedHash));
         });
     }
 
@@ -91,6 +91,17 @@ public final class RocksMailStore implements MailStore {
             Records.Account old = ctx.account(key)
                     .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
             ctx.putAccount(key, old.withCredentials(credentials));
+            return null;
+        });
+    }
+
+    @Override
+    public void setImportedHash(String name, PasswordCredentials placeholder, String importedHash) throws StoreException {
+        String key = AccountNames.normalize(name);
+        writer.execute(ctx -> {
+            Records.Account old = ctx.account(key)
+                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            ctx.putAccount(key, old.withImportedHash(placeholder, importedHash));
             return null;
         });
     }
@@ -174,7 +185,7 @@ public final class RocksMailStore implements MailStore {
     public Optional<AccountInfo> account(String name) throws StoreException {
         String key = AccountNames.normalize(name);
         return accountRecord(key).map(a -> new AccountInfo(key, a.id(), a.createdMillis(), a.credentials(),
-                a.appPasswords()));
+                a.appPasswords(), Optional.ofNullable(a.importedHash())));
     }
 
     Optional<Records.Account> accountRecord(String normalizedName) throws StoreException {

@@ -1,5 +1,8 @@
 package dev.poplar.storage.rocks;
 
+import dev.poplar.storage.AccountInfo;
+import dev.poplar.storage.PasswordCredentials;
+
 import static dev.poplar.storage.rocks.StoreFixture.CREDS;
 import static dev.poplar.storage.rocks.StoreFixture.deliver;
 import static dev.poplar.storage.rocks.StoreFixture.message;
@@ -66,6 +69,24 @@ class RocksMailStoreTest {
             }
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void anImportedHashSurvivesAReopenAndANewPasswordReplacesIt() throws StoreException {
+        PasswordCredentials other = new PasswordCredentials(7, new byte[] {9}, new byte[] {8}, new byte[] {7});
+        store.createAccount("imported", CREDS, "{SHA512-CRYPT}$6$salt$hash");
+        store.createAccount("native", CREDS);
+        store.close();
+        store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+        assertEquals(java.util.Optional.of("{SHA512-CRYPT}$6$salt$hash"), store.account("imported").orElseThrow().importedHash());
+        assertEquals(java.util.Optional.empty(), store.account("native").orElseThrow().importedHash());
+        store.setCredentials("imported", other);
+        AccountInfo after = store.account("imported").orElseThrow();
+        assertEquals(java.util.Optional.empty(), after.importedHash(), "the re-hashed password replaces the imported hash");
+        assertEquals(other, after.credentials());
+        store.setImportedHash("native", CREDS, "{SSHA}abc");
+        assertEquals(java.util.Optional.of("{SSHA}abc"), store.account("native").orElseThrow().importedHash());
+        assertThrows(dev.poplar.storage.NoSuchAccountException.class, () -> store.setImportedHash("nobody", CREDS, "{SSHA}x"));
     }
 
     @Test
