@@ -52,6 +52,28 @@ public interface AdminOperations extends AutoCloseable {
 
     MailboxStats stats(String name) throws AdminException;
 
+    /** A message brought from another server: its raw bytes, the UIDL and received time it had there. */
+    record MigratedMessage(String uidl, long receivedMillis, byte[] raw) {
+    }
+
+    /** What one migration batch did: messages stored, and messages whose UIDL the mailbox already had. */
+    record MigrationBatch(int stored, int alreadyThere) {
+    }
+
+    /**
+     * Stores migrated messages in one synced write, byte for byte (no header added), with their
+     * UIDLs and received times; a message whose UIDL the mailbox already holds is skipped, so a
+     * rerun never duplicates (DESIGN invariant 12).
+     */
+    MigrationBatch migrate(String name, List<MigratedMessage> messages) throws AdminException;
+
+    /** One message as a migration check sees it; {@code sha256} of its wire form, or null when not read. */
+    record MessageSummary(String uidl, long octets, String sha256) {
+    }
+
+    /** The mailbox's messages in POP3 order, with SHA-256 digests when asked and the mailbox is not in use. */
+    List<MessageSummary> messages(String name, boolean digests) throws AdminException;
+
     /** Creates an app password labelled {@code label}; returns the generated password (shown once). */
     String addAppPassword(String name, String label) throws AdminException;
 

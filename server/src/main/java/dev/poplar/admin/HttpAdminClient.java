@@ -67,6 +67,27 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
+    public MigrationBatch migrate(String name, List<MigratedMessage> messages) throws AdminException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (MigratedMessage m : messages) {
+            list.add(Map.of("uidl", m.uidl(), "received", m.receivedMillis(),
+                    "raw", java.util.Base64.getEncoder().encodeToString(m.raw())));
+        }
+        JsonNode n = send("POST", "/api/mailboxes/" + enc(name) + "/migrate", json(Map.of("messages", list)));
+        return new MigrationBatch(n.get("stored").asInt(), n.get("already").asInt());
+    }
+
+    @Override
+    public List<MessageSummary> messages(String name, boolean digests) throws AdminException {
+        List<MessageSummary> out = new ArrayList<>();
+        for (JsonNode m : send("GET", "/api/mailboxes/" + enc(name) + "/messages?digests=" + digests, null).get("messages")) {
+            out.add(new MessageSummary(m.get("uidl").asText(), m.get("octets").asLong(),
+                    m.hasNonNull("sha256") ? m.get("sha256").asText() : null));
+        }
+        return out;
+    }
+
+    @Override
     public MailboxStats stats(String name) throws AdminException {
         JsonNode n = send("GET", "/api/mailboxes/" + enc(name), null);
         return new MailboxStats(n.get("name").asText(), n.get("messages").asLong(), n.get("octets").asLong(),

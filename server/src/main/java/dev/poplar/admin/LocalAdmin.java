@@ -287,6 +287,77 @@ public final class LocalAdmin implements AdminOperations {
         }
     }
 
+    @Override
+    public MigrationBatch migrate(String name, List<MigratedMessage> messages) throws AdminException {
+        String key = validName(name);
+        try {
+            dev.poplar.storage.MessageListing listing = store.listing(key);
+            java.util.Set<String> present = new java.util.HashSet<>();
+            for (int i = 0; i < listing.size(); i++) {
+                present.add(listing.uidl(i));
+            }
+            List<Delivery> deliveries = new ArrayList<>();
+            int already = 0;
+            for (MigratedMessage m : messages) {
+                if (!present.add(m.uidl())) {
+                    already++;
+                    continue;
+                }
+                WireMessage wire = wireForm(new java.io.ByteArrayInputStream(m.raw()));
+                try {
+                    deliveries.add(Delivery.migrated(key, wire, m.uidl(), m.receivedMillis()));
+                } catch (IllegalArgumentException e) {
+                    throw new AdminException(AdminException.Kind.INVALID, "message " + m.uidl() + ": " + e.getMessage());
+                }
+            }
+            if (!deliveries.isEmpty()) {
+                store.deliver(deliveries);
+            }
+            return new MigrationBatch(deliveries.size(), already);
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
+    @Override
+    public List<MessageSummary> messages(String name, boolean digests) throws AdminException {
+        String key = validName(name);
+        try {
+            if (digests) {
+                try (dev.poplar.storage.Maildrop drop = store.openMaildrop(key, dev.poplar.storage.LockPolicy.SHARED)) {
+                    List<MessageSummary> out = new ArrayList<>();
+                    dev.poplar.storage.MessageListing l = drop.listing();
+                    for (int i = 0; i < l.size(); i++) {
+                        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                        try (dev.poplar.storage.ChunkReader r = drop.read(i)) {
+                            for (int n; (n = r.next()) >= 0; ) {
+                                sha.update(r.buffer(), 0, n);
+                            }
+                        }
+                        out.add(new MessageSummary(l.uidl(i), l.octets(i), java.util.HexFormat.of().formatHex(sha.digest())));
+                    }
+                    return out;
+                } catch (dev.poplar.storage.MaildropInUseException inUse) {
+                    // a POP3 session holds it: sizes and UIDLs only
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            dev.poplar.storage.MessageListing l = store.listing(key);
+            List<MessageSummary> out = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                out.add(new MessageSummary(l.uidl(i), l.octets(i), null));
+            }
+            return out;
+        } catch (NoSuchAccountException e) {
+            throw notFound(key);
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        }
+    }
+
     /**
      * App passwords are generated, not chosen ({@link dev.poplar.auth.AppPasswords}): shown once and
      * stored only as PBKDF2-derived keys, with an identifier no other of the user's app passwords has.

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Poplar POP3 server with LMTP delivery.",
         subcommands = {ServeCommand.class, UserCommand.class, DeliverCommand.class, ImportCommand.class,
                 MailboxCommand.class, TlsCommand.class, WhoCommand.class, KickCommand.class, DrainCommand.class, ExpungeCommand.class,
-                BackupCommand.class, RestoreCommand.class, CheckCommand.class,
+                BackupCommand.class, RestoreCommand.class, CheckCommand.class, MigrateCommand.class,
                 HelpCommand.class})
 public final class PoplarCli {
     public static void main(String[] args) {

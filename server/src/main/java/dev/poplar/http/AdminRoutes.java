@@ -105,6 +105,22 @@ public final class AdminRoutes implements HttpService {
                     return Map.of("uid", admin.deliver(name(req), in));
                 }))
                 .get("/mailboxes/{name}", guarded(req -> stats(admin.stats(name(req)))))
+                .post("/mailboxes/{name}/migrate", guarded(req -> {
+                    AdminOperations.MigrationBatch r = admin.migrate(name(req), migrated(body(req, "messages")));
+                    return Map.of("stored", r.stored(), "already", r.alreadyThere());
+                }))
+                .get("/mailboxes/{name}/messages", guarded(req -> {
+                    boolean digests = req.query().first("digests").orElse("false").equals("true");
+                    List<Map<String, Object>> list = new java.util.ArrayList<>();
+                    for (AdminOperations.MessageSummary m : admin.messages(name(req), digests)) {
+                        Map<String, Object> e = new LinkedHashMap<>();
+                        e.put("uidl", m.uidl());
+                        e.put("octets", m.octets());
+                        e.put("sha256", m.sha256());
+                        list.add(e);
+                    }
+                    return Map.of("messages", list);
+                }))
                 .post("/mailboxes/{name}/expunge", guarded(req -> {
                     ExpungeCriteria.Result r = admin.expunge(name(req), criteria(body(req, EXPUNGE_FIELDS)));
                     return Map.of("messages", r.messages(), "octets", r.octets());
@@ -187,6 +203,32 @@ public final class AdminRoutes implements HttpService {
 
     private static String name(ServerRequest req) {
         return req.path().pathParameters().get("name");
+    }
+
+    /** {"messages":[{"uidl":"...","received":epochMillis,"raw":"base64"}, ...]} */
+    private static List<AdminOperations.MigratedMessage> migrated(JsonNode body) throws AdminException {
+        JsonNode list = body.get("messages");
+        if (list == null || !list.isArray()) {
+            throw invalid("messages must be a list of {uidl, received, raw}");
+        }
+        List<AdminOperations.MigratedMessage> out = new java.util.ArrayList<>();
+        for (JsonNode m : list) {
+            if (!m.path("uidl").isTextual() || !m.path("received").canConvertToExactIntegral() || !m.path("raw").isTextual()) {
+                throw invalid("each message needs uidl (text), received (milliseconds) and raw (base64)");
+            }
+            byte[] raw;
+            try {
+                raw = java.util.Base64.getDecoder().decode(m.get("raw").asText());
+            } catch (IllegalArgumentException e) {
+                throw invalid("raw must be base64");
+            }
+            long received = m.get("received").asLong();
+            if (received < 0) {
+                throw invalid("received must not be negative");
+            }
+            out.add(new AdminOperations.MigratedMessage(m.get("uidl").asText(), received, raw));
+        }
+        return out;
     }
 
     private static final String[] EXPUNGE_FIELDS = {"all", "uid", "older_than", "received_before", "larger_than"};

@@ -65,6 +65,12 @@ public interface MailStore extends AutoCloseable {
     List<DeliveryOutcome> deliver(List<Delivery> deliveries) throws StoreException;
 
     /**
+     * The mailbox's messages as a snapshot listing (UIDs, sizes, UIDLs), without taking the
+     * maildrop lease: what a migration compares its source with.
+     */
+    MessageListing listing(String name) throws StoreException;
+
+    /**
      * Takes the maildrop lease and a snapshot of the mailbox (RFC 1939 section 8: the maildrop
      * is locked from PASS until QUIT). Under {@link LockPolicy#EXCLUSIVE} a second open fails
      * with {@link MaildropInUseException}; deliveries go on while the lease is held.

@@ -9,6 +9,7 @@ import dev.poplar.storage.DeliveryOutcome;
 import dev.poplar.storage.ExpungeCriteria;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.MailStore;
+import dev.poplar.storage.MessageListing;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.NoSuchAccountException;
@@ -265,6 +266,11 @@ public final class RocksMailStore implements MailStore {
                 () -> new IllegalStateException("mailbox record of " + key + " is missing"));
         WireMessage msg = d.message().withPrefix(d.prefixHeaders());
         long uid = box.nextUid();
+        if (d.uidl() != null) {
+            // A kept UIDL that happens to read like one Poplar assigns in this mailbox (a move
+            // between Poplar nodes) must never be assigned again: skip UIDs past it (invariant 4).
+            uid = Math.max(uid, uidAfterOwnUidl(box.epoch(), d.uidl()));
+        }
         for (int c = 0; c < msg.chunkCount(); c++) {
             byte[] chunk = msg.chunks().get(c);
             int len = msg.chunkLength(c);
@@ -272,10 +278,29 @@ public final class RocksMailStore implements MailStore {
             ctx.batch.put(ctx.cf.bodies(), Keys.body(id, uid, c), value);
         }
         ctx.batch.put(ctx.cf.index(), Keys.index(id, uid),
-                new Records.Index(msg.octets(), msg.wireLength(), msg.headerWireLength(), now, null).encode());
+                new Records.Index(msg.octets(), msg.wireLength(), msg.headerWireLength(),
+                        d.receivedMillis() > 0 ? d.receivedMillis() : now, d.uidl()).encode());
         ctx.putMailbox(id, new Records.Mailbox(uid + 1, box.epoch(), box.messages() + 1,
                 box.octets() + msg.octets()));
         return new DeliveryOutcome.Delivered(uid);
+    }
+
+    /** The UID after the one {@code uidl} names if it has this mailbox's own form (epoch.uid), else 0. */
+    static long uidAfterOwnUidl(long epoch, String uidl) {
+        String prefix = Long.toString(epoch, 36) + '.';
+        if (uidl.startsWith(prefix) && uidl.length() > prefix.length() && uidl.length() - prefix.length() <= 18
+                && uidl.substring(prefix.length()).chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(uidl.substring(prefix.length())) + 1;
+        }
+        return 0;
+    }
+
+    @Override
+    public MessageListing listing(String name) throws StoreException {
+        String key = AccountNames.normalize(name);
+        Records.Account account = accountRecord(key)
+                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        return ListingReader.read(handle, account.id());
     }
 
     @Override

@@ -72,6 +72,33 @@ class RocksMailStoreTest {
     }
 
     @Test
+    void aMigratedMessageKeepsItsUidlAndDateAndNoLaterUidlCollidesWithIt() throws StoreException {
+        store.createAccount("mig", CREDS);
+        long epoch = store.listing("mig").epoch();
+        WireMessage m = WireMessageBuilder.fromRaw("Subject: old\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+        long in2023 = java.time.Instant.parse("2023-05-01T10:00:00Z").toEpochMilli();
+        String ownForm = dev.poplar.storage.Uidl.of(epoch, 5); // as if moved from another Poplar node
+        store.deliver(List.of(dev.poplar.storage.Delivery.migrated("mig", m, "000000016b0d1e15", in2023),
+                dev.poplar.storage.Delivery.migrated("mig", m, ownForm, in2023)));
+        store.deliver(List.of(dev.poplar.storage.Delivery.of("mig", "", m)));
+        dev.poplar.storage.MessageListing l = store.listing("mig");
+        List<String> uidls = new java.util.ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            uidls.add(l.uidl(i));
+        }
+        assertEquals("000000016b0d1e15", uidls.get(0));
+        assertEquals(ownForm, uidls.get(1));
+        assertEquals(3, java.util.Set.copyOf(uidls).size(), "the next UIDL Poplar assigns is new: " + uidls);
+        assertEquals(m.octets(), l.octets(0), "no header added");
+        // Retention and expunge count from the source date.
+        var removed = store.expunge("mig", new dev.poplar.storage.ExpungeCriteria(false, java.util.OptionalLong.empty(),
+                java.util.Optional.of(java.time.Instant.parse("2024-01-01T00:00:00Z")), java.util.OptionalLong.empty()));
+        assertEquals(2, removed.messages(), "both 2023 messages, not today's");
+        assertThrows(IllegalArgumentException.class, () -> dev.poplar.storage.Delivery.migrated("mig", m, "has space", 0));
+        assertThrows(IllegalArgumentException.class, () -> dev.poplar.storage.Delivery.migrated("mig", m, "x".repeat(71), 0));
+    }
+
+    @Test
     void anImportedHashSurvivesAReopenAndANewPasswordReplacesIt() throws StoreException {
         PasswordCredentials other = new PasswordCredentials(7, new byte[] {9}, new byte[] {8}, new byte[] {7});
         store.createAccount("imported", CREDS, "{SHA512-CRYPT}$6$salt$hash");

@@ -1,0 +1,96 @@
+package dev.poplar.cli;
+
+import dev.poplar.admin.AdminException;
+import dev.poplar.admin.AdminOperations;
+import dev.poplar.config.PoplarConfig;
+import dev.poplar.migrate.DovecotMaildir;
+import dev.poplar.migrate.Migrator;
+import dev.poplar.migrate.UserDirectories;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "migrate", description = "Move a Dovecot Maildir estate into Poplar with UIDLs, order, bytes and dates intact; "
+        + "resumable (a rerun copies only what is missing); the source is never changed. See docs/migration.md.")
+final class MigrateCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--dovecot-maildir", required = true, paramLabel = "TEMPLATE",
+            description = "Where each user's Maildir is, as Dovecot's mail_location: /var/vmail/%%d/%%n/Maildir "
+                    + "(%%d domain, %%n local part, %%u user).")
+    String template;
+
+    @Option(names = "--uidl-format", defaultValue = "%08Xu%08Xv", paramLabel = "FORMAT",
+            description = "Dovecot's pop3_uidl_format, for messages without a stored POP3 UIDL (default: ${DEFAULT-VALUE}).")
+    String uidlFormat;
+
+    @Option(names = "--passwd-file", paramLabel = "FILE",
+            description = "Import these users and their password hashes first (as 'user import --hashed').")
+    Path passwdFile;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Users migrated at once (default: the number of cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--verify", description = "Compare source and Poplar (UIDLs, order, sizes, SHA-256) instead of migrating; "
+            + "exit 65 when they differ.")
+    boolean verify;
+
+    @Override
+    public Integer call() throws Exception {
+        PoplarConfig cfg = config.load();
+        Map<String, Path> users;
+        try {
+            users = UserDirectories.find(template);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        }
+        if (users.isEmpty()) {
+            throw new AdminException(AdminException.Kind.INVALID, "no mail directory matches " + template);
+        }
+        try {
+            DovecotMaildir.format(uidlFormat);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        }
+        Migrator.Source source = dir -> DovecotMaildir.read(dir, uidlFormat);
+        try (AdminOperations admin = AdminConnector.connect(cfg)) {
+            Migrator migrator = new Migrator(admin, cfg.lmtp().maxMessageSize(), threads, System.err);
+            if (verify) {
+                List<Migrator.Difference> diffs = migrator.verify(users, source);
+                diffs.forEach(d -> System.out.println(d.user() + ": " + d.what()));
+                System.out.println(diffs.isEmpty() ? "verified " + users.size() + " users: source and Poplar agree"
+                        : diffs.size() + " differences in " + users.size() + " users");
+                return diffs.isEmpty() ? 0 : 65;
+            }
+            if (passwdFile != null) {
+                String content;
+                try {
+                    content = Files.readString(passwdFile, StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new AdminException(AdminException.Kind.INVALID, "cannot read the passwd file: " + dev.poplar.io.IoErrors.describe(e));
+                }
+                AdminOperations.ImportResult r = admin.importUsers(content, true);
+                System.out.printf("users: %d created, %d updated, %d unchanged%n", r.created(), r.updated(), r.unchanged());
+            }
+            Migrator.Report report = migrator.migrate(users, source);
+            for (Migrator.UserReport u : report.users()) {
+                System.out.printf("%s: %d migrated, %d already there, %d skipped%n", u.user(), u.migrated(), u.alreadyThere(),
+                        u.skipped().size());
+                u.skipped().forEach(s -> System.out.println("  skipped: " + s));
+            }
+            int migrated = report.users().stream().mapToInt(Migrator.UserReport::migrated).sum();
+            int already = report.users().stream().mapToInt(Migrator.UserReport::alreadyThere).sum();
+            System.out.printf("migrated %,d messages (%.1f MB), %,d already there, for %d users in %.1f s (%,.0f messages/s); "
+                    + "%d items skipped%n", migrated, report.bytes() / 1e6, already, report.users().size(), report.seconds(),
+                    migrated / Math.max(0.001, report.seconds()), report.skipped());
+        }
+        return 0;
+    }
+}
