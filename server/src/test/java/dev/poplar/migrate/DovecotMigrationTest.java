@@ -138,6 +138,68 @@ class DovecotMigrationTest {
         return out;
     }
 
+    /** fetchmail with keep and uidl against {@code port}; returns its exit code (0 fetched, 1 nothing new). */
+    private int fetchmail(int port, String user, String password) throws Exception {
+        Path rc = dir.resolve("fetchmailrc");
+        Files.writeString(rc, "set no bouncemail\nset idfile \"" + dir.resolve("fetchids") + "\"\n"
+                + "poll 127.0.0.1 service " + port + " protocol pop3 uidl auth password:\n"
+                + "  user \"" + user + "\" there with password \"" + password + "\" is \"root\" here\n"
+                + "  keep sslproto ''\n  mda \"/bin/sh -c 'cat >> " + dir.resolve("fetched") + "'\"\n");
+        Files.setPosixFilePermissions(rc, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Tools.Result r = Tools.run(List.of("env", "HOME=" + dir, Tools.require("fetchmail").toString(), "--nodetach", "--nosyslog",
+                "-f", rc.toString()), null);
+        return r.exit();
+    }
+
+    /** mpop with keep and its UIDL file against {@code port}; returns its exit code. */
+    private int mpop(int port, String user, String password) throws Exception {
+        Path conf = dir.resolve("mpoprc");
+        Files.writeString(conf, "account migrated\nhost 127.0.0.1\nport " + port + "\nuser " + user + "\npassword " + password
+                + "\nauth user\ntls off\nkeep on\nuidls_file " + dir.resolve("mpop-uidls") + "\ndelivery mbox "
+                + dir.resolve("mpop.mbox") + "\n");
+        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return Tools.run(List.of(Tools.require("mpop").toString(), "-C", conf.toString(), "migrated"), null).exit();
+    }
+
+    private int count(String file, String prefix) throws IOException {
+        Path f = dir.resolve(file);
+        return Files.exists(f) ? (int) Files.readAllLines(f, StandardCharsets.ISO_8859_1).stream().filter(l -> l.startsWith(prefix)).count() : 0;
+    }
+
+    @Test
+    void fetchmailAndMpopKeepingMailFetchNothingAgainAfterTheMove() throws Exception {
+        Path vmail = estate();
+        int dovecot = startDovecot(vmail);
+        assertEquals(0, fetchmail(dovecot, "alice@example.org", PASSWORDS.get("alice@example.org")));
+        assertEquals(4, count("fetched", "Subject: "), "fetchmail took everything from Dovecot");
+        assertEquals(0, mpop(dovecot, "bob@example.org", PASSWORDS.get("bob@example.org")));
+        assertEquals(5, count("mpop.mbox", "Subject: bob"), "mpop took everything from Dovecot");
+
+        Path data = dir.resolve("poplar");
+        Files.writeString(dir.resolve("users"), "alice@example.org {PLAIN}" + PASSWORDS.get("alice@example.org")
+                + "\nbob@example.org {PLAIN}" + PASSWORDS.get("bob@example.org") + "\n");
+        CliProcess.Result moved = CliProcess.run(data, Map.of(), null, "migrate", "--dovecot-maildir", vmail + "/%d/%n/Maildir",
+                "--passwd-file", dir.resolve("users").toString());
+        assertEquals(0, moved.exit(), moved.out() + moved.err());
+        Tools.run(List.of("doveadm", "-c", conf.toString(), "stop"), null);
+        conf = null;
+
+        try (TestServer poplar = TestServer.start(data)) {
+            assertEquals(1, fetchmail(poplar.pop3Port(), "alice@example.org", PASSWORDS.get("alice@example.org")),
+                    "fetchmail finds nothing new on Poplar (exit 1)");
+            assertEquals(4, count("fetched", "Subject: "));
+            assertEquals(0, mpop(poplar.pop3Port(), "bob@example.org", PASSWORDS.get("bob@example.org")));
+            assertEquals(5, count("mpop.mbox", "Subject: bob"), "mpop fetched nothing again");
+            poplar.deliver("alice@example.org", "Subject: after the move\r\n\r\nnew\r\n");
+            poplar.deliver("bob@example.org", "Subject: bob after the move\r\n\r\nnew\r\n");
+            assertEquals(0, fetchmail(poplar.pop3Port(), "alice@example.org", PASSWORDS.get("alice@example.org")));
+            assertEquals(5, count("fetched", "Subject: "), "only the new message");
+            assertEquals(1, count("fetched", "Subject: after the move"));
+            assertEquals(0, mpop(poplar.pop3Port(), "bob@example.org", PASSWORDS.get("bob@example.org")));
+            assertEquals(6, count("mpop.mbox", "Subject: bob"), "only the new message");
+        }
+    }
+
     @Test
     void dovecotsUidlsOrderSizesAndBytesSurviveTheMove() throws Exception {
         Path vmail = estate();
