@@ -5,6 +5,7 @@ import dev.poplar.admin.AdminOperations;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.migrate.DovecotMaildir;
 import dev.poplar.migrate.Migrator;
+import dev.poplar.migrate.Pop3Pull;
 import dev.poplar.migrate.UserDirectories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,16 +17,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "migrate", description = "Move a Dovecot Maildir estate into Poplar with UIDLs, order, bytes and dates intact; "
-        + "resumable (a rerun copies only what is missing); the source is never changed. See docs/migration.md.")
+@Command(name = "migrate", description = "Move mailboxes into Poplar from a Dovecot Maildir estate or any live POP3 server, "
+        + "with UIDLs, order, bytes and dates intact; resumable (a rerun copies only what is missing); the source is never "
+        + "changed. See docs/migration.md.")
 final class MigrateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--dovecot-maildir", required = true, paramLabel = "TEMPLATE",
+    @Option(names = "--dovecot-maildir", paramLabel = "TEMPLATE",
             description = "Where each user's Maildir is, as Dovecot's mail_location: /var/vmail/%%d/%%n/Maildir "
                     + "(%%d domain, %%n local part, %%u user).")
     String template;
+
+    @Option(names = "--from", paramLabel = "URI", description = "A live POP3 server: pop3://host[:port], "
+            + "pop3://host[:port]?stls or pop3s://host[:port]; needs --users.")
+    java.net.URI from;
+
+    @Option(names = "--users", paramLabel = "FILE", description = "With --from: 'name password' lines (or, with "
+            + "--master-user, one name per line).")
+    Path usersFile;
+
+    @Option(names = "--master-user", paramLabel = "NAME", description = "With --from: log in as 'user*NAME' "
+            + "(Dovecot's master user) with the password from --master-password-file.")
+    String masterUser;
+
+    @Option(names = "--master-password-file", paramLabel = "FILE", description = "The master user's password (first line).")
+    Path masterPasswordFile;
 
     @Option(names = "--uidl-format", defaultValue = "%08Xu%08Xv", paramLabel = "FORMAT",
             description = "Dovecot's pop3_uidl_format, for messages without a stored POP3 UIDL (default: ${DEFAULT-VALUE}).")
@@ -42,31 +59,76 @@ final class MigrateCommand implements Callable<Integer> {
             + "exit 65 when they differ.")
     boolean verify;
 
+    private Pop3Pull pop3Pull(PoplarConfig cfg) throws AdminException {
+        if (usersFile == null) {
+            throw new AdminException(AdminException.Kind.INVALID, "--from needs --users FILE");
+        }
+        if ((masterUser == null) != (masterPasswordFile == null)) {
+            throw new AdminException(AdminException.Kind.INVALID, "--master-user and --master-password-file go together");
+        }
+        Map<String, String> passwords = new java.util.LinkedHashMap<>();
+        String masterPassword = null;
+        try {
+            for (String line : Files.readAllLines(usersFile, StandardCharsets.UTF_8)) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                int sep = l.indexOf(' ');
+                if (masterUser != null) {
+                    passwords.put(sep < 0 ? l : l.substring(0, sep), null);
+                } else if (sep <= 0) {
+                    throw new AdminException(AdminException.Kind.INVALID, usersFile + ": expected 'name password' lines");
+                } else {
+                    passwords.put(l.substring(0, sep), l.substring(sep + 1));
+                }
+            }
+            if (masterPasswordFile != null) {
+                masterPassword = Files.readAllLines(masterPasswordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            }
+        } catch (java.io.IOException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "cannot read: " + dev.poplar.io.IoErrors.describe(e));
+        }
+        try {
+            return new Pop3Pull(from, passwords, masterUser, masterPassword, cfg.lmtp().maxMessageSize());
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PoplarConfig cfg = config.load();
-        Map<String, Path> users;
-        try {
-            users = UserDirectories.find(template);
-        } catch (IllegalArgumentException e) {
-            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        if ((template == null) == (from == null)) {
+            throw new AdminException(AdminException.Kind.INVALID, "say where the mail is: --dovecot-maildir TEMPLATE or --from URI");
         }
-        if (users.isEmpty()) {
-            throw new AdminException(AdminException.Kind.INVALID, "no mail directory matches " + template);
+        Migrator.Source source;
+        List<String> names;
+        if (template != null) {
+            Map<String, Path> dirs;
+            try {
+                dirs = UserDirectories.find(template);
+                DovecotMaildir.format(uidlFormat);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+            }
+            if (dirs.isEmpty()) {
+                throw new AdminException(AdminException.Kind.INVALID, "no mail directory matches " + template);
+            }
+            source = user -> DovecotMaildir.read(dirs.get(user), uidlFormat);
+            names = List.copyOf(dirs.keySet());
+        } else {
+            Pop3Pull pull = pop3Pull(cfg);
+            source = pull;
+            names = pull.users();
         }
-        try {
-            DovecotMaildir.format(uidlFormat);
-        } catch (IllegalArgumentException e) {
-            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
-        }
-        Migrator.Source source = dir -> DovecotMaildir.read(dir, uidlFormat);
         try (AdminOperations admin = AdminConnector.connect(cfg)) {
             Migrator migrator = new Migrator(admin, cfg.lmtp().maxMessageSize(), threads, System.err);
             if (verify) {
-                List<Migrator.Difference> diffs = migrator.verify(users, source);
+                List<Migrator.Difference> diffs = migrator.verify(names, source);
                 diffs.forEach(d -> System.out.println(d.user() + ": " + d.what()));
-                System.out.println(diffs.isEmpty() ? "verified " + users.size() + " users: source and Poplar agree"
-                        : diffs.size() + " differences in " + users.size() + " users");
+                System.out.println(diffs.isEmpty() ? "verified " + names.size() + " users: source and Poplar agree"
+                        : diffs.size() + " differences in " + names.size() + " users");
                 return diffs.isEmpty() ? 0 : 65;
             }
             if (passwdFile != null) {
@@ -79,7 +141,7 @@ final class MigrateCommand implements Callable<Integer> {
                 AdminOperations.ImportResult r = admin.importUsers(content, true);
                 System.out.printf("users: %d created, %d updated, %d unchanged%n", r.created(), r.updated(), r.unchanged());
             }
-            Migrator.Report report = migrator.migrate(users, source);
+            Migrator.Report report = migrator.migrate(names, source);
             for (Migrator.UserReport u : report.users()) {
                 System.out.printf("%s: %d migrated, %d already there, %d skipped%n", u.user(), u.migrated(), u.alreadyThere(),
                         u.skipped().size());

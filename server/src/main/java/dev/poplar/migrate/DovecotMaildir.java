@@ -31,11 +31,7 @@ public final class DovecotMaildir {
     private DovecotMaildir() {
     }
 
-    /** What was found, in POP3 order, and what could not be used (with reasons). */
-    public record Listing(List<SourceMessage> messages, List<String> problems) {
-    }
-
-    public static Listing read(Path maildir, String uidlFormat) throws IOException {
+    public static SourceListing read(Path maildir, String uidlFormat) throws IOException {
         List<String> problems = new ArrayList<>();
         Map<String, Path> files = files(maildir);
         Path uidlist = maildir.resolve("dovecot-uidlist");
@@ -101,7 +97,7 @@ public final class DovecotMaildir {
             String uidl = uidValidity > 0 ? format(uidlFormat, uid++, uidValidity, base) : fileNameUidl(base);
             add(out, seenUidls, problems, uidl, files.get(base));
         }
-        return new Listing(out, problems);
+        return new SourceListing(out, problems);
     }
 
     /**
@@ -127,7 +123,7 @@ public final class DovecotMaildir {
         } else if (!seen.add(uidl)) {
             problems.add(file + ": UIDL " + uidl + " is used twice in the source; only the first was migrated");
         } else {
-            out.add(new SourceMessage(uidl, file, receivedMillis(file)));
+            out.add(new MaildirMessage(uidl, file, receivedMillis(file)));
         }
     }
 

@@ -5,8 +5,6 @@ import dev.poplar.admin.AdminOperations;
 import dev.poplar.storage.WireMessageBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -36,9 +34,9 @@ public final class Migrator {
     private static final int BATCH_MESSAGES = 100;
     private static final long BATCH_BYTES = 4L << 20;
 
-    /** A user's mail directory and how to read it. */
+    /** Where users' mail comes from: one listing per user, opened when that user's turn comes. */
     public interface Source {
-        DovecotMaildir.Listing list(Path dir) throws IOException;
+        SourceListing list(String user) throws IOException;
     }
 
     private final AdminOperations admin;
@@ -63,33 +61,28 @@ public final class Migrator {
         }
     }
 
-    public Report migrate(Map<String, Path> users, Source source) throws AdminException, InterruptedException {
+    public Report migrate(List<String> users, Source source) throws AdminException, InterruptedException {
         long started = System.nanoTime();
-        Map<String, DovecotMaildir.Listing> listings = new java.util.TreeMap<>();
-        long total = 0;
-        for (var e : users.entrySet()) {
-            try {
-                DovecotMaildir.Listing l = source.list(e.getValue());
-                listings.put(e.getKey(), l);
-                total += l.messages().size();
-            } catch (IOException ex) {
-                listings.put(e.getKey(), new DovecotMaildir.Listing(List.of(), List.of(e.getValue() + ": "
-                        + dev.poplar.io.IoErrors.describe(ex))));
-            }
-        }
         AtomicLong done = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
+        AtomicLong total = new AtomicLong();
         AtomicInteger usersDone = new AtomicInteger();
-        long totalMessages = total;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
-        ticker.scheduleAtFixedRate(() -> progress.print(progressLine(usersDone.get(), listings.size(), done.get(),
-                totalMessages, bytes.get(), started)), 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(() -> progress.print(progressLine(usersDone.get(), users.size(), done.get(),
+                total.get(), bytes.get(), started)), 1, 1, TimeUnit.SECONDS);
         List<UserReport> reports = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("poplar-migrate-", 0).factory())) {
             List<Future<UserReport>> futures = new ArrayList<>();
-            for (var e : listings.entrySet()) {
+            for (String user : users) {
                 futures.add(pool.submit(() -> {
-                    UserReport r = migrateUser(e.getKey(), e.getValue(), done, bytes);
+                    UserReport r;
+                    try (SourceListing listing = source.list(user)) {
+                        total.addAndGet(listing.messages().size());
+                        r = migrateUser(user, listing, done, bytes);
+                    } catch (IOException e) {
+                        r = new UserReport(user, 0, 0, List.of("the source cannot be read: " + dev.poplar.io.IoErrors.describe(e)
+                                + "; rerun to resume"));
+                    }
                     usersDone.incrementAndGet();
                     return r;
                 }));
@@ -106,11 +99,11 @@ public final class Migrator {
             ticker.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        progress.print(progressLine(usersDone.get(), listings.size(), done.get(), totalMessages, bytes.get(), started) + "\n");
+        progress.print(progressLine(usersDone.get(), users.size(), done.get(), total.get(), bytes.get(), started) + "\n");
         return new Report(reports, done.get(), bytes.get(), seconds);
     }
 
-    private UserReport migrateUser(String user, DovecotMaildir.Listing listing, AtomicLong done, AtomicLong bytes)
+    private UserReport migrateUser(String user, SourceListing listing, AtomicLong done, AtomicLong bytes)
             throws AdminException {
         List<String> skipped = new ArrayList<>(listing.problems());
         Set<String> present = new HashSet<>();
@@ -134,23 +127,25 @@ public final class Migrator {
                 done.incrementAndGet();
                 continue;
             }
-            byte[] raw;
+            SourceMessage.Fetched fetched;
             try {
-                raw = Files.readAllBytes(m.file());
+                fetched = m.fetch();
             } catch (IOException e) {
-                skipped.add(m.file() + ": " + dev.poplar.io.IoErrors.describe(e));
+                // Nothing partial is stored: the message is left for a rerun.
+                skipped.add(m.where() + ": " + dev.poplar.io.IoErrors.describe(e) + "; rerun to resume");
                 done.incrementAndGet();
                 continue;
             }
+            byte[] raw = fetched.raw();
             WireMessageBuilder b = new WireMessageBuilder(maxMessageSize);
             b.appendRaw(raw, 0, raw.length);
             if (b.overflowed() || raw.length == 0) {
-                skipped.add(m.file() + ": " + (raw.length == 0 ? "empty" : "over poplar.lmtp.max-message-size ("
+                skipped.add(m.where() + ": " + (raw.length == 0 ? "empty" : "over poplar.lmtp.max-message-size ("
                         + maxMessageSize + " octets)") + "; not migrated");
                 done.incrementAndGet();
                 continue;
             }
-            batch.add(new AdminOperations.MigratedMessage(m.uidl(), m.receivedMillis(), raw));
+            batch.add(new AdminOperations.MigratedMessage(m.uidl(), fetched.receivedMillis(), raw));
             batchBytes += raw.length;
             if (batch.size() >= BATCH_MESSAGES || batchBytes >= BATCH_BYTES) {
                 AdminOperations.MigrationBatch r = admin.migrate(user, batch);
@@ -189,17 +184,9 @@ public final class Migrator {
      * could read them) with what Poplar holds. Messages delivered to Poplar since are allowed after
      * the migrated ones.
      */
-    public List<Difference> verify(Map<String, Path> users, Source source) throws AdminException {
+    public List<Difference> verify(List<String> users, Source source) throws AdminException {
         List<Difference> out = new ArrayList<>();
-        for (var e : users.entrySet()) {
-            String user = e.getKey();
-            DovecotMaildir.Listing l;
-            try {
-                l = source.list(e.getValue());
-            } catch (IOException ex) {
-                out.add(new Difference(user, "source unreadable: " + dev.poplar.io.IoErrors.describe(ex)));
-                continue;
-            }
+        for (String user : users) {
             List<AdminOperations.MessageSummary> target;
             try {
                 target = admin.messages(user, true);
@@ -211,30 +198,29 @@ public final class Migrator {
             for (int i = 0; i < target.size(); i++) {
                 position.put(target.get(i).uidl(), i);
             }
-            int previous = -1;
-            for (SourceMessage m : l.messages()) {
-                Integer at = position.get(m.uidl());
-                if (at == null) {
-                    out.add(new Difference(user, "UIDL " + m.uidl() + " (" + m.file().getFileName() + ") is missing in Poplar"));
-                    continue;
-                }
-                if (at < previous) {
-                    out.add(new Difference(user, "UIDL " + m.uidl() + " is out of the source's order"));
-                }
-                previous = at;
-                try {
-                    dev.poplar.storage.WireMessage source1 = WireMessageBuilder.fromRaw(Files.readAllBytes(m.file()));
-                    byte[] wire = source1.toByteArray();
-                    long octets = source1.octets();
+            try (SourceListing l = source.list(user)) {
+                int previous = -1;
+                for (SourceMessage m : l.messages()) {
+                    Integer at = position.get(m.uidl());
+                    if (at == null) {
+                        out.add(new Difference(user, "UIDL " + m.uidl() + " (" + m.where() + ") is missing in Poplar"));
+                        continue;
+                    }
+                    if (at < previous) {
+                        out.add(new Difference(user, "UIDL " + m.uidl() + " is out of the source's order"));
+                    }
+                    previous = at;
+                    dev.poplar.storage.WireMessage source1 = WireMessageBuilder.fromRaw(m.fetch().raw());
                     AdminOperations.MessageSummary t = target.get(at);
-                    if (t.octets() != octets) {
-                        out.add(new Difference(user, "UIDL " + m.uidl() + ": " + t.octets() + " octets in Poplar, " + octets + " at the source"));
-                    } else if (t.sha256() != null && !t.sha256().equals(sha256(wire))) {
+                    if (t.octets() != source1.octets()) {
+                        out.add(new Difference(user, "UIDL " + m.uidl() + ": " + t.octets() + " octets in Poplar, "
+                                + source1.octets() + " at the source"));
+                    } else if (t.sha256() != null && !t.sha256().equals(sha256(source1.toByteArray()))) {
                         out.add(new Difference(user, "UIDL " + m.uidl() + ": the bytes differ (SHA-256)"));
                     }
-                } catch (IOException ex) {
-                    out.add(new Difference(user, m.file() + ": " + dev.poplar.io.IoErrors.describe(ex)));
                 }
+            } catch (IOException ex) {
+                out.add(new Difference(user, "source unreadable: " + dev.poplar.io.IoErrors.describe(ex)));
             }
         }
         return out;

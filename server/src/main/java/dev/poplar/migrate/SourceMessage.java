@@ -1,10 +1,21 @@
 package dev.poplar.migrate;
 
-import java.nio.file.Path;
+import java.io.IOException;
 
 /**
- * One message as the old server presents it over POP3: its UIDL, its place in the listing (the
- * list is in POP3 order), the file that holds its bytes, and when it was received.
+ * One message as the old server presents it over POP3: its UIDL (its place is its place in the
+ * listing, which is in POP3 order), where it comes from (for reports), and a way to read its bytes
+ * and when it was received.
  */
-public record SourceMessage(String uidl, Path file, long receivedMillis) {
+public interface SourceMessage {
+    String uidl();
+
+    /** A file path, or "message 3 on pop3s://old.example": what a report names. */
+    String where();
+
+    /** The raw message and its received time (milliseconds). */
+    Fetched fetch() throws IOException;
+
+    record Fetched(byte[] raw, long receivedMillis) {
+    }
 }

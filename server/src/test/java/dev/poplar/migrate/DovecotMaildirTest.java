@@ -41,7 +41,7 @@ class DovecotMaildirTest {
                 + "2 :1700000005.e\n"
                 + "9 :1700000009.missing\n"
                 + "10 W123\n");
-        DovecotMaildir.Listing l = DovecotMaildir.read(m, "%08Xu%08Xv");
+        SourceListing l = DovecotMaildir.read(m, "%08Xu%08Xv");
         assertEquals(List.of("00000001000003e8", "dup", "00000014000003e8"), l.messages().stream().map(SourceMessage::uidl).toList());
         String problems = String.join("\n", l.problems());
         assertTrue(problems.contains("line 3: unreadable record"), problems);
@@ -50,7 +50,7 @@ class DovecotMaildirTest {
         assertTrue(problems.contains("line 7: UID 2 out of order or repeated"), problems);
         assertTrue(problems.contains("line 9: unreadable record"), problems);
         // 1700000005.e lost its record (repeated UID): it is new to Dovecot and gets N (20).
-        assertEquals(1_700_000_001_000L, l.messages().getFirst().receivedMillis(), "the date in the file name");
+        assertEquals(1_700_000_001_000L, ((MaildirMessage) l.messages().getFirst()).receivedMillis(), "the date in the file name");
     }
 
     @Test
@@ -58,10 +58,10 @@ class DovecotMaildirTest {
         Path m = maildir();
         Files.writeString(m.resolve("new/1700000001.a"), "A: 1\n\nx\n");
         Files.write(m.resolve("new/1700000002.\u00ff\u00fe"), "A: 2\n\nx\n".getBytes(StandardCharsets.UTF_8));
-        DovecotMaildir.Listing none = DovecotMaildir.read(m, "%08Xu%08Xv");
+        SourceListing none = DovecotMaildir.read(m, "%08Xu%08Xv");
         assertEquals(2, none.messages().size(), "no uidlist: file names as UIDLs (what Courier and qmail do)");
         Files.writeString(m.resolve("dovecot-uidlist"), "what is this\n");
-        DovecotMaildir.Listing broken = DovecotMaildir.read(m, "%08Xu%08Xv");
+        SourceListing broken = DovecotMaildir.read(m, "%08Xu%08Xv");
         assertTrue(String.join("\n", broken.problems()).contains("unreadable header"), broken.problems().toString());
         assertEquals(2, broken.messages().size());
     }

@@ -201,6 +201,37 @@ class DovecotMigrationTest {
     }
 
     @Test
+    void aLivePullFromDovecotKeepsWhatItsPop3Shows() throws Exception {
+        Path vmail = estate();
+        int dovecot = startDovecot(vmail);
+        Map<String, List<String>> before = new LinkedHashMap<>();
+        for (var e : PASSWORDS.entrySet()) {
+            before.put(e.getKey(), seen(dovecot, e.getKey(), e.getValue()));
+        }
+        Map<String, String> sourceState = snapshot(vmail);
+        StringBuilder users = new StringBuilder();
+        PASSWORDS.forEach((u, pw) -> users.append(u).append(' ').append(pw).append('\n'));
+        Files.writeString(dir.resolve("pull-users"), users);
+        Files.writeString(dir.resolve("passwd"), "alice@example.org {PLAIN}" + PASSWORDS.get("alice@example.org")
+                + "\nbob@example.org {PLAIN}" + PASSWORDS.get("bob@example.org") + "\n");
+        Path data = dir.resolve("poplar");
+        String from = "pop3://127.0.0.1:" + dovecot;
+        CliProcess.Result pulled = CliProcess.run(data, Map.of(), null, "migrate", "--from", from, "--users",
+                dir.resolve("pull-users").toString(), "--passwd-file", dir.resolve("passwd").toString());
+        assertEquals(0, pulled.exit(), pulled.out() + pulled.err());
+        assertTrue(pulled.out().contains("migrated 9 messages"), pulled.out());
+        CliProcess.Result verify = CliProcess.run(data, Map.of(), null, "migrate", "--from", from, "--users",
+                dir.resolve("pull-users").toString(), "--verify");
+        assertEquals(0, verify.exit(), verify.out());
+        try (TestServer poplar = TestServer.start(data)) {
+            for (var e : PASSWORDS.entrySet()) {
+                assertEquals(before.get(e.getKey()), seen(poplar.pop3Port(), e.getKey(), e.getValue()), e.getKey());
+            }
+        }
+        assertEquals(sourceState.keySet(), snapshot(vmail).keySet(), "no message was deleted at the source (no DELE)");
+    }
+
+    @Test
     void dovecotsUidlsOrderSizesAndBytesSurviveTheMove() throws Exception {
         Path vmail = estate();
         int dovecot = startDovecot(vmail);
