@@ -2,15 +2,19 @@ package dev.poplar.cli;
 
 import dev.poplar.admin.AdminException;
 import dev.poplar.admin.AdminOperations;
-import dev.poplar.importer.MaildirReader;
-import dev.poplar.importer.MboxReader;
+import dev.poplar.config.PoplarConfig;
+import dev.poplar.migrate.DovecotMaildir;
+import dev.poplar.migrate.Mbox;
+import dev.poplar.migrate.Migrator;
+import dev.poplar.migrate.SourceListing;
+import dev.poplar.migrate.SourceMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -18,10 +22,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = "Import messages from an mbox file or a Maildir into a mailbox.")
+/**
+ * One mbox file or Maildir into one mailbox, through the migration path (DESIGN invariant 12):
+ * byte for byte, dated by the source, with stable UIDLs (a Maildir's dovecot-uidlist, else its
+ * file names; an mbox's X-UIDL, else a digest), so a rerun adds nothing twice.
+ */
+@Command(name = "import", description = "Import messages from an mbox file or a Maildir into a mailbox: as the source has them "
+        + "(no header added), dated by the source, and never twice (a rerun imports only what is missing).")
 final class ImportCommand implements Callable<Integer> {
-    private static final int BATCH = 100;
-
     @Mixin
     ConfigOption config;
 
@@ -29,78 +37,72 @@ final class ImportCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Option(names = "--mbox", paramLabel = "FILE", description = "An mbox file (mboxrd or mboxo).")
+        @Option(names = "--mbox", paramLabel = "FILE", description = "An mbox file.")
         Path mbox;
-        @Option(names = "--maildir", paramLabel = "DIR", description = "A Maildir (its cur/ and new/).")
+        @Option(names = "--maildir", paramLabel = "DIR", description = "A Maildir (its cur/ and new/; UIDLs from dovecot-uidlist if any).")
         Path maildir;
     }
+
+    @Option(names = "--mbox-format", defaultValue = "mboxo", paramLabel = "FORMAT",
+            description = "mboxo (default: nothing unquoted), mboxrd (one '>' removed from '>From ' lines) or mboxcl2.")
+    String mboxFormat;
+
+    @Option(names = "--add-delivered-to", description = "Put 'Delivered-To: NAME' in front of each message, as a delivery would.")
+    boolean addDeliveredTo;
 
     @Parameters(paramLabel = "NAME", description = "The mailbox to import into.")
     String name;
 
     @Override
     public Integer call() throws Exception {
-        long start = System.nanoTime();
-        int[] imported = {0};
-        try (AdminOperations admin = AdminConnector.connect(config.load())) {
-            admin.stats(name); // no such user: say so (exit 3) before reading anything
-            List<byte[]> batch = new ArrayList<>();
-            try {
-                if (source.mbox != null) {
-                    try (InputStream in = Files.newInputStream(source.mbox)) {
-                        MboxReader.read(in, message -> {
-                            batch.add(message);
-                            if (batch.size() == BATCH) {
-                                imported[0] += flush(admin, batch);
-                            }
-                        });
-                    }
-                } else {
-                    for (Path p : MaildirReader.messages(source.maildir)) {
-                        batch.add(Files.readAllBytes(p));
-                        if (batch.size() == BATCH) {
-                            imported[0] += flush(admin, batch);
-                        }
-                    }
-                }
-                imported[0] += flush(admin, batch); // the last, partial batch
-            } catch (UncheckedAdminException e) {
-                throw e.getCause();
-            } catch (IOException | UncheckedIOException e) {
-                throw new AdminException(AdminException.Kind.INVALID, "cannot read the source: " + describe(e)
-                        + " (" + imported[0] + " messages were imported before this)");
-            }
+        PoplarConfig cfg = config.load();
+        Mbox.Variant variant;
+        try {
+            variant = Mbox.Variant.valueOf(mboxFormat.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "--mbox-format must be mboxo, mboxrd or mboxcl2");
         }
-        System.out.printf("imported %d messages into %s (%.1f s)%n", imported[0], name, (System.nanoTime() - start) / 1e9);
+        try (AdminOperations admin = AdminConnector.connect(cfg)) {
+            admin.stats(name); // no such user: say so (exit 3) before reading anything
+            SourceListing listing;
+            try {
+                listing = source.mbox != null ? Mbox.read(source.mbox, variant) : DovecotMaildir.read(source.maildir, "%08Xu%08Xv");
+            } catch (IOException e) {
+                throw new AdminException(AdminException.Kind.INVALID, "cannot read the source: " + dev.poplar.io.IoErrors.describe(e));
+            }
+            SourceListing used = addDeliveredTo ? withDeliveredTo(listing) : listing;
+            Migrator.Report r = new Migrator(admin, cfg.lmtp().maxMessageSize(), 1, new java.io.PrintStream(
+                    java.io.OutputStream.nullOutputStream())).migrate(List.of(name), user -> used);
+            Migrator.UserReport u = r.users().getFirst();
+            u.skipped().forEach(s -> System.out.println("skipped: " + s));
+            System.out.printf("imported %d messages into %s (%.1f s)%s%n", u.migrated(), name, r.seconds(),
+                    u.alreadyThere() > 0 ? "; " + u.alreadyThere() + " were there already" : "");
+        }
         return 0;
     }
 
-    private static String describe(Exception e) {
-        IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-        return dev.poplar.io.IoErrors.describe(io);
-    }
-
-    private int flush(AdminOperations admin, List<byte[]> batch) {
-        int n = batch.size();
-        if (n > 0) {
-            try {
-                admin.deliverAll(name, batch);
-            } catch (AdminException e) {
-                throw new UncheckedAdminException(e);
+    private SourceListing withDeliveredTo(SourceListing l) {
+        byte[] header = ("Delivered-To: " + name + "\r\n").getBytes(StandardCharsets.UTF_8);
+        List<SourceMessage> wrapped = l.messages().stream().<SourceMessage>map(m -> new SourceMessage() {
+            @Override
+            public String uidl() {
+                return m.uidl();
             }
-            batch.clear();
-        }
-        return n;
-    }
 
-    private static final class UncheckedAdminException extends RuntimeException {
-        UncheckedAdminException(AdminException cause) {
-            super(cause);
-        }
+            @Override
+            public String where() {
+                return m.where();
+            }
 
-        @Override
-        public synchronized AdminException getCause() {
-            return (AdminException) super.getCause();
-        }
+            @Override
+            public Fetched fetch() throws IOException {
+                Fetched f = m.fetch();
+                ByteArrayOutputStream b = new ByteArrayOutputStream(header.length + f.raw().length);
+                b.writeBytes(header);
+                b.writeBytes(f.raw());
+                return new Fetched(b.toByteArray(), f.receivedMillis());
+            }
+        }).toList();
+        return new SourceListing(wrapped, l.problems());
     }
 }

@@ -4,6 +4,7 @@ import dev.poplar.admin.AdminException;
 import dev.poplar.admin.AdminOperations;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.migrate.DovecotMaildir;
+import dev.poplar.migrate.Mbox;
 import dev.poplar.migrate.Migrator;
 import dev.poplar.migrate.Pop3Pull;
 import dev.poplar.migrate.UserDirectories;
@@ -28,6 +29,15 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Where each user's Maildir is, as Dovecot's mail_location: /var/vmail/%%d/%%n/Maildir "
                     + "(%%d domain, %%n local part, %%u user).")
     String template;
+
+    @Option(names = "--mbox", paramLabel = "TEMPLATE", description = "Each user's mbox file: /var/mail/%%n "
+            + "(%%d, %%n, %%u as for --dovecot-maildir).")
+    String mboxTemplate;
+
+    @Option(names = "--mbox-format", defaultValue = "mboxo", paramLabel = "FORMAT",
+            description = "mboxo (default: nothing unquoted, the safe choice), mboxrd (one '>' removed from '>From ' lines) "
+                    + "or mboxcl2 (Content-Length); a warning says when a file looks like another.")
+    String mboxFormat;
 
     @Option(names = "--from", paramLabel = "URI", description = "A live POP3 server: pop3://host[:port], "
             + "pop3://host[:port]?stls or pop3s://host[:port]; needs --users.")
@@ -99,12 +109,31 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PoplarConfig cfg = config.load();
-        if ((template == null) == (from == null)) {
-            throw new AdminException(AdminException.Kind.INVALID, "say where the mail is: --dovecot-maildir TEMPLATE or --from URI");
+        if ((template != null ? 1 : 0) + (from != null ? 1 : 0) + (mboxTemplate != null ? 1 : 0) != 1) {
+            throw new AdminException(AdminException.Kind.INVALID,
+                    "say where the mail is: one of --dovecot-maildir TEMPLATE, --mbox TEMPLATE or --from URI");
         }
         Migrator.Source source;
         List<String> names;
-        if (template != null) {
+        if (mboxTemplate != null) {
+            Mbox.Variant variant;
+            try {
+                variant = Mbox.Variant.valueOf(mboxFormat.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(AdminException.Kind.INVALID, "--mbox-format must be mboxo, mboxrd or mboxcl2");
+            }
+            Map<String, Path> files;
+            try {
+                files = UserDirectories.find(mboxTemplate, true);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+            }
+            if (files.isEmpty()) {
+                throw new AdminException(AdminException.Kind.INVALID, "no mbox file matches " + mboxTemplate);
+            }
+            source = user -> Mbox.read(files.get(user), variant);
+            names = List.copyOf(files.keySet());
+        } else if (template != null) {
             Map<String, Path> dirs;
             try {
                 dirs = UserDirectories.find(template);

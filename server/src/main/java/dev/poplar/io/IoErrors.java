@@ -24,6 +24,9 @@ public final class IoErrors {
             case NotDirectoryException d -> d.getFile() + " is not a directory";
             case DirectoryNotEmptyException d -> d.getFile() + " is not empty";
             case FileSystemException f when f.getReason() != null -> f.getFile() + ": " + f.getReason();
+            // java.io's own: "PATH (No such file or directory)"
+            case java.io.FileNotFoundException f when f.getMessage() != null && f.getMessage().endsWith(" (No such file or directory)") ->
+                    f.getMessage().substring(0, f.getMessage().length() - " (No such file or directory)".length()) + " does not exist";
             default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         };
     }

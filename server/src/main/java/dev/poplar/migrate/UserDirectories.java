@@ -23,17 +23,23 @@ public final class UserDirectories {
 
     /** User name to directory, sorted by user. */
     public static Map<String, Path> find(String template) throws IOException {
+        return find(template, false);
+    }
+
+    /** User name to path; with {@code files}, the last segment names a file (an mbox per user). */
+    public static Map<String, Path> find(String template, boolean files) throws IOException {
         if (!template.contains("%u") && !template.contains("%n")) {
             throw new IllegalArgumentException("the path template must name the user with %u or %n (for example /var/vmail/%d/%n/Maildir)");
         }
         String[] segments = template.split("/");
         Map<String, Path> out = new TreeMap<>();
         Path start = template.startsWith("/") ? Path.of("/") : Path.of(".");
-        walk(start, segments, template.startsWith("/") ? 1 : 0, new HashMap<>(), out);
+        walk(start, segments, template.startsWith("/") ? 1 : 0, new HashMap<>(), out, files);
         return out;
     }
 
-    private static void walk(Path dir, String[] segments, int i, Map<String, String> vars, Map<String, Path> out) throws IOException {
+    private static void walk(Path dir, String[] segments, int i, Map<String, String> vars, Map<String, Path> out, boolean files)
+            throws IOException {
         if (i == segments.length) {
             String user = vars.containsKey("u") ? vars.get("u")
                     : vars.containsKey("d") ? vars.get("n") + "@" + vars.get("d") : vars.get("n");
@@ -42,13 +48,13 @@ public final class UserDirectories {
         }
         String seg = segments[i];
         if (seg.isEmpty()) {
-            walk(dir, segments, i + 1, vars, out);
+            walk(dir, segments, i + 1, vars, out, files);
             return;
         }
         if (!seg.contains("%")) {
             Path next = dir.resolve(seg);
-            if (Files.isDirectory(next)) {
-                walk(next, segments, i + 1, vars, out);
+            if (Files.isDirectory(next) || files && i == segments.length - 1 && Files.isRegularFile(next)) {
+                walk(next, segments, i + 1, vars, out, files);
             }
             return;
         }
@@ -69,12 +75,14 @@ public final class UserDirectories {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path child : s.sorted().toList()) {
                 Matcher cm = p.matcher(child.getFileName().toString());
-                if (Files.isDirectory(child) && !child.getFileName().toString().startsWith(".") && cm.matches()) {
+                boolean lastSegment = i == segments.length - 1;
+                boolean fits = Files.isDirectory(child) || files && lastSegment && Files.isRegularFile(child);
+                if (fits && !child.getFileName().toString().startsWith(".") && cm.matches()) {
                     Map<String, String> v = new HashMap<>(vars);
                     for (String n : names) {
                         v.put(n, cm.group(n));
                     }
-                    walk(child, segments, i + 1, v, out);
+                    walk(child, segments, i + 1, v, out, files);
                 }
             }
         }
