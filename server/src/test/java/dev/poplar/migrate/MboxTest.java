@@ -72,6 +72,21 @@ class MboxTest {
     }
 
     @Test
+    void aMessageOverTheSizeLimitIsReportedAndTheRestMigrated() throws Exception {
+        Path spool = dir.resolve("spool");
+        Files.createDirectories(spool);
+        Files.writeString(spool.resolve("eve"), "From a@b Tue Jan  3 10:00:00 2023\nSubject: small\n\nx\n\n"
+                + "From a@b Tue Jan  3 11:00:00 2023\nSubject: big\n\n" + "y".repeat(3000) + "\n\n"
+                + "From a@b Tue Jan  3 12:00:00 2023\nSubject: small too\n\nz\n");
+        Files.writeString(dir.resolve("users"), "eve {PLAIN}eve-pass\n");
+        CliProcess.Result r = CliProcess.run(dir.resolve("poplar"), Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "1K"), null,
+                "migrate", "--mbox", spool + "/%n", "--passwd-file", dir.resolve("users").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("eve: 2 migrated, 0 already there, 1 skipped"), r.out());
+        assertTrue(r.out().contains("message 2: over poplar.lmtp.max-message-size (1024 octets); not migrated"), r.out());
+    }
+
+    @Test
     void migrateFromMboxFilesIsByteExactAndResumable() throws Exception {
         Path spool = dir.resolve("mail");
         Files.createDirectories(spool);
