@@ -122,40 +122,23 @@ public final class LocalAdmin implements AdminOperations {
         AtomicInteger updated = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("poplar-import-", 0).factory())) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (UserFile.Entry e : entries) {
-                futures.add(pool.submit(() -> {
-                    Optional<AccountInfo> existing = store.account(e.name());
-                    if (existing.isEmpty()) {
-                        try {
-                            store.createAccount(e.name(), hasher.hash(e.password()));
-                            created.incrementAndGet();
-                            return null;
-                        } catch (AccountExistsException raced) {
-                            // created meanwhile: fall through to the update path
-                        }
-                    } else if (PasswordHasher.verify(existing.get().credentials(), e.password())) {
-                        unchanged.incrementAndGet();
-                        return null;
-                    }
-                    store.setCredentials(e.name(), hasher.hash(e.password()));
-                    updated.incrementAndGet();
-                    return null;
-                }));
+        forEachUser(entries, Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("poplar-import-", 0).factory()), e -> {
+            Optional<AccountInfo> existing = store.account(e.name());
+            if (existing.isEmpty()) {
+                try {
+                    store.createAccount(e.name(), hasher.hash(e.password()));
+                    created.incrementAndGet();
+                    return;
+                } catch (AccountExistsException raced) {
+                    // created meanwhile: fall through to the update path
+                }
+            } else if (PasswordHasher.verify(existing.get().credentials(), e.password())) {
+                unchanged.incrementAndGet();
+                return;
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreException se) {
-                throw storeFailure(se);
-            }
-            throw new AdminException(AdminException.Kind.FAILED, "import failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdminException(AdminException.Kind.UNAVAILABLE, "import interrupted");
-        }
+            store.setCredentials(e.name(), hasher.hash(e.password()));
+            updated.incrementAndGet();
+        });
         return new ImportResult(created.get(), updated.get(), unchanged.get());
     }
 
@@ -168,22 +151,35 @@ public final class LocalAdmin implements AdminOperations {
         AtomicInteger updated = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
         // No hashing: the cost is the synced writes, which group commit shares among 64 writers.
-        try (ExecutorService pool = Executors.newFixedThreadPool(64, Thread.ofVirtual().name("poplar-import-", 0).factory())) {
+        forEachUser(entries, Executors.newFixedThreadPool(64, Thread.ofVirtual().name("poplar-import-", 0).factory()), e -> {
+            Optional<AccountInfo> existing = store.account(e.name());
+            // A user whose password Poplar holds in its own form (logged in since, or set with
+            // passwd) keeps it: a re-run of the import must not undo a password change.
+            if (existing.isPresent() && !existing.get().importedHash().filter(h -> !h.equals(e.password())).isPresent()) {
+                unchanged.incrementAndGet();
+            } else if (existing.isPresent()) {
+                store.setImportedHash(e.name(), placeholder(), e.password());
+                updated.incrementAndGet();
+            } else {
+                store.createAccount(e.name(), placeholder(), e.password());
+                created.incrementAndGet();
+            }
+        });
+        return new ImportResult(created.get(), updated.get(), unchanged.get());
+    }
+
+    @FunctionalInterface
+    private interface UserTask {
+        void run(UserFile.Entry entry) throws StoreException;
+    }
+
+    /** Runs {@code task} for every entry on {@code pool} (closed after), mapping failures to admin errors. */
+    private void forEachUser(List<UserFile.Entry> entries, ExecutorService pool, UserTask task) throws AdminException {
+        try (pool) {
             List<Future<?>> futures = new ArrayList<>();
             for (UserFile.Entry e : entries) {
                 futures.add(pool.submit(() -> {
-                    Optional<AccountInfo> existing = store.account(e.name());
-                    // A user whose password Poplar holds in its own form (logged in since, or set with
-                    // passwd) keeps it: a re-run of the import must not undo a password change.
-                    if (existing.isPresent() && !existing.get().importedHash().filter(h -> !h.equals(e.password())).isPresent()) {
-                        unchanged.incrementAndGet();
-                    } else if (existing.isPresent()) {
-                        store.setImportedHash(e.name(), placeholder(), e.password());
-                        updated.incrementAndGet();
-                    } else {
-                        store.createAccount(e.name(), placeholder(), e.password());
-                        created.incrementAndGet();
-                    }
+                    task.run(e);
                     return null;
                 }));
             }
@@ -199,7 +195,6 @@ public final class LocalAdmin implements AdminOperations {
             Thread.currentThread().interrupt();
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "import interrupted");
         }
-        return new ImportResult(created.get(), updated.get(), unchanged.get());
     }
 
     /** SCRAM keys that match no password: an imported user's until its first login re-hashes it. */

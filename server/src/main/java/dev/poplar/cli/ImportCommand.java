@@ -11,10 +11,8 @@ import dev.poplar.migrate.SourceMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -43,9 +41,8 @@ final class ImportCommand implements Callable<Integer> {
         Path maildir;
     }
 
-    @Option(names = "--mbox-format", defaultValue = "mboxo", paramLabel = "FORMAT",
-            description = "mboxo (default: nothing unquoted), mboxrd (one '>' removed from '>From ' lines) or mboxcl2.")
-    String mboxFormat;
+    @picocli.CommandLine.Mixin
+    MboxFormatOption mboxFormat;
 
     @Option(names = "--add-delivered-to", description = "Put 'Delivered-To: NAME' in front of each message, as a delivery would.")
     boolean addDeliveredTo;
@@ -56,12 +53,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PoplarConfig cfg = config.load();
-        Mbox.Variant variant;
-        try {
-            variant = Mbox.Variant.valueOf(mboxFormat.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new AdminException(AdminException.Kind.INVALID, "--mbox-format must be mboxo, mboxrd or mboxcl2");
-        }
+        Mbox.Variant variant = mboxFormat.variant();
         try (AdminOperations admin = AdminConnector.connect(cfg)) {
             admin.stats(name); // no such user: say so (exit 3) before reading anything
             SourceListing listing;

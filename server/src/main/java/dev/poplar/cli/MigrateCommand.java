@@ -34,10 +34,8 @@ final class MigrateCommand implements Callable<Integer> {
             + "(%%d, %%n, %%u as for --dovecot-maildir).")
     String mboxTemplate;
 
-    @Option(names = "--mbox-format", defaultValue = "mboxo", paramLabel = "FORMAT",
-            description = "mboxo (default: nothing unquoted, the safe choice), mboxrd (one '>' removed from '>From ' lines) "
-                    + "or mboxcl2 (Content-Length); a warning says when a file looks like another.")
-    String mboxFormat;
+    @picocli.CommandLine.Mixin
+    MboxFormatOption mboxFormat;
 
     @Option(names = "--from", paramLabel = "URI", description = "A live POP3 server: pop3://host[:port], "
             + "pop3://host[:port]?stls or pop3s://host[:port]; needs --users.")
@@ -116,12 +114,7 @@ final class MigrateCommand implements Callable<Integer> {
         Migrator.Source source;
         List<String> names;
         if (mboxTemplate != null) {
-            Mbox.Variant variant;
-            try {
-                variant = Mbox.Variant.valueOf(mboxFormat.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new AdminException(AdminException.Kind.INVALID, "--mbox-format must be mboxo, mboxrd or mboxcl2");
-            }
+            Mbox.Variant variant = mboxFormat.variant();
             Map<String, Path> files;
             try {
                 files = UserDirectories.find(mboxTemplate, true);

@@ -22,14 +22,7 @@ class AppPasswordTest {
     Path dir;
 
     private static String login(int port, String user, String password) throws Exception {
-        try (LineClient c = new LineClient(port)) {
-            c.line();
-            c.send("USER " + user + "\r\nPASS " + password + "\r\nQUIT\r\n");
-            c.line();
-            String reply = c.line();
-            c.line();
-            return reply;
-        }
+        return LineClient.userPassReply(port, user, password);
     }
 
     @Test

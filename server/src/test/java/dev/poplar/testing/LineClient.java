@@ -92,6 +92,18 @@ public final class LineClient implements AutoCloseable {
         throw new IOException("stream ended before the terminator");
     }
 
+    /** A whole USER/PASS login and QUIT on {@code port}; returns the PASS reply. */
+    public static String userPassReply(int port, String user, String password) throws IOException {
+        try (LineClient c = new LineClient(port)) {
+            c.line();
+            c.send("USER " + user + "\r\nPASS " + password + "\r\nQUIT\r\n");
+            c.line();
+            String reply = c.line();
+            c.line();
+            return reply;
+        }
+    }
+
     /** True when the server closed the connection (reads end of stream). */
     public boolean closedByServer() throws IOException {
         try {
