@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Behaviour that mutation testing showed no test checked (issue: tests that catch bugs): what
  * deleting an account removes, that a password change persists, that account ids and epochs only
  * grow across a reopen and within one millisecond, shared-lease counting, and messages past 256
- * chunks (over 16 MiB).
+ * chunks (over 16 MiB); and (a million-mailbox concern) that a clean close leaves no WAL to replay.
  */
 class StoreSurvivorsTest {
     @TempDir
@@ -123,6 +123,26 @@ class StoreSurvivorsTest {
             assertThrows(MaildropInUseException.class, () -> store.openMaildrop("sam", LockPolicy.SHARED));
         }
         store.openMaildrop("sam", LockPolicy.SHARED).close();
+    }
+
+    @Test
+    void aCleanCloseLeavesNothingToReplay() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            store.createAccount("r" + i, CREDS);
+            deliver(store, "r" + i, message(i));
+        }
+        store.close();
+        // The close flushed the memtables: the write-ahead log holds nothing a start must replay.
+        long walBytes = 0;
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".log"))::iterator) {
+                walBytes += java.nio.file.Files.size(f);
+            }
+        }
+        assertEquals(0, walBytes, "WAL bytes left for the next start to replay");
+        store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+        assertEquals(200, store.accountNames().size());
+        assertEquals(1, store.stats("r199").messages());
     }
 
     @Test
