@@ -130,6 +130,10 @@ public final class Migrator {
             SourceMessage.Fetched fetched;
             try {
                 fetched = m.fetch();
+            } catch (SourceMessage.Unusable e) {
+                skipped.add(m.where() + ": " + e.getMessage());
+                done.incrementAndGet();
+                continue;
             } catch (IOException e) {
                 // Nothing partial is stored: the message is left for a rerun.
                 skipped.add(m.where() + ": " + dev.poplar.io.IoErrors.describe(e) + "; rerun to resume");

@@ -113,6 +113,8 @@ public final class Pop3Pull implements Migrator.Source {
     private final class Connection {
         private Socket socket;
         private InputStream in;
+        /** The last line read was longer than the size limit and was cut. */
+        private boolean truncated;
         private OutputStream out;
 
         Connection() throws IOException {
@@ -167,23 +169,34 @@ public final class Pop3Pull implements Migrator.Source {
             return map;
         }
 
-        /** The message, un-dot-stuffed with CRLF line ends; its size must be what LIST said. */
+        /**
+         * The message, un-dot-stuffed with CRLF line ends; its size must be what LIST said. One
+         * far over the size limit is read to its end and dropped, so the session stays in step
+         * for the next RETR.
+         */
         byte[] retr(int n, long listed) throws IOException {
             command("RETR " + n);
             ByteArrayOutputStream msg = new ByteArrayOutputStream();
+            long octets = 0;
+            long limit = maxMessageOctets + 2 * 65536;
             for (byte[] l; (l = rawLine()) != null; ) {
                 if (l.length == 1 && l[0] == '.') {
-                    if (msg.size() != listed) {
-                        throw new IOException("RETR sent " + msg.size() + " octets where LIST said " + listed + "; not migrated");
+                    if (octets > limit) {
+                        throw new SourceMessage.Unusable("over poplar.lmtp.max-message-size; not migrated");
+                    }
+                    if (octets != listed) {
+                        throw new SourceMessage.Unusable("RETR sent " + octets + " octets where LIST said " + listed + "; not migrated");
                     }
                     return msg.toByteArray();
                 }
                 int skip = l.length > 0 && l[0] == '.' ? 1 : 0; // RFC 1939 section 3: byte-stuffing
-                msg.write(l, skip, l.length - skip);
-                msg.write('\r');
-                msg.write('\n');
-                if (msg.size() > maxMessageOctets + 2 * 65536) {
-                    throw new IOException("over poplar.lmtp.max-message-size; not migrated");
+                octets += truncated ? limit + 1 : l.length - skip + 2;
+                if (octets <= limit) {
+                    msg.write(l, skip, l.length - skip);
+                    msg.write('\r');
+                    msg.write('\n');
+                } else {
+                    msg.reset(); // past the limit: read on to the end, keep nothing
                 }
             }
             throw new IOException("the old server closed the connection in the middle of RETR " + n);
@@ -201,7 +214,8 @@ public final class Pop3Pull implements Migrator.Source {
 
         private void expectOk(String reply, String what) throws IOException {
             if (!reply.startsWith("+OK")) {
-                throw new IOException("the old server answered " + what + " with: " + reply);
+                throw new IOException("the old server answered " + what + " with: "
+                        + (reply.length() > 100 ? reply.substring(0, 100) + "..." : reply));
             }
         }
 
@@ -213,19 +227,24 @@ public final class Pop3Pull implements Migrator.Source {
             return new String(l, StandardCharsets.UTF_8);
         }
 
-        /** A line without its CRLF (or LF); null at end of input. Lines are bounded. */
+        /**
+         * A line without its CRLF (or LF); null at end of input. What goes beyond the size limit
+         * is read but not kept ({@link #truncated} says so), so the session stays in step.
+         */
         private byte[] rawLine() throws IOException {
             ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+            truncated = false;
             for (int c; (c = in.read()) >= 0; ) {
                 if (c == '\n') {
                     byte[] l = b.toByteArray();
                     int len = l.length > 0 && l[l.length - 1] == '\r' ? l.length - 1 : l.length;
                     return len == l.length ? l : java.util.Arrays.copyOf(l, len);
                 }
-                if (b.size() > maxMessageOctets + 1024) {
-                    throw new IOException("a line longer than the message size limit");
+                if (b.size() <= maxMessageOctets) {
+                    b.write(c);
+                } else {
+                    truncated = true;
                 }
-                b.write(c);
             }
             return null;
         }

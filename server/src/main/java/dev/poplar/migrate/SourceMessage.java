@@ -18,4 +18,11 @@ public interface SourceMessage {
 
     record Fetched(byte[] raw, long receivedMillis) {
     }
+
+    /** This message cannot be migrated at all (a rerun would not help), for the reason given. */
+    final class Unusable extends IOException {
+        public Unusable(String reason) {
+            super(reason);
+        }
+    }
 }

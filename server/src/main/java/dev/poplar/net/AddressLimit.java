@@ -25,11 +25,7 @@ public final class AddressLimit {
         return new AddressLimit(Integer.MAX_VALUE, List.of());
     }
 
-    public int max() {
-        return max;
-    }
-
-    public boolean exempt(InetAddress client) {
+    private boolean exempt(InetAddress client) {
         return Cidr.anyContains(exempt, client);
     }
 

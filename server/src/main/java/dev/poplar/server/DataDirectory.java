@@ -71,9 +71,6 @@ public final class DataDirectory {
         return new DataDirectory(config.dataDir(), config.dataDirGroupReadable() ? Access.GROUP : Access.OWNER);
     }
 
-    public Access access() {
-        return access;
-    }
 
     public Path path() {
         return dir;

@@ -34,6 +34,10 @@ class Pop3PullFailureTest {
 
     /** A tiny POP3 server: RETR 2 is cut after 100 bytes while {@code broken} is set. */
     private static void serve(ServerSocket server, AtomicBoolean broken) {
+        serve(server, broken, MESSAGES);
+    }
+
+    private static void serve(ServerSocket server, AtomicBoolean broken, List<String> messages) {
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
@@ -53,13 +57,13 @@ class Pop3PullFailureTest {
                             reply = "+OK\r\n1 uid-one\r\n2 uid-two\r\n3 uid-three\r\n.\r\n";
                         } else if (cmd.startsWith("LIST")) {
                             StringBuilder l = new StringBuilder("+OK\r\n");
-                            for (int i = 0; i < MESSAGES.size(); i++) {
-                                l.append(i + 1).append(' ').append(MESSAGES.get(i).length()).append("\r\n");
+                            for (int i = 0; i < messages.size(); i++) {
+                                l.append(i + 1).append(' ').append(messages.get(i).length()).append("\r\n");
                             }
                             reply = l.append(".\r\n").toString();
                         } else if (cmd.startsWith("RETR ")) {
                             int n = Integer.parseInt(cmd.substring(5));
-                            String stuffed = MESSAGES.get(n - 1).replace("\r\n.", "\r\n..");
+                            String stuffed = messages.get(n - 1).replace("\r\n.", "\r\n..");
                             String whole = "+OK\r\n" + stuffed + ".\r\n";
                             if (n == 2 && broken.get()) {
                                 out.write(whole.substring(0, 100).getBytes(StandardCharsets.US_ASCII));
@@ -83,6 +87,23 @@ class Pop3PullFailureTest {
                 }
             }
         });
+    }
+
+    @Test
+    void aMessageFarOverTheLimitIsSkippedAndTheRestStillComesOverTheSameConnection() throws Exception {
+        List<String> messages = List.of(MESSAGES.get(0), "Subject: huge\r\n\r\n" + ("w".repeat(998) + "\r\n").repeat(300),
+                MESSAGES.get(2));
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            serve(server, new AtomicBoolean(false), messages);
+            Files.writeString(dir.resolve("users"), "carol carol-pass\n");
+            Files.writeString(dir.resolve("passwd"), "carol {PLAIN}carol-pass\n");
+            CliProcess.Result r = CliProcess.run(dir.resolve("poplar"), Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "1K"), null,
+                    "migrate", "--from", "pop3://127.0.0.1:" + server.getLocalPort(), "--users", dir.resolve("users").toString(),
+                    "--passwd-file", dir.resolve("passwd").toString());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("carol: 2 migrated, 0 already there, 1 skipped"), r.out());
+            assertTrue(r.out().contains("message 2 on 127.0.0.1: over poplar.lmtp.max-message-size; not migrated"), r.out());
+        }
     }
 
     @Test
