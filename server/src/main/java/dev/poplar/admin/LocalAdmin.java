@@ -155,7 +155,8 @@ public final class LocalAdmin implements AdminOperations {
             Optional<AccountInfo> existing = store.account(e.name());
             // A user whose password Poplar holds in its own form (logged in since, or set with
             // passwd) keeps it: a re-run of the import must not undo a password change.
-            if (existing.isPresent() && !existing.get().importedHash().filter(h -> !h.equals(e.password())).isPresent()) {
+            boolean keep = existing.isPresent() && existing.get().importedHash().map(e.password()::equals).orElse(true);
+            if (keep) {
                 unchanged.incrementAndGet();
             } else if (existing.isPresent()) {
                 store.setImportedHash(e.name(), placeholder(), e.password());

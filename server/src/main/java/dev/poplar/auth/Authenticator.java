@@ -65,11 +65,12 @@ public final class Authenticator {
         Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();
         boolean known = account.isPresent();
         if (known && account.get().importedHash().isPresent()) {
-            return checkImported(account.get(), password);
-        }
-        // One slow hash: the account's password, or the decoy for an unknown user.
-        boolean matches = PasswordHasher.verify(known ? account.get().credentials() : decoy, password);
-        if (known && matches) {
+            // A user brought from another server: its main password is the imported hash.
+            if (importedMatches(account.get(), password)) {
+                return Optional.of(account.get().name());
+            }
+        } else if (PasswordHasher.verify(known ? account.get().credentials() : decoy, password) && known) {
+            // One slow hash either way: the account's password, or the decoy for an unknown user.
             return Optional.of(account.get().name());
         }
         if (!AppPasswords.hasShape(password)) {
@@ -97,18 +98,18 @@ public final class Authenticator {
     /**
      * A user brought from another server: its password is checked against the imported hash (the
      * scheme's own cost), then stored in Poplar's form, which also gives the user SCRAM. Until then
-     * its app passwords still work; its SCRAM keys match nothing.
+     * its app passwords still work (they are checked after this); its SCRAM keys match nothing.
      */
-    private Optional<String> checkImported(AccountInfo account, String password) throws StoreException {
+    private boolean importedMatches(AccountInfo account, String password) throws StoreException {
         ImportedHash imported;
         try {
             imported = ImportedHash.parse(account.importedHash().orElseThrow());
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "user " + account.name() + " has an unusable imported hash: " + e.getMessage());
-            return Optional.empty();
+            return false;
         }
         if (!imported.verify(password)) {
-            return Optional.empty();
+            return false;
         }
         if (rehashImported) {
             try {
@@ -119,7 +120,7 @@ public final class Authenticator {
                 LOG.log(System.Logger.Level.WARNING, "user " + account.name() + ": re-hashing the imported password failed: " + e.getMessage());
             }
         }
-        return Optional.of(account.name());
+        return true;
     }
 
     /** SCRAM material: the account (null when unknown) and its keys, or decoy keys that never match. */

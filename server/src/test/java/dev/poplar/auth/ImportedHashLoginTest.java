@@ -108,6 +108,10 @@ class ImportedHashLoginTest {
                 }
             }
             assertTrue(s.server().store().account("carol").orElseThrow().importedHash().isPresent(), "kept as imported");
+            // An app password works for an imported user too (the main password is the imported hash).
+            String app = s.admin().addAppPassword("carol", "phone");
+            assertTrue(login(s.pop3Port(), "carol", app).startsWith("+OK Logged in"), "app password of an imported user");
+            assertEquals("-ERR [AUTH] Invalid user name or password", login(s.pop3Port(), "carol", "wrong one"));
         }
     }
 
