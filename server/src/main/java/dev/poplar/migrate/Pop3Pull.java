@@ -58,7 +58,8 @@ public final class Pop3Pull implements Migrator.Source {
         this.implicitTls = scheme.equals("pop3s");
         this.port = from.getPort() > 0 ? from.getPort() : implicitTls ? 995 : 110;
         this.stls = "stls".equals(from.getQuery());
-        this.passwords = Map.copyOf(passwords);
+        // In the users file's order; with a master user the values are null (Map.copyOf refuses those).
+        this.passwords = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(passwords));
         this.masterUser = masterUser;
         this.masterPassword = masterPassword;
         this.maxMessageOctets = maxMessageOctets;

@@ -71,12 +71,15 @@ class DovecotMigrationTest {
         StringBuilder passwd = new StringBuilder();
         PASSWORDS.forEach((u, p) -> passwd.append(u).append(":{PLAIN}").append(p).append("::::::\n"));
         Files.writeString(d.resolve("passwd"), passwd);
+        Files.writeString(d.resolve("master"), "migrator:{PLAIN}master-secret::::::\n");
         int port = TestServer.freePort();
         conf = d.resolve("dovecot.conf");
         Files.writeString(conf, "base_dir = " + d.resolve("run") + "\nstate_dir = " + d.resolve("state") + "\nlog_path = "
                 + d.resolve("dovecot.log") + "\nprotocols = pop3\nlisten = 127.0.0.1\nssl = no\ndisable_plaintext_auth = no\n"
                 + "auth_mechanisms = plain\nmail_location = maildir:" + vmail + "/%d/%n/Maildir\nmail_uid = mail\nmail_gid = mail\n"
                 + "first_valid_uid = 1\nfirst_valid_gid = 1\npop3_uidl_format = %08Xu%08Xv\n"
+                + "auth_master_user_separator = *\n"
+                + "passdb {\n  driver = passwd-file\n  master = yes\n  args = " + d.resolve("master") + "\n}\n"
                 + "passdb {\n  driver = passwd-file\n  args = " + d.resolve("passwd") + "\n}\n"
                 + "userdb {\n  driver = static\n  args = uid=mail gid=mail home=" + vmail + "/%d/%n\n}\n"
                 + "service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = " + port + "\n  }\n}\n");
@@ -89,7 +92,9 @@ class DovecotMigrationTest {
         for (Path open : List.of(dir, d)) {
             Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        Files.setPosixFilePermissions(d.resolve("passwd"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        for (String f : List.of("passwd", "master")) {
+            Files.setPosixFilePermissions(d.resolve(f), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
         assertEquals(0, Tools.run(List.of("chown", "-R", "mail:mail", vmail.toString()), null).exit());
         // dovecot daemonizes: its children must not hold our pipe open.
         Tools.Result start = Tools.run(List.of("bash", "-c", "exec dovecot -c '" + conf + "' > /dev/null 2>&1"), null);
@@ -232,6 +237,26 @@ class DovecotMigrationTest {
             }
         }
         assertEquals(sourceState.keySet(), snapshot(vmail).keySet(), "no message was deleted at the source (no DELE)");
+    }
+
+    @Test
+    void aLivePullWithADovecotMasterUserNeedsNoUserPasswords() throws Exception {
+        Path vmail = estate();
+        int dovecot = startDovecot(vmail);
+        List<String> before = seen(dovecot, "alice@example.org", PASSWORDS.get("alice@example.org"));
+        Files.writeString(dir.resolve("names"), "alice@example.org\nbob@example.org\n");
+        Files.writeString(dir.resolve("master-password"), "master-secret\n");
+        Files.writeString(dir.resolve("passwd"), "alice@example.org {PLAIN}" + PASSWORDS.get("alice@example.org")
+                + "\nbob@example.org {PLAIN}" + PASSWORDS.get("bob@example.org") + "\n");
+        Path data = dir.resolve("poplar");
+        CliProcess.Result r = CliProcess.run(data, Map.of(), null, "migrate", "--from", "pop3://127.0.0.1:" + dovecot,
+                "--users", dir.resolve("names").toString(), "--master-user", "migrator",
+                "--master-password-file", dir.resolve("master-password").toString(), "--passwd-file", dir.resolve("passwd").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("migrated 9 messages"), r.out());
+        try (TestServer poplar = TestServer.start(data)) {
+            assertEquals(before, seen(poplar.pop3Port(), "alice@example.org", PASSWORDS.get("alice@example.org")));
+        }
     }
 
     @Test
