@@ -4,7 +4,7 @@ import dev.poplar.auth.hash.ImportedHash;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.AppPassword;
-import dev.poplar.storage.MailStore;
+import dev.poplar.storage.AccountStore;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import java.security.GeneralSecurityException;
@@ -23,7 +23,7 @@ import java.util.Optional;
 public final class Authenticator {
     private static final System.Logger LOG = System.getLogger("dev.poplar.auth");
 
-    private final MailStore store;
+    private final AccountStore store;
     private final PasswordHasher hasher;
     private final PasswordCredentials decoy;
     private final byte[] decoyKey;
@@ -36,7 +36,7 @@ public final class Authenticator {
      * @param rehashImported after a login checked against an imported hash, store the password in
      *                       Poplar's own form (poplar.auth.rehash-imported)
      */
-    public Authenticator(MailStore store, PasswordHasher hasher, byte[] decoyKey, boolean rehashImported) {
+    public Authenticator(AccountStore store, PasswordHasher hasher, byte[] decoyKey, boolean rehashImported) {
         this.store = store;
         this.hasher = hasher;
         this.decoy = hasher.hash("decoy password that matches nothing");
@@ -45,7 +45,7 @@ public final class Authenticator {
     }
 
     /** With a random decoy key (tests and tools that do not serve SCRAM across restarts). */
-    public Authenticator(MailStore store, PasswordHasher hasher) {
+    public Authenticator(AccountStore store, PasswordHasher hasher) {
         this(store, hasher, randomKey(), true);
     }
 

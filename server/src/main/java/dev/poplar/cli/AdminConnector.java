@@ -9,8 +9,6 @@ import dev.poplar.auth.PasswordHasher;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.server.DataDirectory;
 import dev.poplar.storage.StoreException;
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.RocksStoreOptions;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Properties;
@@ -80,8 +78,7 @@ final class AdminConnector {
             throws AdminException {
         try {
             claim.describe(DataDirectory.Claim.State.CLI, "");
-            RocksMailStore store = RocksMailStore.open(data.store(),
-                    new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
+            dev.poplar.storage.MailStore store = dev.poplar.server.StoreOpener.open(data.store(), config.store());
             return new LocalAdmin(store, new PasswordHasher(config.pbkdf2Iterations()),
                     new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()), config.lmtp().maxMessageSize(), ServerControl.NONE, data.path(), config.backupRoot(), () -> {
                         store.close();

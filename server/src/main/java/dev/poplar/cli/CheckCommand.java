@@ -1,7 +1,6 @@
 package dev.poplar.cli;
 
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.StoreChecker;
+import dev.poplar.storage.MailStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +24,8 @@ final class CheckCommand implements Callable<Integer> {
             for (String loose : offline.claim.tightened()) {
                 System.out.println("warning: permissions were looser than poplar.data-dir-mode, tightened: " + loose);
             }
-            RocksMailStore store = offline.open(offline.data.store());
-            List<String> problems = StoreChecker.check(store);
+            MailStore store = offline.open(offline.data.store());
+            List<String> problems = store.check();
             problems.forEach(p -> System.out.println("problem: " + p));
             if (problems.isEmpty()) {
                 System.out.println("store consistent: " + store.accountNames().size() + " accounts checked");
@@ -36,8 +35,8 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.println(problems.size() + " problems; run 'poplar check --repair' to fix them");
                 return 65;
             }
-            StoreChecker.repair(store).forEach(a -> System.out.println("repaired: " + a));
-            List<String> after = StoreChecker.check(store);
+            store.repair().forEach(a -> System.out.println("repaired: " + a));
+            List<String> after = store.check();
             after.forEach(p -> System.out.println("still: " + p));
             System.out.println(after.isEmpty() ? "store consistent after repair" : after.size() + " problems remain");
             return after.isEmpty() ? 0 : 65;

@@ -4,8 +4,8 @@ import dev.poplar.admin.AdminException;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.server.DataDirectory;
 import dev.poplar.storage.StoreException;
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.RocksStoreOptions;
+import dev.poplar.server.StoreOpener;
+import dev.poplar.storage.MailStore;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -13,9 +13,11 @@ import java.nio.file.Path;
 final class OfflineStore implements AutoCloseable {
     final DataDirectory data;
     final DataDirectory.Claim claim;
-    private RocksMailStore store;
+    private final PoplarConfig config;
+    private MailStore store;
 
     OfflineStore(PoplarConfig config, String command) throws AdminException {
+        this.config = config;
         data = DataDirectory.of(config);
         try {
             claim = data.tryClaim().orElseThrow(() -> new AdminException(AdminException.Kind.UNAVAILABLE,
@@ -26,9 +28,10 @@ final class OfflineStore implements AutoCloseable {
         }
     }
 
-    RocksMailStore open(Path dir) throws AdminException {
+    /** Opens the store in {@code dir} with the configured engine options. */
+    MailStore open(Path dir) throws AdminException {
         try {
-            store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+            store = StoreOpener.open(dir, config.store());
             return store;
         } catch (StoreException e) {
             throw new AdminException(AdminException.Kind.FAILED, "cannot open the store in " + dir + ": " + e.getMessage());

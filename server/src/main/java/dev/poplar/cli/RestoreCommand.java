@@ -1,8 +1,7 @@
 package dev.poplar.cli;
 
 import dev.poplar.admin.AdminException;
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.StoreChecker;
+import dev.poplar.storage.MailStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,8 @@ final class RestoreCommand implements Callable<Integer> {
             Path staging = current.resolveSibling("store.restoring");
             deleteTree(staging);
             copyTree(backup.resolve("store"), staging);
-            RocksMailStore candidate = offline.open(staging);
-            List<String> problems = StoreChecker.check(candidate);
+            MailStore candidate = offline.open(staging);
+            List<String> problems = candidate.check();
             long accounts = candidate.accountNames().size();
             offline.closeStore();
             if (!problems.isEmpty()) {

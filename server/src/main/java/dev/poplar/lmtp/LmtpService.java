@@ -3,18 +3,29 @@ package dev.poplar.lmtp;
 import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.Connection;
 import dev.poplar.net.ConnectionHandler;
-import dev.poplar.storage.MailStore;
+import dev.poplar.session.LineSession;
+import dev.poplar.session.SessionSettings;
+import dev.poplar.storage.AccountStore;
+import dev.poplar.storage.BufferPool;
+import dev.poplar.storage.DeliveryStore;
+import java.util.Optional;
 
 /** Shared by all LMTP sessions of a listener. */
 public final class LmtpService implements ConnectionHandler {
-    final MailStore store;
+    /** Message data arrives in bulk: 16 KiB reads, borrowed only while there is input. */
+    private static final BufferPool INPUT_BUFFERS = new BufferPool(16 * 1024, 256);
+
     final LmtpSettings settings;
     final LmtpMeters meters;
+    final LmtpDispatcher dispatcher;
+    private final SessionSettings session;
 
-    public LmtpService(MailStore store, LmtpSettings settings, LmtpMeters meters) {
-        this.store = store;
+    public <S extends AccountStore & DeliveryStore> LmtpService(S store, LmtpSettings settings, LmtpMeters meters) {
         this.settings = settings;
         this.meters = meters;
+        this.dispatcher = new LmtpDispatcher(store, store, settings, meters);
+        this.session = new SessionSettings("lmtp_session", System.getLogger("dev.poplar.lmtp"), Optional.empty(), false,
+                settings.idleTimeout(), INPUT_BUFFERS);
     }
 
     @Override
@@ -29,6 +40,6 @@ public final class LmtpService implements ConnectionHandler {
 
     @Override
     public void handle(Connection connection) {
-        new LmtpSession(connection, this).run();
+        new LineSession(connection, new LmtpConversation(connection, this), session).run();
     }
 }

@@ -1,7 +1,7 @@
 package dev.poplar.lmtp;
 
 import dev.poplar.storage.AccountNames;
-import dev.poplar.storage.MailStore;
+import dev.poplar.storage.AccountStore;
 import dev.poplar.storage.StoreException;
 import java.util.Optional;
 
@@ -14,7 +14,7 @@ final class Recipients {
     private Recipients() {
     }
 
-    static Optional<String> resolve(MailStore store, String address) throws StoreException {
+    static Optional<String> resolve(AccountStore store, String address) throws StoreException {
         if (AccountNames.isValid(address) && store.account(address).isPresent()) {
             return Optional.of(AccountNames.normalize(address));
         }

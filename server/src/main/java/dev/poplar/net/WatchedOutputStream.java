@@ -6,10 +6,12 @@ import java.io.OutputStream;
 
 /**
  * A socket output stream that tells the listener's watchdog when a write started, so a client
- * that stops reading (a blocked write never times out on its own in Java) can be cut off.
+ * that stops reading (a blocked write never times out on its own in Java) can be cut off. It also
+ * counts the bytes written, for the session summary.
  */
 public final class WatchedOutputStream extends FilterOutputStream {
     private final Connection connection;
+    private long written;
 
     public WatchedOutputStream(OutputStream out, Connection connection) {
         super(out);
@@ -21,9 +23,15 @@ public final class WatchedOutputStream extends FilterOutputStream {
         connection.writeStarted(System.nanoTime());
         try {
             out.write(b, off, len);
+            written += len;
         } finally {
             connection.writeStarted(0);
         }
+    }
+
+    /** Bytes handed to the socket so far. */
+    public long written() {
+        return written;
     }
 
     @Override

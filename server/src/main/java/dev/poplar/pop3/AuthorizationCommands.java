@@ -9,7 +9,8 @@ import java.time.Duration;
 import dev.poplar.auth.sasl.SaslExchange;
 import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
-import dev.poplar.storage.MailStore;
+import dev.poplar.storage.AccountStore;
+import dev.poplar.storage.MaildropStore;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MaildropInUseException;
 import dev.poplar.storage.NoSuchAccountException;
@@ -19,13 +20,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The ways from AUTHORIZATION into TRANSACTION: USER/PASS (RFC 1939 section 7) and SASL AUTH
- * (RFC 5034). Both end in {@link #login}, which takes the maildrop lease.
+ * The ways from AUTHORIZATION into TRANSACTION: USER/PASS and APOP (RFC 1939 section 7) and SASL
+ * AUTH (RFC 5034). All end in {@link #login}, which takes the maildrop lease. Each method is a
+ * step: it returns the reply with the next state and changes nothing of the session itself.
  */
 final class AuthorizationCommands {
     private static final System.Logger LOG = System.getLogger("dev.poplar.auth");
 
-    private final MailStore store;
+    private final AccountStore accounts;
+    private final MaildropStore maildrops;
     private final Authenticator authenticator;
     private final SaslMechanisms mechanisms;
     private final LoginGuard guard;
@@ -34,9 +37,10 @@ final class AuthorizationCommands {
     private final Pop3Settings settings;
     private final Pop3Meters meters;
 
-    AuthorizationCommands(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, LoginGuard guard,
+    AuthorizationCommands(AccountStore accounts, MaildropStore maildrops, Authenticator authenticator, SaslMechanisms mechanisms, LoginGuard guard,
                           LoginDelay loginDelay, UserSessions userSessions, Pop3Settings settings, Pop3Meters meters) {
-        this.store = store;
+        this.accounts = accounts;
+        this.maildrops = maildrops;
         this.authenticator = authenticator;
         this.mechanisms = mechanisms;
         this.guard = guard;
@@ -46,31 +50,31 @@ final class AuthorizationCommands {
         this.meters = meters;
     }
 
-    java.util.List<String> advertised(SessionContext ctx) {
-        return mechanisms.advertised(plaintextAllowed(ctx));
+    java.util.List<String> advertised(Pop3Peer peer) {
+        return mechanisms.advertised(plaintextAllowed(peer));
     }
 
-    boolean plaintextAllowed(SessionContext ctx) {
-        return settings.plaintext().allows(ctx.secure(), ctx.loopback, ctx.viaTrustedProxy);
+    boolean plaintextAllowed(Pop3Peer peer) {
+        return settings.plaintext().allows(peer.secure(), peer.loopback(), peer.viaTrustedProxy());
     }
 
     /** Always +OK: answering -ERR for unknown names would tell guessers which names exist. */
-    Reply user(SessionContext ctx, Command.User cmd) {
-        if (!plaintextAllowed(ctx)) {
-            return plaintextRefused();
+    Pop3Step user(Pop3Peer peer, SessionState.Authorization state, Command.User cmd) {
+        if (!plaintextAllowed(peer)) {
+            return Pop3Step.stay(state, plaintextRefused());
         }
-        ctx.state = new SessionState.Authorization(Optional.of(cmd.user()));
-        return new Reply.Ok("Send your password");
+        return Pop3Step.to(new SessionState.Authorization(Optional.of(cmd.user())), new Reply.Ok("Send your password"));
     }
 
-    Reply pass(SessionContext ctx, SessionState.Authorization state, Command.Pass cmd) {
+    /** PASS always forgets the USER name: a failed PASS must be preceded by a new USER. */
+    Pop3Step pass(Pop3Peer peer, SessionState.Authorization state, Command.Pass cmd) {
         if (state.user().isEmpty()) {
-            return new Reply.Err("Send USER first");
+            return Pop3Step.stay(state, new Reply.Err("Send USER first"));
         }
         String user = state.user().get();
-        ctx.state = SessionState.Authorization.start();
-        if (!plaintextAllowed(ctx)) {
-            return plaintextRefused();
+        SessionState.Authorization start = SessionState.Authorization.start();
+        if (!plaintextAllowed(peer)) {
+            return Pop3Step.to(start, plaintextRefused());
         }
         long started = System.nanoTime();
         Optional<String> account;
@@ -78,54 +82,54 @@ final class AuthorizationCommands {
             account = authenticator.authenticate(user, cmd.password());
         } catch (StoreException e) {
             meters.auth("user", Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
-            return StoreErrors.reply(e);
+            return Pop3Step.to(start, StoreErrors.reply(e));
         }
         if (account.isEmpty()) {
-            return failed(ctx, "user", user, "bad credentials", started);
+            return failed(peer, "user", user, "bad credentials", started);
         }
         meters.auth("user", Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - started);
-        return login(ctx, account.get());
+        return login(peer, account.get());
     }
 
     /**
      * RFC 1939 section 7 APOP: only when enabled and only for users with an APOP secret. It sends
      * no password, so the plaintext policy does not apply.
      */
-    Reply apop(SessionContext ctx, Command.Apop cmd) {
-        if (settings.apop().isEmpty() || ctx.apopTimestamp == null) {
-            return new Reply.Err("APOP is not enabled on this server");
+    Pop3Step apop(Pop3Peer peer, SessionState.Authorization state, Command.Apop cmd) {
+        if (settings.apop().isEmpty() || peer.apopTimestamp() == null) {
+            return Pop3Step.stay(state, new Reply.Err("APOP is not enabled on this server"));
         }
         long started = System.nanoTime();
         try {
             Optional<byte[]> sealed = dev.poplar.storage.AccountNames.isValid(cmd.user())
-                    ? store.apopSecret(cmd.user()) : Optional.empty();
-            if (sealed.isEmpty() || !settings.apop().get().matches(sealed.get(), ctx.apopTimestamp, cmd.digest())) {
-                return failed(ctx, "apop", cmd.user(), sealed.isEmpty() ? "no APOP secret" : "bad digest", started);
+                    ? accounts.apopSecret(cmd.user()) : Optional.empty();
+            if (sealed.isEmpty() || !settings.apop().get().matches(sealed.get(), peer.apopTimestamp(), cmd.digest())) {
+                return failed(peer, "apop", cmd.user(), sealed.isEmpty() ? "no APOP secret" : "bad digest", started);
             }
         } catch (StoreException e) {
             meters.auth("apop", Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
-            return StoreErrors.reply(e);
+            return Pop3Step.to(SessionState.Authorization.start(), StoreErrors.reply(e));
         }
         meters.auth("apop", Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - started);
-        return login(ctx, dev.poplar.storage.AccountNames.normalize(cmd.user()));
+        return login(peer, dev.poplar.storage.AccountNames.normalize(cmd.user()));
     }
 
     /** RFC 5034 section 4: AUTH mechanism [initial-response]; "=" is an empty initial response. */
-    Reply auth(SessionContext ctx, Command.Auth cmd) {
+    Pop3Step auth(Pop3Peer peer, SessionState.Authorization state, Command.Auth cmd) {
         if (cmd.mechanism().isEmpty()) {
-            java.util.List<String> names = mechanisms.advertised(plaintextAllowed(ctx));
-            return new Reply.MultiLine("Methods supported", sink -> {
+            java.util.List<String> names = mechanisms.advertised(plaintextAllowed(peer));
+            return Pop3Step.stay(state, new Reply.MultiLine("Methods supported", sink -> {
                 for (String n : names) {
                     sink.line(n);
                 }
-            });
+            }));
         }
         String mechanism = cmd.mechanism().get().toUpperCase(Locale.ROOT);
         if (!mechanisms.isEnabled(mechanism)) {
-            return new Reply.Err("Unsupported authentication mechanism " + mechanism);
+            return Pop3Step.stay(state, new Reply.Err("Unsupported authentication mechanism " + mechanism));
         }
-        if (SaslMechanisms.sendsSecret(mechanism) && !plaintextAllowed(ctx)) {
-            return plaintextRefused();
+        if (SaslMechanisms.sendsSecret(mechanism) && !plaintextAllowed(peer)) {
+            return Pop3Step.stay(state, plaintextRefused());
         }
         byte[] initial = null;
         if (cmd.initialResponse().isPresent()) {
@@ -133,56 +137,47 @@ final class AuthorizationCommands {
             try {
                 initial = ir.equals("=") ? new byte[0] : Base64.getDecoder().decode(ir);
             } catch (IllegalArgumentException e) {
-                return new Reply.Err("Invalid base64 in the initial response");
+                return Pop3Step.stay(state, new Reply.Err("Invalid base64 in the initial response"));
             }
         }
         SaslExchange exchange = mechanisms.start(mechanism).orElseThrow();
         SessionState.Sasl sasl = new SessionState.Sasl(exchange, mechanism, System.nanoTime());
         try {
-            return step(ctx, sasl, exchange.start(initial));
+            return exchangeStep(peer, sasl, exchange.start(initial));
         } catch (StoreException e) {
-            ctx.state = SessionState.Authorization.start();
             meters.auth(label(mechanism), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
-            return StoreErrors.reply(e);
+            return Pop3Step.to(SessionState.Authorization.start(), StoreErrors.reply(e));
         }
     }
 
-    /** A client response during the exchange: base64, or "*" to cancel. */
-    Reply saslResponse(SessionContext ctx, SessionState.Sasl sasl, String line) {
+    /** A client response during the exchange: base64, or "*" to cancel (RFC 5034 section 4). */
+    Pop3Step saslResponse(Pop3Peer peer, SessionState.Sasl sasl, String line) {
+        SessionState.Authorization start = SessionState.Authorization.start();
         if (line.equals("*")) {
-            ctx.state = SessionState.Authorization.start();
-            return new Reply.Err("Authentication cancelled");
+            return Pop3Step.to(start, new Reply.Err("Authentication cancelled"));
         }
         byte[] data;
         try {
             data = Base64.getDecoder().decode(line);
         } catch (IllegalArgumentException e) {
-            ctx.state = SessionState.Authorization.start();
-            return new Reply.Err("Invalid base64 in the SASL response");
+            return Pop3Step.to(start, new Reply.Err("Invalid base64 in the SASL response"));
         }
         try {
-            return step(ctx, sasl, sasl.exchange().next(data));
+            return exchangeStep(peer, sasl, sasl.exchange().next(data));
         } catch (StoreException e) {
-            ctx.state = SessionState.Authorization.start();
             meters.auth(label(sasl.mechanism()), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
-            return StoreErrors.reply(e);
+            return Pop3Step.to(start, StoreErrors.reply(e));
         }
     }
 
-    private Reply step(SessionContext ctx, SessionState.Sasl sasl, SaslExchange.Step step) {
+    private Pop3Step exchangeStep(Pop3Peer peer, SessionState.Sasl sasl, SaslExchange.Step step) {
         return switch (step) {
-            case SaslExchange.Step.Challenge c -> {
-                ctx.state = sasl;
-                yield new Reply.Continue(Base64.getEncoder().encodeToString(c.data()));
-            }
-            case SaslExchange.Step.Failure f -> {
-                ctx.state = SessionState.Authorization.start();
-                yield failed(ctx, label(sasl.mechanism()), f.user(), f.reason(), sasl.startedNanos());
-            }
+            case SaslExchange.Step.Challenge c ->
+                    Pop3Step.to(sasl, new Reply.Continue(Base64.getEncoder().encodeToString(c.data())));
+            case SaslExchange.Step.Failure f -> failed(peer, label(sasl.mechanism()), f.user(), f.reason(), sasl.startedNanos());
             case SaslExchange.Step.Success s -> {
-                ctx.state = SessionState.Authorization.start();
                 meters.auth(label(sasl.mechanism()), Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - sasl.startedNanos());
-                yield login(ctx, s.account());
+                yield login(peer, s.account());
             }
         };
     }
@@ -192,12 +187,12 @@ final class AuthorizationCommands {
      * reply waits for the guard's growing delay (the virtual thread parks); an address that has
      * just earned a ban is disconnected.
      */
-    private Reply failed(SessionContext ctx, String mechanism, String user, String reason, long startedNanos) {
+    private Pop3Step failed(Pop3Peer peer, String mechanism, String user, String reason, long startedNanos) {
         meters.auth(mechanism, Pop3Meters.AuthResult.FAILURE, System.nanoTime() - startedNanos);
         LOG.log(System.Logger.Level.WARNING, dev.poplar.log.SessionLog.event("auth_failed")
-                .with("session", ctx.sessionId).with("ip", ctx.clientAddress).with("user", user)
+                .with("session", peer.sessionId()).with("ip", peer.clientAddress()).with("user", user)
                 .with("mechanism", mechanism).with("reason", reason).toString());
-        Duration delay = guard.failed(ctx.clientInet, user);
+        Duration delay = guard.failed(peer.client(), user);
         if (!delay.isZero()) {
             try {
                 Thread.sleep(delay);
@@ -205,11 +200,12 @@ final class AuthorizationCommands {
                 Thread.currentThread().interrupt();
             }
         }
-        if (guard.banned(ctx.clientInet)) {
-            ctx.close(CloseReason.BANNED);
-            return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password; too many failures, closing");
+        SessionState.Authorization start = SessionState.Authorization.start();
+        if (guard.banned(peer.client())) {
+            return Pop3Step.close(start, new Reply.Err(ResponseCode.AUTH,
+                    "Invalid user name or password; too many failures, closing"), CloseReason.BANNED);
         }
-        return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
+        return Pop3Step.to(start, new Reply.Err(ResponseCode.AUTH, "Invalid user name or password"));
     }
 
     /**
@@ -217,37 +213,37 @@ final class AuthorizationCommands {
      * per-user session limit, then the maildrop lease. Any refusal stays in AUTHORIZATION
      * (RFC 1939 section 7).
      */
-    private Reply login(SessionContext ctx, String account) {
-        guard.succeeded(ctx.clientInet);
+    private Pop3Step login(Pop3Peer peer, String account) {
+        guard.succeeded(peer.client());
+        SessionState.Authorization start = SessionState.Authorization.start();
         if (!userSessions.tryAcquire(account)) {
-            return new Reply.Err(ResponseCode.SYS_TEMP, "Too many sessions for this user, try again later");
+            return Pop3Step.to(start, new Reply.Err(ResponseCode.SYS_TEMP, "Too many sessions for this user, try again later"));
         }
         Maildrop drop;
         try {
-            drop = store.openMaildrop(account, settings.lockPolicy());
+            drop = maildrops.openMaildrop(account, settings.lockPolicy());
         } catch (MaildropInUseException e) {
             // RFC 2449 section 8.1.2; RFC 1939 section 7: stay in AUTHORIZATION.
             userSessions.release(account);
             meters.lockConflict();
-            return new Reply.Err(ResponseCode.IN_USE, "Mailbox is in use by another POP3 session");
+            return Pop3Step.to(start, new Reply.Err(ResponseCode.IN_USE, "Mailbox is in use by another POP3 session"));
         } catch (NoSuchAccountException e) {
             userSessions.release(account);
-            return new Reply.Err(ResponseCode.AUTH, "Invalid user name or password");
+            return Pop3Step.to(start, new Reply.Err(ResponseCode.AUTH, "Invalid user name or password"));
         } catch (StoreException e) {
             userSessions.release(account);
-            return StoreErrors.reply(e);
+            return Pop3Step.to(start, StoreErrors.reply(e));
         }
         if (!loginDelay.tryLogin(account)) {
             drop.close();
             userSessions.release(account);
-            return new Reply.Err(ResponseCode.LOGIN_DELAY, "Minimum time between logins is "
-                    + loginDelay.seconds() + " seconds");
+            return Pop3Step.to(start, new Reply.Err(ResponseCode.LOGIN_DELAY, "Minimum time between logins is "
+                    + loginDelay.seconds() + " seconds"));
         }
-        ctx.countedAsSessionOf = account;
+        // From here the session holds the user's session slot; the runtime gives it back at close.
         Transaction tx = new Transaction(drop);
-        ctx.state = tx;
         meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());
-        return new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)");
+        return Pop3Step.to(tx, new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)"));
     }
 
     private static String label(String mechanism) {

@@ -7,7 +7,11 @@ import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.ConnectionHandler;
 import dev.poplar.net.Connection;
-import dev.poplar.storage.MailStore;
+import dev.poplar.session.LineSession;
+import dev.poplar.session.SessionSettings;
+import dev.poplar.storage.AccountStore;
+import dev.poplar.storage.BufferPool;
+import dev.poplar.storage.MaildropStore;
 
 /** Everything a POP3 session needs, shared by all sessions of a listener. */
 public final class Pop3Service implements ConnectionHandler {
@@ -16,20 +20,22 @@ public final class Pop3Service implements ConnectionHandler {
     final Pop3Meters meters;
     final boolean implicitTls;
     final UserSessions userSessions;
+    private final SessionSettings session;
+    /** RFC 2449 section 4 keeps commands within 255 octets: 1 KiB buffers hold a pipelined batch. */
+    private static final BufferPool INPUT_BUFFERS = new BufferPool(1024, 4096);
 
     /**
      * @param implicitTls true for the POP3S listener (RFC 8314): TLS from the first byte
      */
-    public Pop3Service(MailStore store, Authenticator authenticator, SaslMechanisms mechanisms, LoginPolicy policy,
+    public <S extends AccountStore & MaildropStore> Pop3Service(S store, Authenticator authenticator, SaslMechanisms mechanisms, LoginPolicy policy,
                        Pop3Settings settings, Pop3Meters meters, boolean implicitTls) {
-        if (implicitTls && settings.tls().isEmpty()) {
-            throw new IllegalArgumentException("implicit TLS needs a certificate");
-        }
+        this.session = new SessionSettings("pop3_session", System.getLogger("dev.poplar.pop3"), settings.tls(),
+                implicitTls, settings.authTimeout(), INPUT_BUFFERS);
         this.settings = settings;
         this.meters = meters;
         this.implicitTls = implicitTls;
         this.userSessions = policy.userSessions();
-        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, authenticator, mechanisms, policy.guard(),
+        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, store, authenticator, mechanisms, policy.guard(),
                         policy.loginDelay(), userSessions, settings, meters),
                 new TransactionCommands(meters), new Capabilities(settings.implementation(), policy.loginDelay().seconds()),
                 settings);
@@ -51,6 +57,6 @@ public final class Pop3Service implements ConnectionHandler {
 
     @Override
     public void handle(Connection connection) {
-        new Pop3Session(connection, this).run();
+        new LineSession(connection, new Pop3Conversation(connection, this), session).run();
     }
 }

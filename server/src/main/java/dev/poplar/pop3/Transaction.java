@@ -6,13 +6,15 @@ import java.util.BitSet;
 
 /**
  * The TRANSACTION state: the leased maildrop with its fixed listing and the messages marked
- * for deletion (a bit set plus counters, so STAT is O(1)).
+ * for deletion (a bit set plus counters, so STAT is O(1)). The account it belongs to holds one of
+ * its per-user session slots while the session lasts.
  */
 public final class Transaction implements SessionState {
     private final Maildrop maildrop;
     private final BitSet deleted = new BitSet();
     private int deletedCount;
     private long deletedOctets;
+    private boolean committed;
 
     Transaction(Maildrop maildrop) {
         this.maildrop = maildrop;
@@ -58,6 +60,20 @@ public final class Transaction implements SessionState {
 
     int deletedCount() {
         return deletedCount;
+    }
+
+    /** The marked messages were removed (UPDATE succeeded): what the session summary reports. */
+    void committed() {
+        committed = true;
+    }
+
+    /** Messages and octets this session removed, once its UPDATE succeeded; else 0. */
+    int removedCount() {
+        return committed ? deletedCount : 0;
+    }
+
+    long removedOctets() {
+        return committed ? deletedOctets : 0;
     }
 
     long deletedOctets() {

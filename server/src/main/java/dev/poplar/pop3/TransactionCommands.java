@@ -91,7 +91,7 @@ final class TransactionCommands {
         };
     }
 
-    Reply dele(SessionContext ctx, Transaction tx, int number) {
+    Reply dele(Transaction tx, int number) {
         return switch (tx.resolve(number)) {
             case Transaction.MessageRef.Invalid i -> i.error();
             case Transaction.MessageRef.Valid v -> {
@@ -110,24 +110,21 @@ final class TransactionCommands {
      * QUIT from TRANSACTION enters UPDATE (RFC 1939 section 6): the marked messages are removed
      * in one synced write before +OK. On failure nothing is lost: the messages stay.
      */
-    Reply quit(SessionContext ctx, Transaction tx) {
-        ctx.close(CloseReason.QUIT);
+    Pop3Step quit(Transaction tx) {
         int marked = tx.deletedCount();
         if (marked == 0) {
             tx.maildrop().close(); // release the lease before +OK: the client may reconnect at once
-            return new Reply.Ok("Poplar signing off");
+            return Pop3Step.close(tx, new Reply.Ok("Poplar signing off"), CloseReason.QUIT);
         }
         try (Maildrop drop = tx.maildrop()) {
             drop.commitDeletions(tx.deleted());
-            ctx.deletedCount = marked;
-            ctx.deletedBytes = tx.deletedOctets();
+            tx.committed();
             meters.deleted(marked, tx.deletedOctets());
-            return new Reply.Ok("Poplar signing off, " + marked + " messages deleted");
+            return Pop3Step.close(tx, new Reply.Ok("Poplar signing off, " + marked + " messages deleted"), CloseReason.QUIT);
         } catch (StoreException e) {
-            ctx.closeReason = CloseReason.UPDATE_FAILED;
             meters.updateFailed();
-            return new Reply.Err(e.temporary() ? ResponseCode.SYS_TEMP : ResponseCode.SYS_PERM,
-                    "Deleted messages were not removed and are kept; try again later");
+            return Pop3Step.close(tx, new Reply.Err(e.temporary() ? ResponseCode.SYS_TEMP : ResponseCode.SYS_PERM,
+                    "Deleted messages were not removed and are kept; try again later"), CloseReason.UPDATE_FAILED);
         }
     }
 }

@@ -29,8 +29,6 @@ import dev.poplar.pop3.Pop3Service;
 import dev.poplar.pop3.Pop3Settings;
 import dev.poplar.storage.MailStore;
 import dev.poplar.storage.StoreException;
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.RocksStoreOptions;
 import dev.poplar.tls.SelfSignedCertificate;
 import dev.poplar.tls.TlsContext;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -57,7 +55,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
 
     private final PoplarConfig config;
     private final DataDirectory.Claim claim;
-    private final RocksMailStore store;
+    private final MailStore store;
     private final PoplarMetrics metrics;
     private final List<Listener> listeners = new ArrayList<>();
     private Listener pop3;
@@ -69,7 +67,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private volatile boolean draining;
     private boolean closed;
 
-    private PoplarServer(PoplarConfig config, DataDirectory.Claim claim, RocksMailStore store, PoplarMetrics metrics) {
+    private PoplarServer(PoplarConfig config, DataDirectory.Claim claim, MailStore store, PoplarMetrics metrics) {
         this.config = config;
         this.claim = claim;
         this.store = store;
@@ -86,11 +84,10 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         } catch (IOException e) {
             throw new ServerStartException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + dev.poplar.io.IoErrors.describe(e));
         }
-        RocksMailStore store;
+        MailStore store;
         try {
             claim.describe(DataDirectory.Claim.State.STARTING, "");
-            store = RocksMailStore.open(data.store(),
-                    new RocksStoreOptions(config.store().blockCache(), config.store().blobFiles()));
+            store = StoreOpener.open(data.store(), config.store());
         } catch (StoreException | IOException e) {
             claim.close();
             throw new ServerStartException(e.getMessage());

@@ -7,17 +7,25 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN: the protocol code talks to the MailStore SPI only, never to RocksDB. */
+/** DESIGN: all code talks to the store SPI only, never to RocksDB; the storage SPI knows no server code. */
 class ArchitectureTest {
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.poplar");
 
     @Test
-    void protocolsNeverTouchRocksDb() {
-        noClasses().that().resideInAnyPackage("dev.poplar.pop3..", "dev.poplar.lmtp..", "dev.poplar.net..",
-                        "dev.poplar.auth..", "dev.poplar.http..", "dev.poplar.admin..", "dev.poplar.importer..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.rocksdb..", "dev.poplar.storage.rocks..")
+    void rocksDbTypesStayInsideTheStorageEngine() {
+        noClasses().that().resideOutsideOfPackage("dev.poplar.storage.rocks..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.rocksdb..")
+                .check(classes);
+    }
+
+    /** Every module (server, cli, admin, http, ...) sees the store through the SPI; one class opens it. */
+    @Test
+    void onlyTheStoreOpenerNamesTheEngine() {
+        noClasses().that().resideOutsideOfPackage("dev.poplar.storage.rocks..")
+                .and().doNotHaveFullyQualifiedName("dev.poplar.server.StoreOpener")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.poplar.storage.rocks..")
                 .check(classes);
     }
 

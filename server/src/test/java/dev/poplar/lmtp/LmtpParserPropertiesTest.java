@@ -45,17 +45,17 @@ class LmtpParserPropertiesTest {
     }
 
     /** The model: split at LF; a line of more than MAX_LINE octets (before the LF) is TOO_LONG; else one CR is dropped. */
-    private static List<String> lineModel(byte[] input) {
-        List<String> out = new ArrayList<>();
+    private static List<LmtpInput> lineModel(byte[] input) {
+        List<LmtpInput> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < input.length; i++) {
             if (input[i] == '\n') {
                 int len = i - start;
                 if (len > LineReader.MAX_LINE) {
-                    out.add(LineReader.TOO_LONG);
+                    out.add(new LmtpInput.TooLong());
                 } else {
                     int end = len > 0 && input[i - 1] == '\r' ? i - 1 : i;
-                    out.add(new String(input, start, end - start, StandardCharsets.UTF_8));
+                    out.add(new LmtpInput.Line(new String(input, start, end - start, StandardCharsets.UTF_8)));
                 }
                 start = i + 1;
             }
@@ -63,12 +63,12 @@ class LmtpParserPropertiesTest {
         return out;
     }
 
-    private static List<String> lines(byte[] input, int chunk) {
+    private static List<LmtpInput> lines(byte[] input, int chunk) {
         LineReader r = new LineReader();
-        List<String> out = new ArrayList<>();
+        List<LmtpInput> out = new ArrayList<>();
         for (int off = 0; off < input.length; off += chunk) {
             ByteBuffer b = ByteBuffer.wrap(input, off, Math.min(chunk, input.length - off));
-            for (String l; (l = r.next(b)) != null; ) {
+            for (LmtpInput l; (l = r.next(b)) != null; ) {
                 out.add(l);
             }
         }

@@ -27,4 +27,18 @@ public final class Uidl {
         }
         return true;
     }
+
+    /**
+     * The UID after the one {@code uidl} names when it has a mailbox's own form ("epoch.uid" for
+     * this {@code epoch}), else 0. A kept UIDL of that form (a move between Poplar nodes) must
+     * never be assigned again, so deliveries skip UIDs past it (DESIGN invariant 4).
+     */
+    public static long uidAfterOwn(long epoch, String uidl) {
+        String prefix = Long.toString(epoch, 36) + '.';
+        if (uidl.startsWith(prefix) && uidl.length() > prefix.length() && uidl.length() - prefix.length() <= 18
+                && uidl.substring(prefix.length()).chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(uidl.substring(prefix.length())) + 1;
+        }
+        return 0;
+    }
 }

@@ -12,10 +12,13 @@ import dev.poplar.storage.MailStore;
 import dev.poplar.storage.MessageListing;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
+import dev.poplar.storage.MaildropLeases;
 import dev.poplar.storage.NoSuchAccountException;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
+import dev.poplar.storage.StoreGauge;
 import dev.poplar.storage.StoreStatistics;
+import dev.poplar.storage.Uidl;
 import dev.poplar.storage.WireMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +38,7 @@ import org.rocksdb.TickerType;
 public final class RocksMailStore implements MailStore {
     private final RocksHandle handle;
     private final GroupCommitter writer;
-    private final LeaseTable leases = new LeaseTable();
+    private final MaildropLeases leases = new MaildropLeases();
 
     private RocksMailStore(RocksHandle handle, GroupCommitter writer) {
         this.handle = handle;
@@ -269,7 +272,7 @@ public final class RocksMailStore implements MailStore {
         if (d.uidl() != null) {
             // A kept UIDL that happens to read like one Poplar assigns in this mailbox (a move
             // between Poplar nodes) must never be assigned again: skip UIDs past it (invariant 4).
-            uid = Math.max(uid, uidAfterOwnUidl(box.epoch(), d.uidl()));
+            uid = Math.max(uid, Uidl.uidAfterOwn(box.epoch(), d.uidl()));
         }
         for (int c = 0; c < msg.chunkCount(); c++) {
             byte[] chunk = msg.chunks().get(c);
@@ -283,16 +286,6 @@ public final class RocksMailStore implements MailStore {
         ctx.putMailbox(id, new Records.Mailbox(uid + 1, box.epoch(), box.messages() + 1,
                 box.octets() + msg.octets()));
         return new DeliveryOutcome.Delivered(uid);
-    }
-
-    /** The UID after the one {@code uidl} names if it has this mailbox's own form (epoch.uid), else 0. */
-    static long uidAfterOwnUidl(long epoch, String uidl) {
-        String prefix = Long.toString(epoch, 36) + '.';
-        if (uidl.startsWith(prefix) && uidl.length() > prefix.length() && uidl.length() - prefix.length() <= 18
-                && uidl.substring(prefix.length()).chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(uidl.substring(prefix.length())) + 1;
-        }
-        return 0;
     }
 
     @Override
@@ -408,14 +401,28 @@ public final class RocksMailStore implements MailStore {
         }
     }
 
-    /** A per-family RocksDB property (e.g. "rocksdb.estimate-pending-compaction-bytes") summed over families. */
-    public long longProperty(String property) {
-        return handle.longProperty(property);
+    @Override
+    public long gauge(StoreGauge gauge) {
+        return switch (gauge) {
+            case PENDING_COMPACTION_BYTES -> handle.longProperty("rocksdb.estimate-pending-compaction-bytes");
+            case LIVE_DATA_BYTES -> handle.longProperty("rocksdb.estimate-live-data-size");
+            case TABLE_FILE_BYTES -> handle.longProperty("rocksdb.total-sst-files-size");
+            case BLOB_FILE_BYTES -> handle.longProperty("rocksdb.total-blob-file-size");
+            case WRITE_BUFFER_BYTES -> handle.longProperty("rocksdb.cur-size-all-mem-tables");
+            case BLOCK_CACHE_BYTES -> handle.dbProperty("rocksdb.block-cache-usage");
+            case RUNNING_COMPACTIONS -> handle.dbProperty("rocksdb.num-running-compactions");
+            case DELAYED_WRITE_RATE -> handle.dbProperty("rocksdb.actual-delayed-write-rate");
+        };
     }
 
-    /** A database-wide RocksDB property (e.g. "rocksdb.block-cache-usage"), read once. */
-    public long dbProperty(String property) {
-        return handle.dbProperty(property);
+    @Override
+    public List<String> check() {
+        return StoreChecker.check(this);
+    }
+
+    @Override
+    public List<String> repair() throws StoreException {
+        return StoreChecker.repair(this);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.poplar.storage.rocks;
 
-import static dev.poplar.storage.rocks.StoreFixture.CREDS;
+import static dev.poplar.storage.StoreFixture.CREDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package dev.poplar.storage.rocks;
 
+import dev.poplar.storage.StoreFixture;
 import dev.poplar.storage.AccountExistsException;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.Maildrop;

@@ -3,9 +3,9 @@ package dev.poplar.storage.rocks;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.PasswordCredentials;
 
-import static dev.poplar.storage.rocks.StoreFixture.CREDS;
-import static dev.poplar.storage.rocks.StoreFixture.deliver;
-import static dev.poplar.storage.rocks.StoreFixture.message;
+import static dev.poplar.storage.StoreFixture.CREDS;
+import static dev.poplar.storage.StoreFixture.deliver;
+import static dev.poplar.storage.StoreFixture.message;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,33 +72,6 @@ class RocksMailStoreTest {
     }
 
     @Test
-    void aMigratedMessageKeepsItsUidlAndDateAndNoLaterUidlCollidesWithIt() throws StoreException {
-        store.createAccount("mig", CREDS);
-        long epoch = store.listing("mig").epoch();
-        WireMessage m = WireMessageBuilder.fromRaw("Subject: old\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
-        long in2023 = java.time.Instant.parse("2023-05-01T10:00:00Z").toEpochMilli();
-        String ownForm = dev.poplar.storage.Uidl.of(epoch, 5); // as if moved from another Poplar node
-        store.deliver(List.of(dev.poplar.storage.Delivery.migrated("mig", m, "000000016b0d1e15", in2023),
-                dev.poplar.storage.Delivery.migrated("mig", m, ownForm, in2023)));
-        store.deliver(List.of(dev.poplar.storage.Delivery.of("mig", "", m)));
-        dev.poplar.storage.MessageListing l = store.listing("mig");
-        List<String> uidls = new java.util.ArrayList<>();
-        for (int i = 0; i < l.size(); i++) {
-            uidls.add(l.uidl(i));
-        }
-        assertEquals("000000016b0d1e15", uidls.get(0));
-        assertEquals(ownForm, uidls.get(1));
-        assertEquals(3, java.util.Set.copyOf(uidls).size(), "the next UIDL Poplar assigns is new: " + uidls);
-        assertEquals(m.octets(), l.octets(0), "no header added");
-        // Retention and expunge count from the source date.
-        var removed = store.expunge("mig", new dev.poplar.storage.ExpungeCriteria(false, java.util.OptionalLong.empty(),
-                java.util.Optional.of(java.time.Instant.parse("2024-01-01T00:00:00Z")), java.util.OptionalLong.empty()));
-        assertEquals(2, removed.messages(), "both 2023 messages, not today's");
-        assertThrows(IllegalArgumentException.class, () -> dev.poplar.storage.Delivery.migrated("mig", m, "has space", 0));
-        assertThrows(IllegalArgumentException.class, () -> dev.poplar.storage.Delivery.migrated("mig", m, "x".repeat(71), 0));
-    }
-
-    @Test
     void anImportedHashSurvivesAReopenAndANewPasswordReplacesIt() throws StoreException {
         PasswordCredentials other = new PasswordCredentials(7, new byte[] {9}, new byte[] {8}, new byte[] {7});
         store.createAccount("imported", CREDS, "{SHA512-CRYPT}$6$salt$hash");
@@ -114,58 +87,6 @@ class RocksMailStoreTest {
         store.setImportedHash("native", CREDS, "{SSHA}abc");
         assertEquals(java.util.Optional.of("{SSHA}abc"), store.account("native").orElseThrow().importedHash());
         assertThrows(dev.poplar.storage.NoSuchAccountException.class, () -> store.setImportedHash("nobody", CREDS, "{SSHA}x"));
-    }
-
-    @Test
-    void accountsAreCreatedOnceAndNamesNormalised() throws StoreException {
-        store.createAccount("Alice@Example.org", CREDS);
-        assertThrows(AccountExistsException.class, () -> store.createAccount("alice@example.org", CREDS));
-        assertTrue(store.account("ALICE@example.org").isPresent());
-        assertEquals(List.of("alice@example.org"), store.accountNames());
-        assertThrows(IllegalArgumentException.class, () -> store.createAccount("bad name", CREDS));
-    }
-
-    @Test
-    void deliveredMessageReadsBackInWireFormWithExactSizes() throws StoreException {
-        store.createAccount("bob", CREDS);
-        byte[] raw = "Subject: hi\n\n.leading dot\nend\n".getBytes(StandardCharsets.UTF_8);
-        WireMessage wire = WireMessageBuilder.fromRaw(raw);
-        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of("bob", "Delivered-To: bob\r\n", wire)));
-        assertInstanceOf(DeliveryOutcome.Delivered.class, out.getFirst());
-        try (Maildrop drop = store.openMaildrop("bob", LockPolicy.EXCLUSIVE)) {
-            MessageListing l = drop.listing();
-            assertEquals(1, l.size());
-            String body = new String(readAll(drop, 0), StandardCharsets.UTF_8);
-            assertEquals("Delivered-To: bob\r\nSubject: hi\r\n\r\n..leading dot\r\nend\r\n", body);
-            // Invariant 6: LIST size = bytes of the message before dot-stuffing.
-            assertEquals(body.length() - 1, l.octets(0));
-            assertEquals(body.length(), l.wireLength(0));
-            assertEquals("Delivered-To: bob\r\nSubject: hi\r\n\r\n".length(), l.headerWireLength(0));
-        }
-        MailboxStats stats = store.stats("bob");
-        assertEquals(1, stats.messages());
-        assertEquals(wire.octets() + 19, stats.octets());
-    }
-
-    @Test
-    void unknownRecipientIsReportedPerDelivery() throws StoreException {
-        store.createAccount("bob", CREDS);
-        WireMessage wire = WireMessageBuilder.fromRaw("A: b\r\n\r\nc\r\n".getBytes(StandardCharsets.UTF_8));
-        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of("nobody", "", wire), Delivery.of("bob", "", wire)));
-        assertInstanceOf(DeliveryOutcome.UnknownRecipient.class, out.get(0));
-        assertInstanceOf(DeliveryOutcome.Delivered.class, out.get(1));
-    }
-
-    @Test
-    void largeMessageIsChunkedAndReadBackWhole() throws StoreException {
-        store.createAccount("big", CREDS);
-        byte[] raw = new byte[5 * WireMessage.CHUNK_SIZE + 123];
-        new Random(1).nextBytes(raw);
-        WireMessage wire = WireMessageBuilder.fromRaw(raw);
-        store.deliver(List.of(Delivery.of("big", "", wire)));
-        try (Maildrop drop = store.openMaildrop("big", LockPolicy.EXCLUSIVE)) {
-            assertArrayEquals(wire.toByteArray(), readAll(drop, 0));
-        }
     }
 
     // Invariant 4: UIDs are never reused, UIDL strings are valid and stable.
@@ -214,108 +135,6 @@ class RocksMailStoreTest {
         }
     }
 
-    @Test
-    void recreatedAccountGetsNewEpochSoOldUidlsNeverMatch() throws StoreException {
-        store.createAccount("erin", CREDS);
-        deliver(store, "erin", message(1));
-        String old;
-        try (Maildrop drop = store.openMaildrop("erin", LockPolicy.EXCLUSIVE)) {
-            old = drop.listing().uidl(0);
-        }
-        assertTrue(store.deleteAccount("erin"));
-        store.createAccount("erin", CREDS);
-        deliver(store, "erin", message(1));
-        try (Maildrop drop = store.openMaildrop("erin", LockPolicy.EXCLUSIVE)) {
-            assertNotEquals(old, drop.listing().uidl(0));
-        }
-    }
-
-    // Invariant 5: the lease.
-    @Test
-    void exclusiveLeaseRefusesSecondSessionUntilClosed() throws StoreException {
-        store.createAccount("frank", CREDS);
-        Maildrop first = store.openMaildrop("frank", LockPolicy.EXCLUSIVE);
-        assertThrows(MaildropInUseException.class, () -> store.openMaildrop("frank", LockPolicy.EXCLUSIVE));
-        first.close();
-        first.close(); // idempotent: must not release someone else's lease
-        try (Maildrop again = store.openMaildrop("frank", LockPolicy.EXCLUSIVE)) {
-            assertThrows(MaildropInUseException.class, () -> store.openMaildrop("frank", LockPolicy.EXCLUSIVE));
-        }
-    }
-
-    @Test
-    void sharedLeaseAllowsSeveralSessions() throws StoreException {
-        store.createAccount("gina", CREDS);
-        try (Maildrop a = store.openMaildrop("gina", LockPolicy.SHARED);
-             Maildrop b = store.openMaildrop("gina", LockPolicy.SHARED)) {
-            assertEquals(0, a.listing().size());
-            assertEquals(0, b.listing().size());
-        }
-    }
-
-    @Test
-    void deliveriesContinueWhileLeasedAndTheSnapshotStaysFixed() throws StoreException {
-        store.createAccount("hank", CREDS);
-        deliver(store, "hank", message(1));
-        try (Maildrop drop = store.openMaildrop("hank", LockPolicy.EXCLUSIVE)) {
-            deliver(store, "hank", message(2));
-            assertEquals(1, drop.listing().size(), "message numbers stay fixed for the session");
-            BitSet first = new BitSet();
-            first.set(0);
-            drop.commitDeletions(first);
-        }
-        try (Maildrop drop = store.openMaildrop("hank", LockPolicy.EXCLUSIVE)) {
-            assertEquals(1, drop.listing().size());
-            assertTrue(new String(readAll(drop, 0), StandardCharsets.UTF_8).contains("message 2"));
-        }
-        assertEquals(1, store.stats("hank").messages());
-    }
-
-    @Test
-    void sharedSessionsDeletingTheSameMessageCountItOnce() throws StoreException {
-        store.createAccount("ivy", CREDS);
-        deliver(store, "ivy", message(1));
-        deliver(store, "ivy", message(2));
-        Maildrop a = store.openMaildrop("ivy", LockPolicy.SHARED);
-        Maildrop b = store.openMaildrop("ivy", LockPolicy.SHARED);
-        BitSet first = new BitSet();
-        first.set(0);
-        assertEquals(1, a.commitDeletions(first));
-        assertEquals(0, b.commitDeletions(first), "already removed by the other session");
-        assertThrows(dev.poplar.storage.MessageGoneException.class, () -> readAll(b, 0));
-        a.close();
-        b.close();
-        MailboxStats s = store.stats("ivy");
-        assertEquals(1, s.messages());
-        assertEquals(message(2).length(), s.octets());
-    }
-
-    @Test
-    void commitDeletionsUpdatesCountersAndRemovesBodies() throws StoreException {
-        store.createAccount("jack", CREDS);
-        for (int i = 0; i < 5; i++) {
-            deliver(store, "jack", message(i));
-        }
-        try (Maildrop drop = store.openMaildrop("jack", LockPolicy.EXCLUSIVE)) {
-            BitSet marked = new BitSet();
-            marked.set(1);
-            marked.set(3);
-            assertEquals(2, drop.commitDeletions(marked));
-        }
-        try (Maildrop drop = store.openMaildrop("jack", LockPolicy.EXCLUSIVE)) {
-            assertEquals(3, drop.listing().size());
-            assertEquals(drop.listing().totalOctets(), store.stats("jack").octets());
-        }
-        assertEquals(0, StoreChecker.check(store).size(), "no orphan bodies, counters match");
-    }
-
-    @Test
-    void missingAccountsGiveClearErrors() {
-        assertThrows(NoSuchAccountException.class, () -> store.openMaildrop("nobody", LockPolicy.EXCLUSIVE));
-        assertThrows(NoSuchAccountException.class, () -> store.stats("nobody"));
-        assertThrows(NoSuchAccountException.class, () -> store.setCredentials("nobody", CREDS));
-    }
-
     // Invariant 1: concurrent deliveries share WAL syncs, and each is durable when it returns.
     @Test
     void concurrentDeliveriesShareWalSyncs() throws Exception {
@@ -357,20 +176,6 @@ class RocksMailStoreTest {
                 assertEquals(perUser, uids.size(), "no UID handed out twice");
             }
         }
-    }
-
-    @Test
-    void appPasswordsAreAddedAndRevoked() throws StoreException {
-        store.createAccount("quinn", CREDS);
-        store.addAppPassword("quinn", new dev.poplar.storage.AppPassword("phone", 1, CREDS));
-        assertThrows(AccountExistsException.class,
-                () -> store.addAppPassword("quinn", new dev.poplar.storage.AppPassword("phone", 2, CREDS)));
-        assertEquals(List.of("phone"), store.account("quinn").orElseThrow().appPasswords().stream()
-                .map(dev.poplar.storage.AppPassword::label).toList());
-        store.setCredentials("quinn", CREDS);
-        assertEquals(1, store.account("quinn").orElseThrow().appPasswords().size(), "a new password keeps app passwords");
-        assertTrue(store.revokeAppPassword("quinn", "phone"));
-        assertFalse(store.revokeAppPassword("quinn", "phone"));
     }
 
     /** Upgrade path: account records written by 0.1.0 (format 1, no app passwords) still read. */

@@ -1,8 +1,8 @@
 package dev.poplar.storage.rocks;
 
-import static dev.poplar.storage.rocks.StoreFixture.CREDS;
-import static dev.poplar.storage.rocks.StoreFixture.deliver;
-import static dev.poplar.storage.rocks.StoreFixture.message;
+import static dev.poplar.storage.StoreFixture.CREDS;
+import static dev.poplar.storage.StoreFixture.deliver;
+import static dev.poplar.storage.StoreFixture.message;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,18 +1,17 @@
-package dev.poplar.storage.rocks;
+package dev.poplar.storage;
 
-import dev.poplar.storage.LockPolicy;
-import dev.poplar.storage.MaildropInUseException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Maildrop leases held by this process. Each mailbox lives on exactly one node and RocksDB
- * admits one process per store, so an in-memory table is the whole lock (DESIGN, scale-out).
+ * Maildrop leases held by this process, for any store implementation. Each mailbox lives on
+ * exactly one node and a store admits one process, so an in-memory table is the whole lock
+ * (DESIGN, scale-out).
  */
-final class LeaseTable {
+public final class MaildropLeases {
     /** Holders per account id; a negative count marks an exclusive holder. */
     private final ConcurrentHashMap<Long, Integer> holders = new ConcurrentHashMap<>();
 
-    void acquire(long accountId, String name, LockPolicy policy) throws MaildropInUseException {
+    public void acquire(long accountId, String name, LockPolicy policy) throws MaildropInUseException {
         boolean[] refused = {false};
         holders.compute(accountId, (id, count) -> {
             if (count == null) {
@@ -29,7 +28,7 @@ final class LeaseTable {
         }
     }
 
-    void release(long accountId) {
+    public void release(long accountId) {
         holders.computeIfPresent(accountId, (id, count) -> count == -1 || count == 1 ? null : count - 1);
     }
 }

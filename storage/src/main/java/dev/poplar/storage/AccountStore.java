@@ -1,0 +1,56 @@
+package dev.poplar.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Accounts and their credentials: what login (POP3, SASL, APOP), recipient lookup and the user
+ * administration need. Changes return once durable.
+ */
+public interface AccountStore {
+
+    /** Creates an account with an empty mailbox; fails with {@link AccountExistsException}. */
+    default AccountInfo createAccount(String name, PasswordCredentials credentials) throws StoreException {
+        return createAccount(name, credentials, null);
+    }
+
+    /**
+     * Creates an account whose password is, until its first login, checked against
+     * {@code importedHash} (a hash from another server; null for none). {@code credentials} then
+     * holds keys that match no password.
+     */
+    AccountInfo createAccount(String name, PasswordCredentials credentials, String importedHash) throws StoreException;
+
+    /** Replaces the password of an existing account (and drops an imported hash). */
+    void setCredentials(String name, PasswordCredentials credentials) throws StoreException;
+
+    /** Replaces the password of an existing account by an imported hash (a re-import). */
+    void setImportedHash(String name, PasswordCredentials placeholder, String importedHash) throws StoreException;
+
+    /**
+     * Adds an app password; fails with {@link AccountExistsException} when the label is taken, and
+     * with a permanent {@link StoreException} past {@link AppPassword#MAX_PER_ACCOUNT}.
+     */
+    void addAppPassword(String name, AppPassword password) throws StoreException;
+
+    /** Removes an app password; false when there was none with that label. */
+    boolean revokeAppPassword(String name, String label) throws StoreException;
+
+    /**
+     * Sets (or, with null, removes) the account's APOP secret, sealed by the caller: APOP needs the
+     * secret itself, so it cannot be a one-way hash like the password.
+     */
+    void setApopSecret(String name, byte[] sealedSecret) throws StoreException;
+
+    /** The sealed APOP secret, if the account has one. */
+    Optional<byte[]> apopSecret(String name) throws StoreException;
+
+    /** Removes an account with all its messages. Returns false when there was no such account. */
+    boolean deleteAccount(String name) throws StoreException;
+
+    /** The account, if it exists (name is normalised with {@link AccountNames#normalize}). */
+    Optional<AccountInfo> account(String name) throws StoreException;
+
+    /** All account names, sorted. */
+    List<String> accountNames() throws StoreException;
+}

@@ -1,0 +1,22 @@
+package dev.poplar.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Helpers shared by the store tests. */
+public final class StoreFixture {
+    public static final PasswordCredentials CREDS = new PasswordCredentials(1, new byte[16], new byte[32], new byte[32]);
+
+    private StoreFixture() {
+    }
+
+    public static long deliver(MailStore store, String user, String raw) throws StoreException {
+        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of(user, "",
+                WireMessageBuilder.fromRaw(raw.getBytes(StandardCharsets.UTF_8)))));
+        return ((DeliveryOutcome.Delivered) out.getFirst()).uid();
+    }
+
+    public static String message(int n) {
+        return "Subject: message " + n + "\r\n\r\nbody of message " + n + "\r\n.dot line\r\n";
+    }
+}
