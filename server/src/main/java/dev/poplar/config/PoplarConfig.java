@@ -36,8 +36,17 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
     public record OAuth(String issuer, String audience, Path jwksFile, String userClaim) {
     }
 
+    /**
+     * @param maxMessageSize largest message (RFC 1870 SIZE), in RFC 1939 octets
+     * @param hostname       the name in the greeting and replies; empty: this host's name (see {@link #withHostname})
+     * @param maxLineLength  longest DATA line, without its CRLF; longer lines get 500 5.5.0
+     */
     public record Lmtp(String host, int port, long maxMessageSize, int maxRecipients, Duration idleTimeout,
                        int maxConnections, String hostname, long maxLineLength) {
+        /** The same settings with the host name the server resolved for an empty one. */
+        public Lmtp withHostname(String name) {
+            return new Lmtp(host, port, maxMessageSize, maxRecipients, idleTimeout, maxConnections, name, maxLineLength);
+        }
     }
 
     public record Http(String host, int port) {

@@ -1,5 +1,6 @@
 package dev.poplar.lmtp;
 
+import dev.poplar.config.PoplarConfig;
 import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.CloseReason;
 import dev.poplar.session.Effect;
@@ -26,10 +27,10 @@ final class LmtpDispatcher {
 
     private final AccountStore accounts;
     private final DeliveryStore deliveries;
-    private final LmtpSettings settings;
+    private final PoplarConfig.Lmtp settings;
     private final LmtpMeters meters;
 
-    LmtpDispatcher(AccountStore accounts, DeliveryStore deliveries, LmtpSettings settings, LmtpMeters meters) {
+    LmtpDispatcher(AccountStore accounts, DeliveryStore deliveries, PoplarConfig.Lmtp settings, LmtpMeters meters) {
         this.accounts = accounts;
         this.deliveries = deliveries;
         this.settings = settings;

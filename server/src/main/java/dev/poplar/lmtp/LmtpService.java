@@ -1,5 +1,6 @@
 package dev.poplar.lmtp;
 
+import dev.poplar.config.PoplarConfig;
 import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.Connection;
 import dev.poplar.net.ConnectionHandler;
@@ -15,12 +16,12 @@ public final class LmtpService implements ConnectionHandler {
     /** Message data arrives in bulk: 16 KiB reads, borrowed only while there is input. */
     private static final BufferPool INPUT_BUFFERS = new BufferPool(16 * 1024, 256);
 
-    final LmtpSettings settings;
+    final PoplarConfig.Lmtp settings;
     final LmtpMeters meters;
     final LmtpDispatcher dispatcher;
     private final SessionSettings session;
 
-    public <S extends AccountStore & DeliveryStore> LmtpService(S store, LmtpSettings settings, LmtpMeters meters) {
+    public <S extends AccountStore & DeliveryStore> LmtpService(S store, PoplarConfig.Lmtp settings, LmtpMeters meters) {
         this.settings = settings;
         this.meters = meters;
         this.dispatcher = new LmtpDispatcher(store, store, settings, meters);

@@ -2,6 +2,7 @@ package dev.poplar.pop3;
 
 import dev.poplar.auth.ApopSecrets;
 import dev.poplar.auth.PlaintextPolicy;
+import dev.poplar.config.PoplarConfig;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.tls.TlsContext;
 import java.time.Duration;
@@ -9,23 +10,43 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * POP3 session settings.
+ * What a POP3 listener runs with: the configuration as bound from the YAML once (the
+ * {@code poplar.pop3.*} and {@code poplar.auth.*} records, not copied field by field) and what
+ * the composition root made of it.
  *
- * @param idleTimeout    RFC 1939 section 3 autologout timer (at least 10 minutes in production)
- * @param authTimeout    the shorter timer before login, so idle unauthenticated connections go soon
- * @param maxBadCommands consecutive bad commands before the server closes the connection
+ * @param implementation the RFC 2449 IMPLEMENTATION capability, e.g. "Poplar-0.2.0"
  * @param tls            the server certificate, if TLS (STLS, POP3S) is available
- * @param plaintext      when clear-text passwords are accepted
  * @param apop           present when APOP is enabled: the greeting then carries a timestamp
  * @param hostname       the host part of the APOP timestamp
  */
-public record Pop3Settings(LockPolicy lockPolicy, Duration idleTimeout, Duration authTimeout, int maxBadCommands,
-                           String implementation, Optional<TlsContext> tls, PlaintextPolicy plaintext,
-                           List<String> saslMechanisms, Optional<ApopSecrets> apop, String hostname) {
+public record Pop3Settings(PoplarConfig.Pop3 pop3, PoplarConfig.Auth auth, String implementation,
+                           Optional<TlsContext> tls, Optional<ApopSecrets> apop, String hostname) {
 
-    /** Settings for tests of the engine: no TLS, plaintext allowed, PLAIN and SCRAM. */
-    public static Pop3Settings basic(LockPolicy lockPolicy, Duration idleTimeout, int maxBadCommands) {
-        return new Pop3Settings(lockPolicy, idleTimeout, idleTimeout, maxBadCommands, "Poplar-test", Optional.empty(),
-                PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"), Optional.empty(), "localhost");
+    public LockPolicy lockPolicy() {
+        return pop3.maildropLock();
+    }
+
+    /** RFC 1939 section 3 autologout timer (at least 10 minutes in production). */
+    public Duration idleTimeout() {
+        return pop3.idleTimeout();
+    }
+
+    /** The shorter timer before login, so idle unauthenticated connections go soon. */
+    public Duration authTimeout() {
+        return pop3.authTimeout();
+    }
+
+    /** Consecutive bad commands before the server closes the connection. */
+    public int maxBadCommands() {
+        return pop3.maxBadCommands();
+    }
+
+    /** When clear-text passwords are accepted. */
+    public PlaintextPolicy plaintext() {
+        return auth.allowPlaintext();
+    }
+
+    public List<String> saslMechanisms() {
+        return auth.mechanisms();
     }
 }

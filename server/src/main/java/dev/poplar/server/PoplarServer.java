@@ -15,7 +15,6 @@ import dev.poplar.config.PoplarConfig;
 import dev.poplar.http.AdminRoutes;
 import dev.poplar.http.HttpServer;
 import dev.poplar.lmtp.LmtpService;
-import dev.poplar.lmtp.LmtpSettings;
 import dev.poplar.log.SessionLog;
 import dev.poplar.metrics.ListenerMeters;
 import dev.poplar.metrics.LmtpMeters;
@@ -110,9 +109,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             tls = loadTls(data);
             bindTlsMetrics(registry, tls);
         }
-        Pop3Settings settings = new Pop3Settings(config.pop3().maildropLock(), config.pop3().idleTimeout(),
-                config.pop3().authTimeout(), config.pop3().maxBadCommands(), "Poplar-" + VERSION,
-                Optional.ofNullable(tls), config.auth().allowPlaintext(), config.auth().mechanisms(),
+        Pop3Settings settings = new Pop3Settings(config.pop3(), config.auth(), "Poplar-" + VERSION, Optional.ofNullable(tls),
                 config.auth().apop() ? Optional.of(ApopSecrets.open(data.path())) : Optional.empty(), localHostName());
         // Process-wide policy, built once and shared by POP3 and POP3S (a client alternating
         // between them gets no second allowance).
@@ -152,9 +149,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             listeners.add(pop3s);
         }
         if (config.lmtp().port() > 0) {
-            String hostname = config.lmtp().hostname().isEmpty() ? localHostName() : config.lmtp().hostname();
-            LmtpSettings lmtpSettings = new LmtpSettings(hostname, config.lmtp().maxMessageSize(),
-                    config.lmtp().maxRecipients(), config.lmtp().idleTimeout(), config.lmtp().maxLineLength());
+            PoplarConfig.Lmtp lmtpSettings = config.lmtp().hostname().isEmpty()
+                    ? config.lmtp().withHostname(localHostName()) : config.lmtp();
             lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(), new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
                     new ListenerMeters(registry, "lmtp"), config.writeTimeout());

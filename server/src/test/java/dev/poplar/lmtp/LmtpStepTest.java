@@ -13,7 +13,7 @@ import dev.poplar.storage.memory.MemoryMailStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import dev.poplar.testing.TestConfig;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,8 @@ class LmtpStepTest {
         store = new MemoryMailStore();
         store.createAccount("alice", CREDS);
         store.createAccount("bob@example.org", CREDS);
-        lmtp = new LmtpDispatcher(store, store, new LmtpSettings("mx.test", 1000, 3, Duration.ofMinutes(5), 100),
+        lmtp = new LmtpDispatcher(store, store, TestConfig.with("poplar.lmtp.hostname", "mx.test",
+                "poplar.lmtp.max-message-size", "1000", "poplar.lmtp.max-recipients", "3", "poplar.lmtp.max-line-length", "100").lmtp(),
                 new LmtpMeters(new SimpleMeterRegistry()));
         state = LmtpState.CONNECTED;
     }

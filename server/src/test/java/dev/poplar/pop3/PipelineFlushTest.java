@@ -6,28 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
 import dev.poplar.net.Connection;
-import dev.poplar.storage.LockPolicy;
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.RocksStoreOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RFC 2449 section 6.6 PIPELINING: replies to a batch that arrived together leave in one write,
  * not one write per reply. Counts the session's writes to its socket.
  */
 class PipelineFlushTest {
-    @TempDir
-    Path dir;
-
     @Test
     void aPipelinedBatchIsWrittenOnceNotPerReply() throws Exception {
         StringBuilder batch = new StringBuilder();
@@ -102,12 +93,12 @@ class PipelineFlushTest {
             public void writeStarted(long nanoTime) {
             }
         };
-        try (RocksMailStore store = RocksMailStore.open(dir, RocksStoreOptions.defaults())) {
+        try (dev.poplar.storage.memory.MemoryMailStore store = new dev.poplar.storage.memory.MemoryMailStore()) {
             Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
             Pop3Service service = new Pop3Service(store, authenticator,
                     new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of("PLAIN")),
                     dev.poplar.abuse.LoginPolicy.open(),
-                    Pop3Settings.basic(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), 20),
+                    Pop3Harness.settings(),
                     dev.poplar.metrics.Pop3Meters.detached(), false);
             service.handle(connection);
         }

@@ -5,15 +5,15 @@ import dev.poplar.abuse.LoginGuard;
 import dev.poplar.abuse.UserSessions;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
-import dev.poplar.auth.PlaintextPolicy;
+import dev.poplar.config.PoplarConfig;
 import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.Delivery;
-import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.WireMessageBuilder;
 import dev.poplar.storage.memory.MemoryMailStore;
+import dev.poplar.testing.TestConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,9 +34,13 @@ final class Pop3Harness {
     SessionState state = SessionState.Authorization.start();
     Effect effect = Effect.NONE;
 
-    static Pop3Settings settings() {
-        return new Pop3Settings(LockPolicy.EXCLUSIVE, Duration.ofMinutes(10), Duration.ofMinutes(1), 10, "Poplar-test",
-                Optional.empty(), PlaintextPolicy.ALWAYS, List.of("PLAIN", "SCRAM-SHA-256"), Optional.empty(), "localhost");
+    /** The defaults, with clear-text passwords allowed and PLAIN and SCRAM-SHA-256 offered. */
+    static Pop3Settings settings(String... keysAndValues) {
+        java.util.List<String> all = new java.util.ArrayList<>(List.of("poplar.auth.allow-plaintext", "always",
+                "poplar.auth.mechanisms", "PLAIN,SCRAM-SHA-256", "poplar.pop3.max-bad-commands", "10"));
+        all.addAll(List.of(keysAndValues));
+        PoplarConfig config = TestConfig.with(all.toArray(String[]::new));
+        return new Pop3Settings(config.pop3(), config.auth(), "Poplar-test", Optional.empty(), Optional.empty(), "localhost");
     }
 
     Pop3Harness() {

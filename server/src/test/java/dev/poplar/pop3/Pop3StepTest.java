@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.poplar.abuse.LoginGuard;
-import dev.poplar.auth.PlaintextPolicy;
 import dev.poplar.net.CloseReason;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.StoreException;
@@ -218,9 +217,8 @@ class Pop3StepTest {
         Path key = dir.resolve("k.pem");
         dev.poplar.tls.SelfSignedCertificate.write(cert, key, "test", List.of("localhost"), Duration.ofDays(1));
         try (TlsContext tls = TlsContext.load(cert, key, Duration.ofHours(1))) {
-            Pop3Settings s = Pop3Harness.settings();
-            Pop3Harness withTls = new Pop3Harness(new Pop3Settings(s.lockPolicy(), s.idleTimeout(), s.authTimeout(),
-                    s.maxBadCommands(), s.implementation(), Optional.of(tls), PlaintextPolicy.NEVER, s.saslMechanisms(),
+            Pop3Settings s = Pop3Harness.settings("poplar.auth.allow-plaintext", "never");
+            Pop3Harness withTls = new Pop3Harness(new Pop3Settings(s.pop3(), s.auth(), s.implementation(), Optional.of(tls),
                     s.apop(), s.hostname()), LoginGuard.Settings.off(), Duration.ZERO, 10);
             assertTrue(withTls.send("CAPA").contains("\r\nSTLS\r\n"));
             assertFalse(withTls.send("CAPA").contains("\r\nUSER\r\n"), "no clear-text passwords before TLS");
