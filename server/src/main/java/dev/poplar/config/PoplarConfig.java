@@ -2,9 +2,9 @@ package dev.poplar.config;
 
 import dev.poplar.abuse.LoginGuard;
 import dev.poplar.auth.PlaintextPolicy;
+import dev.poplar.auth.sasl.SaslMechanism;
 import dev.poplar.net.Cidr;
 import dev.poplar.log.SessionLog;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import dev.poplar.storage.LockPolicy;
@@ -28,7 +28,7 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
     public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {
     }
 
-    public record Auth(int pbkdf2Iterations, int minPasswordLength, PlaintextPolicy allowPlaintext, List<String> mechanisms,
+    public record Auth(int pbkdf2Iterations, int minPasswordLength, PlaintextPolicy allowPlaintext, List<SaslMechanism> mechanisms,
                        Optional<OAuth> oauth, LoginGuard.Settings guard, boolean apop, boolean rehashImported) {
     }
 
@@ -117,18 +117,16 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
                 v.duration(ConfigKeys.WRITE_TIMEOUT));
     }
 
-    private static final List<String> KNOWN_MECHANISMS = List.of("PLAIN", "LOGIN", "SCRAM-SHA-256", "OAUTHBEARER", "XOAUTH2");
-
-    private static List<String> mechanisms(Values v) throws ConfigException {
-        List<String> list = Arrays.stream(v.string(ConfigKeys.AUTH_MECHANISMS).split(","))
-                .map(m -> m.trim().toUpperCase(java.util.Locale.ROOT)).filter(m -> !m.isEmpty()).toList();
-        for (String m : list) {
-            if (!KNOWN_MECHANISMS.contains(m)) {
-                throw Values.bad(ConfigKeys.AUTH_MECHANISMS, "names unknown mechanism " + m + "; known: "
-                        + String.join(", ", KNOWN_MECHANISMS));
+    private static List<SaslMechanism> mechanisms(Values v) throws ConfigException {
+        List<SaslMechanism> list = new java.util.ArrayList<>();
+        for (String m : v.string(ConfigKeys.AUTH_MECHANISMS).split(",")) {
+            if (m.isBlank()) {
+                continue;
             }
+            list.add(SaslMechanism.named(m).orElseThrow(() -> Values.bad(ConfigKeys.AUTH_MECHANISMS, "names unknown mechanism "
+                    + m.trim().toUpperCase(java.util.Locale.ROOT) + "; known: " + SaslMechanism.known())));
         }
-        return list;
+        return List.copyOf(list);
     }
 
     private static Optional<OAuth> oauth(Values v) throws ConfigException {

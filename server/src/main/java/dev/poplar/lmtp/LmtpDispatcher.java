@@ -1,7 +1,6 @@
 package dev.poplar.lmtp;
 
 import dev.poplar.config.PoplarConfig;
-import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.CloseReason;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.AccountStore;

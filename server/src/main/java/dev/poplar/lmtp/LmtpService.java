@@ -1,7 +1,6 @@
 package dev.poplar.lmtp;
 
 import dev.poplar.config.PoplarConfig;
-import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.Connection;
 import dev.poplar.net.ConnectionHandler;
 import dev.poplar.session.LineSession;

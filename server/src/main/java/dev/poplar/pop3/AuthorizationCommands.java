@@ -7,8 +7,8 @@ import dev.poplar.auth.Authenticator;
 import dev.poplar.net.CloseReason;
 import java.time.Duration;
 import dev.poplar.auth.sasl.SaslExchange;
+import dev.poplar.auth.sasl.SaslMechanism;
 import dev.poplar.auth.sasl.SaslMechanisms;
-import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.storage.AccountStore;
 import dev.poplar.storage.MaildropStore;
 import dev.poplar.storage.Maildrop;
@@ -124,11 +124,13 @@ final class AuthorizationCommands {
                 }
             }));
         }
-        String mechanism = cmd.mechanism().get().toUpperCase(Locale.ROOT);
-        if (!mechanisms.isEnabled(mechanism)) {
-            return Pop3Step.stay(state, new Reply.Err("Unsupported authentication mechanism " + mechanism));
+        Optional<SaslMechanism> offered = mechanisms.offered(cmd.mechanism().get());
+        if (offered.isEmpty()) {
+            return Pop3Step.stay(state, new Reply.Err("Unsupported authentication mechanism "
+                    + cmd.mechanism().get().toUpperCase(Locale.ROOT)));
         }
-        if (SaslMechanisms.sendsSecret(mechanism) && !plaintextAllowed(peer)) {
+        SaslMechanism mechanism = offered.get();
+        if (mechanism.sendsSecret() && !plaintextAllowed(peer)) {
             return Pop3Step.stay(state, plaintextRefused());
         }
         byte[] initial = null;
@@ -140,12 +142,12 @@ final class AuthorizationCommands {
                 return Pop3Step.stay(state, new Reply.Err("Invalid base64 in the initial response"));
             }
         }
-        SaslExchange exchange = mechanisms.start(mechanism).orElseThrow();
+        SaslExchange exchange = mechanisms.start(mechanism);
         SessionState.Sasl sasl = new SessionState.Sasl(exchange, mechanism, System.nanoTime());
         try {
             return exchangeStep(peer, sasl, exchange.start(initial));
         } catch (StoreException e) {
-            meters.auth(label(mechanism), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
+            meters.auth(mechanism.label(), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
             return Pop3Step.to(SessionState.Authorization.start(), StoreErrors.reply(e));
         }
     }
@@ -165,7 +167,7 @@ final class AuthorizationCommands {
         try {
             return exchangeStep(peer, sasl, sasl.exchange().next(data));
         } catch (StoreException e) {
-            meters.auth(label(sasl.mechanism()), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
+            meters.auth(sasl.mechanism().label(), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
             return Pop3Step.to(start, StoreErrors.reply(e));
         }
     }
@@ -174,9 +176,9 @@ final class AuthorizationCommands {
         return switch (step) {
             case SaslExchange.Step.Challenge c ->
                     Pop3Step.to(sasl, new Reply.Continue(Base64.getEncoder().encodeToString(c.data())));
-            case SaslExchange.Step.Failure f -> failed(peer, label(sasl.mechanism()), f.user(), f.reason(), sasl.startedNanos());
+            case SaslExchange.Step.Failure f -> failed(peer, sasl.mechanism().label(), f.user(), f.reason(), sasl.startedNanos());
             case SaslExchange.Step.Success s -> {
-                meters.auth(label(sasl.mechanism()), Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - sasl.startedNanos());
+                meters.auth(sasl.mechanism().label(), Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - sasl.startedNanos());
                 yield login(peer, s.account());
             }
         };
@@ -244,10 +246,6 @@ final class AuthorizationCommands {
         Transaction tx = new Transaction(drop);
         meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());
         return Pop3Step.to(tx, new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)"));
-    }
-
-    private static String label(String mechanism) {
-        return mechanism.toLowerCase(Locale.ROOT);
     }
 
     /** RFC 3206 section 4: [AUTH], saying what to do instead. */

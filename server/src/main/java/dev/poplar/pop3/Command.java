@@ -7,18 +7,18 @@ import java.util.OptionalInt;
  * Optional, never a magic number: {@code TOP n 0} asks for zero body lines.
  */
 public sealed interface Command {
-    /** The command keyword as clients send it, for logs and metrics labels. */
-    String name();
+    /** The command's keyword, for logs and metrics labels. */
+    Pop3Keyword keyword();
 
     record User(String user) implements Command {
-        public String name() {
-            return "USER";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.USER;
         }
     }
 
     record Pass(String password) implements Command {
-        public String name() {
-            return "PASS";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.PASS;
         }
 
         @Override
@@ -28,62 +28,62 @@ public sealed interface Command {
     }
 
     record Quit() implements Command {
-        public String name() {
-            return "QUIT";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.QUIT;
         }
     }
 
     record Stat() implements Command {
-        public String name() {
-            return "STAT";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.STAT;
         }
     }
 
     record List(OptionalInt message) implements Command {
-        public String name() {
-            return "LIST";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.LIST;
         }
     }
 
     record Retr(int message) implements Command {
-        public String name() {
-            return "RETR";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.RETR;
         }
     }
 
     record Dele(int message) implements Command {
-        public String name() {
-            return "DELE";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.DELE;
         }
     }
 
     record Noop() implements Command {
-        public String name() {
-            return "NOOP";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.NOOP;
         }
     }
 
     record Rset() implements Command {
-        public String name() {
-            return "RSET";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.RSET;
         }
     }
 
     record Top(int message, int lines) implements Command {
-        public String name() {
-            return "TOP";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.TOP;
         }
     }
 
     record Uidl(OptionalInt message) implements Command {
-        public String name() {
-            return "UIDL";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.UIDL;
         }
     }
 
     record Capa() implements Command {
-        public String name() {
-            return "CAPA";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.CAPA;
         }
     }
 
@@ -92,8 +92,8 @@ public sealed interface Command {
      * mechanisms, as Outlook expects.
      */
     record Auth(java.util.Optional<String> mechanism, java.util.Optional<String> initialResponse) implements Command {
-        public String name() {
-            return "AUTH";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.AUTH;
         }
 
         @Override
@@ -104,15 +104,15 @@ public sealed interface Command {
 
     /** RFC 1939 section 7: APOP name digest, digest = MD5(banner timestamp + shared secret). */
     record Apop(String user, String digest) implements Command {
-        public String name() {
-            return "APOP";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.APOP;
         }
     }
 
     /** RFC 2595 section 4: switch to TLS. */
     record Stls() implements Command {
-        public String name() {
-            return "STLS";
+        public Pop3Keyword keyword() {
+            return Pop3Keyword.STLS;
         }
     }
 }

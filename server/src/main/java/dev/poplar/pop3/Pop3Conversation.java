@@ -83,7 +83,7 @@ final class Pop3Conversation implements Conversation {
         String name = commandName(result);
         service.meters.command(name, reply.ok(), System.nanoTime() - started);
         if (reply instanceof Reply.Message) {
-            boolean top = name.equals("TOP");
+            boolean top = result instanceof ParseResult.Parsed p && p.command() instanceof Command.Top;
             service.meters.retrieved(top, sent);
             if (!top) {
                 retrievedCount++;
@@ -112,10 +112,9 @@ final class Pop3Conversation implements Conversation {
     /** The cmd_name label: a known keyword, else "unknown" (never client text). */
     private static String commandName(ParseResult result) {
         return switch (result) {
-            case ParseResult.Parsed p -> p.command().name();
-            case ParseResult.SaslResponse r -> "AUTH";
-            case ParseResult.Malformed m -> dev.poplar.metrics.Pop3Meters.COMMANDS.contains(m.keyword())
-                    ? m.keyword() : "unknown";
+            case ParseResult.Parsed p -> p.command().keyword().name();
+            case ParseResult.SaslResponse r -> Pop3Keyword.AUTH.name();
+            case ParseResult.Malformed m -> Pop3Keyword.lookup(m.keyword()) != null ? m.keyword() : "unknown";
         };
     }
 

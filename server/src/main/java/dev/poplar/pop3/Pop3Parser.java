@@ -126,30 +126,33 @@ public final class Pop3Parser {
         }
         String rest = new String(buf, argStart, len - argStart, StandardCharsets.UTF_8);
         java.util.List<String> args = split(rest);
-        return switch (keyword) {
-            case "USER" -> args.size() == 1 ? parsed(new Command.User(args.getFirst()))
+        Pop3Keyword known = Pop3Keyword.lookup(keyword);
+        if (known == null) {
+            return malformed(keyword, "Unknown command");
+        }
+        return switch (known) {
+            case USER -> args.size() == 1 ? parsed(new Command.User(args.getFirst()))
                     : malformed(keyword, "USER needs exactly one argument: the user name");
             // RFC 1939 section 7: the password is the rest of the line and may contain spaces.
-            case "PASS" -> rest.isEmpty() ? malformed(keyword, "PASS needs the password as its argument")
+            case PASS -> rest.isEmpty() ? malformed(keyword, "PASS needs the password as its argument")
                     : parsed(new Command.Pass(rest));
-            case "QUIT" -> noArgs(keyword, args, new Command.Quit());
-            case "STAT" -> noArgs(keyword, args, new Command.Stat());
-            case "NOOP" -> noArgs(keyword, args, new Command.Noop());
-            case "RSET" -> noArgs(keyword, args, new Command.Rset());
-            case "CAPA" -> noArgs(keyword, args, new Command.Capa());
-            case "STLS" -> noArgs(keyword, args, new Command.Stls());
-            case "APOP" -> args.size() == 2 && args.get(1).matches("[0-9a-fA-F]{32}")
+            case QUIT -> noArgs(keyword, args, new Command.Quit());
+            case STAT -> noArgs(keyword, args, new Command.Stat());
+            case NOOP -> noArgs(keyword, args, new Command.Noop());
+            case RSET -> noArgs(keyword, args, new Command.Rset());
+            case CAPA -> noArgs(keyword, args, new Command.Capa());
+            case STLS -> noArgs(keyword, args, new Command.Stls());
+            case APOP -> args.size() == 2 && args.get(1).matches("[0-9a-fA-F]{32}")
                     ? parsed(new Command.Apop(args.get(0), args.get(1)))
                     : malformed(keyword, "APOP needs a user name and a 32-digit hex digest");
-            case "AUTH" -> args.size() > 2 ? malformed(keyword, "AUTH takes a mechanism and an optional initial response")
+            case AUTH -> args.size() > 2 ? malformed(keyword, "AUTH takes a mechanism and an optional initial response")
                     : parsed(new Command.Auth(args.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(args.get(0)),
                             args.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of(args.get(1))));
-            case "LIST" -> optionalMessage(keyword, args, m -> new Command.List(m));
-            case "UIDL" -> optionalMessage(keyword, args, m -> new Command.Uidl(m));
-            case "RETR" -> oneMessage(keyword, args, m -> new Command.Retr(m));
-            case "DELE" -> oneMessage(keyword, args, m -> new Command.Dele(m));
-            case "TOP" -> top(args);
-            default -> malformed(keyword, "Unknown command");
+            case LIST -> optionalMessage(keyword, args, m -> new Command.List(m));
+            case UIDL -> optionalMessage(keyword, args, m -> new Command.Uidl(m));
+            case RETR -> oneMessage(keyword, args, m -> new Command.Retr(m));
+            case DELE -> oneMessage(keyword, args, m -> new Command.Dele(m));
+            case TOP -> top(args);
         };
     }
 

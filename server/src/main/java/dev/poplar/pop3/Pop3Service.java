@@ -4,7 +4,6 @@ import dev.poplar.auth.Authenticator;
 import dev.poplar.abuse.LoginPolicy;
 import dev.poplar.abuse.UserSessions;
 import dev.poplar.auth.sasl.SaslMechanisms;
-import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.ConnectionHandler;
 import dev.poplar.net.Connection;
 import dev.poplar.session.LineSession;

@@ -46,7 +46,7 @@ public record Pop3Settings(PoplarConfig.Pop3 pop3, PoplarConfig.Auth auth, Strin
         return auth.allowPlaintext();
     }
 
-    public List<String> saslMechanisms() {
+    public List<dev.poplar.auth.sasl.SaslMechanism> saslMechanisms() {
         return auth.mechanisms();
     }
 }

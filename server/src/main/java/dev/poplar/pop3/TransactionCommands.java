@@ -1,6 +1,5 @@
 package dev.poplar.pop3;
 
-import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.net.CloseReason;
 import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.Maildrop;

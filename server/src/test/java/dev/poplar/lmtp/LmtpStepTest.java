@@ -3,7 +3,6 @@ package dev.poplar.lmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.poplar.metrics.LmtpMeters;
 import dev.poplar.net.CloseReason;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.PasswordCredentials;

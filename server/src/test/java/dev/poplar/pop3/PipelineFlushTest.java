@@ -96,10 +96,10 @@ class PipelineFlushTest {
         try (dev.poplar.storage.memory.MemoryMailStore store = new dev.poplar.storage.memory.MemoryMailStore()) {
             Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
             Pop3Service service = new Pop3Service(store, authenticator,
-                    new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of("PLAIN")),
+                    new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of(dev.poplar.auth.sasl.SaslMechanism.PLAIN)),
                     dev.poplar.abuse.LoginPolicy.open(),
                     Pop3Harness.settings(),
-                    dev.poplar.metrics.Pop3Meters.detached(), false);
+                    dev.poplar.pop3.Pop3Meters.detached(), false);
             service.handle(connection);
         }
         String replies = sink.toString(StandardCharsets.US_ASCII);

@@ -7,7 +7,6 @@ import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.auth.sasl.SaslMechanisms;
-import dev.poplar.metrics.Pop3Meters;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.StoreException;

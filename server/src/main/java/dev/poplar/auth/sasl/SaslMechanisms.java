@@ -2,61 +2,47 @@ package dev.poplar.auth.sasl;
 
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.oauth.TokenValidator;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The SASL mechanisms this server offers. PLAIN and LOGIN send the password itself, so they
- * follow the plaintext policy; so do the OAuth bearer mechanisms, whose tokens are credentials too.
+ * The SASL mechanisms this server offers: the configured ones, less the OAuth bearer mechanisms
+ * when no token validator is configured. PLAIN and LOGIN send the password itself, so they follow
+ * the plaintext policy; so do the OAuth bearer mechanisms, whose tokens are credentials too.
  * SCRAM-SHA-256 never reveals the password and is offered everywhere.
  */
 public final class SaslMechanisms {
     private final Authenticator authenticator;
     private final Optional<TokenValidator> tokens;
-    private final List<String> enabled;
+    private final List<SaslMechanism> enabled;
 
-    public SaslMechanisms(Authenticator authenticator, Optional<TokenValidator> tokens, List<String> configured) {
+    public SaslMechanisms(Authenticator authenticator, Optional<TokenValidator> tokens, List<SaslMechanism> configured) {
         this.authenticator = authenticator;
         this.tokens = tokens;
-        List<String> list = new ArrayList<>();
-        for (String m : configured) {
-            String upper = m.trim().toUpperCase(Locale.ROOT);
-            boolean oauth = upper.equals("OAUTHBEARER") || upper.equals("XOAUTH2");
-            if (!upper.isEmpty() && (!oauth || tokens.isPresent())) {
-                list.add(upper);
-            }
-        }
-        this.enabled = List.copyOf(list);
+        this.enabled = configured.stream().distinct().filter(m -> !m.needsTokens() || tokens.isPresent()).toList();
     }
 
     /** Mechanism names for the CAPA SASL line (RFC 5034 section 6), in preference order. */
     public List<String> advertised(boolean plaintextAllowed) {
-        return enabled.stream().filter(m -> plaintextAllowed || !sendsSecret(m)).toList();
+        return enabled.stream().filter(m -> plaintextAllowed || !m.sendsSecret()).map(SaslMechanism::registeredName).toList();
     }
 
-    public boolean isEnabled(String mechanism) {
-        return enabled.contains(mechanism.toUpperCase(Locale.ROOT));
+    /** The mechanism a client named, if this server offers it. */
+    public Optional<SaslMechanism> offered(String name) {
+        return SaslMechanism.named(name).filter(enabled::contains);
     }
 
-    /** True when the mechanism sends a reusable secret (password or bearer token). */
-    public static boolean sendsSecret(String mechanism) {
-        return !mechanism.equalsIgnoreCase("SCRAM-SHA-256");
-    }
-
-    public Optional<SaslExchange> start(String mechanism) {
-        String m = mechanism.toUpperCase(Locale.ROOT);
-        if (!enabled.contains(m)) {
-            return Optional.empty();
+    /** A new exchange of an offered mechanism. */
+    public SaslExchange start(SaslMechanism mechanism) {
+        if (!enabled.contains(mechanism)) {
+            throw new IllegalArgumentException(mechanism.registeredName() + " is not offered");
         }
-        return Optional.of(switch (m) {
-            case "PLAIN" -> new PlainExchange(authenticator);
-            case "LOGIN" -> new LoginExchange(authenticator);
-            case "SCRAM-SHA-256" -> new ScramSha256Exchange(authenticator);
-            case "OAUTHBEARER" -> new OAuthBearerExchange(authenticator, tokens.orElseThrow(), false);
-            case "XOAUTH2" -> new OAuthBearerExchange(authenticator, tokens.orElseThrow(), true);
-            default -> throw new IllegalArgumentException("unknown SASL mechanism " + m);
-        });
+        return switch (mechanism) {
+            case PLAIN -> new PlainExchange(authenticator);
+            case LOGIN -> new LoginExchange(authenticator);
+            case SCRAM_SHA_256 -> new ScramSha256Exchange(authenticator);
+            case OAUTHBEARER -> new OAuthBearerExchange(authenticator, tokens.orElseThrow(), false);
+            case XOAUTH2 -> new OAuthBearerExchange(authenticator, tokens.orElseThrow(), true);
+        };
     }
 }

@@ -1,5 +1,6 @@
-package dev.poplar.metrics;
+package dev.poplar.pop3;
 
+import dev.poplar.metrics.Buckets;
 import dev.poplar.net.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Pop3Meters {
     /** cmd_name values: the RFC 1939/2449 commands and "unknown". */
-    public static final List<String> COMMANDS = List.of("USER", "PASS", "QUIT", "STAT", "LIST", "RETR", "DELE",
-            "NOOP", "RSET", "TOP", "UIDL", "CAPA", "STLS", "AUTH", "APOP", "unknown");
+    public static final List<String> COMMANDS = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(Pop3Keyword.values()).map(Pop3Keyword::name), java.util.stream.Stream.of("unknown")).toList();
 
     private record CommandMeters(Counter ok, Counter err, Timer duration) {
     }
@@ -27,9 +28,10 @@ public final class Pop3Meters {
     private final Map<String, CommandMeters> commands = new HashMap<>();
     private final Map<CloseReason, Counter> closed = new EnumMap<>(CloseReason.class);
     private final Timer sessionDuration;
-    /** mechanism label values: "user" (USER/PASS) and the SASL mechanisms, lower case. */
-    public static final List<String> MECHANISMS = List.of("user", "apop", "plain", "login", "scram-sha-256", "oauthbearer",
-            "xoauth2");
+    /** mechanism label values: "user" (USER/PASS), "apop" and the SASL mechanisms, lower case. */
+    public static final List<String> MECHANISMS = java.util.stream.Stream.concat(java.util.stream.Stream.of("user", "apop"),
+            java.util.Arrays.stream(dev.poplar.auth.sasl.SaslMechanism.values()).map(dev.poplar.auth.sasl.SaslMechanism::label))
+            .toList();
 
     private record AuthMeters(Counter success, Counter failure, Counter error, Timer duration) {
     }

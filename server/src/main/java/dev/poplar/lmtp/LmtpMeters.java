@@ -1,5 +1,6 @@
-package dev.poplar.metrics;
+package dev.poplar.lmtp;
 
+import dev.poplar.metrics.Buckets;
 import dev.poplar.net.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
