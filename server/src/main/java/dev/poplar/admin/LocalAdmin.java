@@ -55,47 +55,30 @@ public final class LocalAdmin implements AdminOperations {
     public void addUser(String name, String password) throws AdminException {
         String key = validName(name);
         checkPassword(password);
-        try {
-            store.createAccount(key, hasher.hash(password));
-        } catch (AccountExistsException e) {
-            throw new AdminException(AdminException.Kind.CONFLICT, "user " + key + " already exists");
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        onStore(key, () -> store.createAccount(key, hasher.hash(password)));
     }
 
     @Override
     public void setPassword(String name, String password) throws AdminException {
         String key = validName(name);
         checkPassword(password);
-        try {
+        onStore(key, () -> {
             store.setCredentials(key, hasher.hash(password));
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+            return null;
+        });
     }
 
     @Override
     public void deleteUser(String name) throws AdminException {
         String key = validName(name);
-        try {
-            if (!store.deleteAccount(key)) {
-                throw notFound(key);
-            }
-        } catch (StoreException e) {
-            throw storeFailure(e);
+        if (!onStore(key, () -> store.deleteAccount(key))) {
+            throw notFound(key);
         }
     }
 
     @Override
     public List<String> listUsers() throws AdminException {
-        try {
-            return store.accountNames();
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        return onStore("", store::accountNames);
     }
 
     /**
@@ -257,36 +240,26 @@ public final class LocalAdmin implements AdminOperations {
         for (WireMessage wire : wires) {
             deliveries.add(Delivery.of(key, "Delivered-To: " + key + "\r\n", wire));
         }
-        try {
-            List<Long> uids = new ArrayList<>();
-            for (DeliveryOutcome o : store.deliver(deliveries)) {
-                switch (o) {
-                    case DeliveryOutcome.Delivered d -> uids.add(d.uid());
-                    case DeliveryOutcome.UnknownRecipient u -> throw notFound(key);
-                }
+        List<Long> uids = new ArrayList<>();
+        for (DeliveryOutcome o : onStore(key, () -> store.deliver(deliveries))) {
+            switch (o) {
+                case DeliveryOutcome.Delivered d -> uids.add(d.uid());
+                case DeliveryOutcome.UnknownRecipient u -> throw notFound(key);
             }
-            return uids;
-        } catch (StoreException e) {
-            throw storeFailure(e);
         }
+        return uids;
     }
 
     @Override
     public MailboxStats stats(String name) throws AdminException {
         String key = validName(name);
-        try {
-            return store.stats(key);
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        return onStore(key, () -> store.stats(key));
     }
 
     @Override
     public MigrationBatch migrate(String name, List<MigratedMessage> messages) throws AdminException {
         String key = validName(name);
-        try {
+        return onStore(key, () -> {
             dev.poplar.storage.MessageListing listing = store.listing(key);
             java.util.Set<String> present = new java.util.HashSet<>();
             for (int i = 0; i < listing.size(); i++) {
@@ -310,17 +283,13 @@ public final class LocalAdmin implements AdminOperations {
                 store.deliver(deliveries);
             }
             return new MigrationBatch(deliveries.size(), already);
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        });
     }
 
     @Override
     public List<MessageSummary> messages(String name, boolean digests) throws AdminException {
         String key = validName(name);
-        try {
+        return onStore(key, () -> {
             if (digests) {
                 try (dev.poplar.storage.Maildrop drop = store.openMaildrop(key, dev.poplar.storage.LockPolicy.SHARED)) {
                     List<MessageSummary> out = new ArrayList<>();
@@ -347,11 +316,7 @@ public final class LocalAdmin implements AdminOperations {
                 out.add(new MessageSummary(l.uidl(i), l.octets(i), null));
             }
             return out;
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        });
     }
 
     /**
@@ -361,53 +326,42 @@ public final class LocalAdmin implements AdminOperations {
     @Override
     public String addAppPassword(String name, String label) throws AdminException {
         String key = validName(name);
+        List<dev.poplar.storage.AppPassword> existing = onStore(key, () -> store.account(key)).orElseThrow(() -> notFound(key))
+                .appPasswords();
         dev.poplar.auth.AppPasswords.Generated generated;
-        try {
-            List<dev.poplar.storage.AppPassword> existing = store.account(key).orElseThrow(() -> notFound(key)).appPasswords();
-            do {
-                generated = dev.poplar.auth.AppPasswords.generate(hasher);
-            } while (dev.poplar.auth.AppPasswords.identifierTaken(existing, generated.password()));
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        do {
+            generated = dev.poplar.auth.AppPasswords.generate(hasher);
+        } while (dev.poplar.auth.AppPasswords.identifierTaken(existing, generated.password()));
         String password = generated.password();
+        dev.poplar.storage.AppPassword entry;
         try {
-            store.addAppPassword(key, new dev.poplar.storage.AppPassword(label, System.currentTimeMillis(),
-                    generated.credentials()));
+            entry = new dev.poplar.storage.AppPassword(label, System.currentTimeMillis(), generated.credentials());
         } catch (IllegalArgumentException e) {
             throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
-        } catch (AccountExistsException e) {
-            throw new AdminException(AdminException.Kind.CONFLICT, e.getMessage());
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw e.temporary() ? storeFailure(e) : new AdminException(AdminException.Kind.INVALID, e.getMessage());
         }
+        if (existing.size() >= dev.poplar.storage.AppPassword.MAX_PER_ACCOUNT) {
+            throw new AdminException(AdminException.Kind.INVALID, "user " + key + " already has "
+                    + dev.poplar.storage.AppPassword.MAX_PER_ACCOUNT + " app passwords; revoke one first");
+        }
+        onStore(key, () -> {
+            store.addAppPassword(key, entry);
+            return null;
+        });
         return password;
     }
 
     @Override
     public List<AppPasswordInfo> appPasswords(String name) throws AdminException {
         String key = validName(name);
-        try {
-            return store.account(key).orElseThrow(() -> notFound(key)).appPasswords().stream()
-                    .map(a -> new AppPasswordInfo(a.label(), java.time.Instant.ofEpochMilli(a.createdMillis()))).toList();
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        return onStore(key, () -> store.account(key)).orElseThrow(() -> notFound(key)).appPasswords().stream()
+                .map(a -> new AppPasswordInfo(a.label(), java.time.Instant.ofEpochMilli(a.createdMillis()))).toList();
     }
 
     @Override
     public void revokeAppPassword(String name, String label) throws AdminException {
         String key = validName(name);
-        try {
-            if (!store.revokeAppPassword(key, label)) {
-                throw new AdminException(AdminException.Kind.NOT_FOUND, "user " + key + " has no app password labelled " + label);
-            }
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
+        if (!onStore(key, () -> store.revokeAppPassword(key, label))) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "user " + key + " has no app password labelled " + label);
         }
     }
 
@@ -471,32 +425,26 @@ public final class LocalAdmin implements AdminOperations {
     @Override
     public void setApopSecret(String name, String secret) throws AdminException {
         String key = validName(name);
-        try {
-            byte[] sealed = null;
-            if (secret != null) {
-                checkPassword(secret);
+        byte[] sealed = null;
+        if (secret != null) {
+            checkPassword(secret);
+            try {
                 sealed = dev.poplar.auth.ApopSecrets.open(dataDir).seal(secret);
+            } catch (java.io.IOException e) {
+                throw new AdminException(AdminException.Kind.FAILED, "cannot use data-dir/apop.key: " + dev.poplar.io.IoErrors.describe(e));
             }
-            store.setApopSecret(key, sealed);
-        } catch (java.io.IOException e) {
-            throw new AdminException(AdminException.Kind.FAILED, "cannot use data-dir/apop.key: " + dev.poplar.io.IoErrors.describe(e));
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
         }
+        byte[] value = sealed;
+        onStore(key, () -> {
+            store.setApopSecret(key, value);
+            return null;
+        });
     }
 
     @Override
     public ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws AdminException {
         String key = validName(name);
-        try {
-            return store.expunge(key, criteria);
-        } catch (NoSuchAccountException e) {
-            throw notFound(key);
-        } catch (StoreException e) {
-            throw storeFailure(e);
-        }
+        return onStore(key, () -> store.expunge(key, criteria));
     }
 
     @Override
@@ -518,12 +466,8 @@ public final class LocalAdmin implements AdminOperations {
             return 1;
         }
         String key = validName(user);
-        try {
-            if (store.account(key).isEmpty()) {
-                throw notFound(key); // a typo must not look like "nothing to kick"
-            }
-        } catch (StoreException e) {
-            throw storeFailure(e);
+        if (onStore(key, () -> store.account(key)).isEmpty()) {
+            throw notFound(key); // a typo must not look like "nothing to kick"
         }
         return server.kickUser(key);
     }
@@ -561,6 +505,28 @@ public final class LocalAdmin implements AdminOperations {
         var problem = rules.problem(password);
         if (problem.isPresent()) {
             throw new AdminException(AdminException.Kind.INVALID, problem.get());
+        }
+    }
+
+    @FunctionalInterface
+    private interface StoreCall<T> {
+        T run() throws StoreException, AdminException;
+    }
+
+    /**
+     * The one mapping of store failures to admin errors, for every operation: no such user is
+     * NOT_FOUND (HTTP 404, exit 3), a name or label taken is CONFLICT (409, exit 4), a temporary
+     * failure UNAVAILABLE (503, exit 75), anything else FAILED (500, exit 70).
+     */
+    private static <T> T onStore(String user, StoreCall<T> call) throws AdminException {
+        try {
+            return call.run();
+        } catch (NoSuchAccountException e) {
+            throw notFound(user);
+        } catch (AccountExistsException e) {
+            throw new AdminException(AdminException.Kind.CONFLICT, e.getMessage());
+        } catch (StoreException e) {
+            throw storeFailure(e);
         }
     }
 
