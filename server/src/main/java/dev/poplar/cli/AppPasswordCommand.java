@@ -1,7 +1,6 @@
 package dev.poplar.cli;
 
 import dev.poplar.admin.AdminOperations;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -11,56 +10,44 @@ import picocli.CommandLine.Parameters;
 final class AppPasswordCommand {
 
     @Command(name = "add", description = "Create an app password; it is printed once and cannot be shown again.")
-    static final class Add implements Callable<Integer> {
+    static final class Add extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        UserName user;
         @Parameters(index = "1", paramLabel = "LABEL", description = "What it is for, e.g. phone, thunderbird-laptop.")
         String label;
 
         @Override
-        public Integer call() throws Exception {
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                System.out.println(admin.addAppPassword(name, label));
-            }
+        int run(AdminOperations admin) throws Exception {
+            System.out.println(admin.addAppPassword(user.name, label));
             return 0;
         }
     }
 
     @Command(name = "list", description = "List a user's app passwords (labels and creation times).")
-    static final class ListAll implements Callable<Integer> {
+    static final class ListAll extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(paramLabel = "NAME")
-        String name;
+        UserName user;
 
         @Override
-        public Integer call() throws Exception {
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                for (AdminOperations.AppPasswordInfo a : admin.appPasswords(name)) {
-                    System.out.println(a.label() + "\t" + a.created());
-                }
+        int run(AdminOperations admin) throws Exception {
+            for (AdminOperations.AppPasswordInfo a : admin.appPasswords(user.name)) {
+                System.out.println(a.label() + "\t" + a.created());
             }
             return 0;
         }
     }
 
     @Command(name = "revoke", description = "Revoke an app password at once (sessions already logged in go on).")
-    static final class Revoke implements Callable<Integer> {
+    static final class Revoke extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        UserName user;
         @Parameters(index = "1", paramLabel = "LABEL")
         String label;
 
         @Override
-        public Integer call() throws Exception {
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                admin.revokeAppPassword(name, label);
-            }
-            System.out.println("revoked app password " + label + " of " + name);
+        int run(AdminOperations admin) throws Exception {
+            admin.revokeAppPassword(user.name, label);
+            System.out.println("revoked app password " + label + " of " + user.name);
             return 0;
         }
     }

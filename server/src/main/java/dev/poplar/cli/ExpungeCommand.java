@@ -3,19 +3,14 @@ package dev.poplar.cli;
 import dev.poplar.admin.AdminOperations;
 import dev.poplar.admin.ExpungeRequest;
 import dev.poplar.storage.ExpungeCriteria;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "expunge", description = "Remove messages from a mailbox at once; a message matching any option goes.")
-final class ExpungeCommand implements Callable<Integer> {
+final class ExpungeCommand extends AdminCommand {
     @Mixin
-    ConfigOption config;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
+    UserName user;
 
     @Option(names = "--all", description = "Every message.")
     boolean all;
@@ -30,12 +25,10 @@ final class ExpungeCommand implements Callable<Integer> {
     String largerThan;
 
     @Override
-    public Integer call() throws Exception {
+    int run(AdminOperations admin) throws Exception {
         ExpungeCriteria criteria = ExpungeRequest.parse(all, uid, olderThan, largerThan);
-        try (AdminOperations admin = AdminConnector.connect(config.load())) {
-            ExpungeCriteria.Result r = admin.expunge(name, criteria);
-            System.out.println("expunged " + r.messages() + " messages (" + r.octets() + " octets) from " + name);
-        }
+        ExpungeCriteria.Result r = admin.expunge(user.name, criteria);
+        System.out.println("expunged " + r.messages() + " messages (" + r.octets() + " octets) from " + user.name);
         return 0;
     }
 }

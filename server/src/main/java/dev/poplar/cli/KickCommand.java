@@ -1,17 +1,12 @@
 package dev.poplar.cli;
 
 import dev.poplar.admin.AdminOperations;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "kick", description = "End live sessions (nothing is deleted: marked messages stay).")
-final class KickCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
+final class KickCommand extends AdminCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
@@ -23,11 +18,9 @@ final class KickCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        try (AdminOperations admin = AdminConnector.connect(config.load())) {
-            int n = admin.kick(target.user, target.session);
-            System.out.println("kicked " + n + " session" + (n == 1 ? "" : "s"));
-        }
+    int run(AdminOperations admin) throws Exception {
+        int n = admin.kick(target.user, target.session);
+        System.out.println("kicked " + n + " session" + (n == 1 ? "" : "s"));
         return 0;
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,104 +18,78 @@ import picocli.CommandLine.Parameters;
 final class UserCommand {
 
     @Command(name = "add", description = "Create a user; the password comes from the terminal or standard input.")
-    static final class Add implements Callable<Integer> {
+    static final class Add extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(paramLabel = "NAME")
-        String name;
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
-        boolean stdin;
+        UserName user;
+        @Mixin
+        PasswordInput password;
 
         @Override
-        public Integer call() throws Exception {
-            String password = Passwords.read(stdin);
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                admin.addUser(name, password);
-            }
-            System.out.println("user " + name + " created");
+        int run(AdminOperations admin) throws Exception {
+            admin.addUser(user.name, password.read());
+            System.out.println("user " + user.name + " created");
             return 0;
         }
     }
 
     @Command(name = "passwd", description = "Set a user's password.")
-    static final class Passwd implements Callable<Integer> {
+    static final class Passwd extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(paramLabel = "NAME")
-        String name;
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
-        boolean stdin;
+        UserName user;
+        @Mixin
+        PasswordInput password;
 
         @Override
-        public Integer call() throws Exception {
-            String password = Passwords.read(stdin);
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                admin.setPassword(name, password);
-            }
-            System.out.println("password of " + name + " changed");
+        int run(AdminOperations admin) throws Exception {
+            admin.setPassword(user.name, password.read());
+            System.out.println("password of " + user.name + " changed");
             return 0;
         }
     }
 
     @Command(name = "apop-secret", description = "Set (from the terminal or standard input) or remove a user's "
             + "APOP secret; APOP must be enabled with poplar.auth.apop.")
-    static final class ApopSecret implements Callable<Integer> {
+    static final class ApopSecret extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(paramLabel = "NAME")
-        String name;
+        UserName user;
         @Option(names = "--secret-stdin", description = "Read the secret from the first line of standard input.")
         boolean stdin;
         @Option(names = "--remove", description = "Remove the secret: APOP stops working for this user.")
         boolean remove;
 
         @Override
-        public Integer call() throws Exception {
-            String secret = remove ? null : Passwords.read(stdin);
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                admin.setApopSecret(name, secret);
-            }
-            System.out.println(remove ? "APOP secret of " + name + " removed" : "APOP secret of " + name + " set");
+        int run(AdminOperations admin) throws Exception {
+            admin.setApopSecret(user.name, remove ? null : Passwords.read(stdin));
+            System.out.println(remove ? "APOP secret of " + user.name + " removed" : "APOP secret of " + user.name + " set");
             return 0;
         }
     }
 
     @Command(name = "del", description = "Delete a user and all of their mail.")
-    static final class Del implements Callable<Integer> {
+    static final class Del extends AdminCommand {
         @Mixin
-        ConfigOption config;
-        @Parameters(paramLabel = "NAME")
-        String name;
+        UserName user;
 
         @Override
-        public Integer call() throws Exception {
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                admin.deleteUser(name);
-            }
-            System.out.println("user " + name + " deleted");
+        int run(AdminOperations admin) throws Exception {
+            admin.deleteUser(user.name);
+            System.out.println("user " + user.name + " deleted");
             return 0;
         }
     }
 
     @Command(name = "list", description = "List users, one per line.")
-    static final class ListUsers implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-
+    static final class ListUsers extends AdminCommand {
         @Override
-        public Integer call() throws Exception {
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                admin.listUsers().forEach(System.out::println);
-            }
+        int run(AdminOperations admin) throws Exception {
+            admin.listUsers().forEach(System.out::println);
             return 0;
         }
     }
 
     @Command(name = "import", description = "Create or update users from a file of 'name password' lines (idempotent); "
             + "with --hashed, of password hashes from another server.")
-    static final class Import implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
+    static final class Import extends AdminCommand {
         @Option(names = "--hashed", description = "Lines are 'name {SCHEME}hash' or Dovecot passwd-file lines "
                 + "'name:{SCHEME}hash:...'; each user logs in with its old password (docs/migration.md).")
         boolean hashed;
@@ -124,7 +97,7 @@ final class UserCommand {
         String file;
 
         @Override
-        public Integer call() throws Exception {
+        int run(AdminOperations admin) throws Exception {
             String content;
             try {
                 content = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
@@ -133,10 +106,7 @@ final class UserCommand {
                 throw new AdminException(AdminException.Kind.INVALID, "cannot read the user file: " + dev.poplar.io.IoErrors.describe(e));
             }
             long start = System.nanoTime();
-            AdminOperations.ImportResult r;
-            try (AdminOperations admin = AdminConnector.connect(config.load())) {
-                r = admin.importUsers(content, hashed);
-            }
+            AdminOperations.ImportResult r = admin.importUsers(content, hashed);
             System.out.printf("imported users: %d created, %d updated, %d unchanged (%.1f s)%n",
                     r.created(), r.updated(), r.unchanged(), (System.nanoTime() - start) / 1e9);
             return 0;

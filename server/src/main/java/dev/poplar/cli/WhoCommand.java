@@ -2,25 +2,15 @@ package dev.poplar.cli;
 
 import dev.poplar.admin.AdminOperations;
 import dev.poplar.net.SessionView;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "who", description = "List the live POP3 and LMTP sessions of the running server.")
-final class WhoCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
-
+final class WhoCommand extends AdminCommand {
     @Override
-    public Integer call() throws Exception {
-        List<SessionView> sessions;
-        try (AdminOperations admin = AdminConnector.connect(config.load())) {
-            sessions = admin.who();
-        }
+    int run(AdminOperations admin) throws Exception {
         System.out.printf("%-12s %-8s %-24s %-16s %-14s %-20s %10s %12s%n",
                 "SESSION", "LISTENER", "USER", "IP", "STATE", "STARTED", "BYTES-IN", "BYTES-OUT");
-        for (SessionView s : sessions) {
+        for (SessionView s : admin.who()) {
             System.out.printf("%-12s %-8s %-24s %-16s %-14s %-20s %10d %12d%n", s.id(), s.listener(),
                     s.user().isEmpty() ? "-" : s.user(), s.clientAddress(), s.state().isEmpty() ? "-" : s.state(),
                     s.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), s.bytesIn(), s.bytesOut());
