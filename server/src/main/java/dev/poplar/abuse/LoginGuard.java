@@ -19,10 +19,16 @@ import java.util.function.LongSupplier;
  */
 public final class LoginGuard {
     /** The guard's knobs; a zero delay or ban threshold turns that part off. */
-    public record Settings(Duration failureDelay, Duration maxFailureDelay, int banAfter, Duration banWindow,
-                           Duration banDuration, List<Cidr> allowList) {
+    public record Settings(
+            Duration failureDelay,
+            Duration maxFailureDelay,
+            int banAfter,
+            Duration banWindow,
+            Duration banDuration,
+            List<Cidr> allowList) {
         public static Settings off() {
-            return new Settings(Duration.ZERO, Duration.ZERO, 0, Duration.ofMinutes(10), Duration.ofMinutes(15), List.of());
+            return new Settings(
+                    Duration.ZERO, Duration.ZERO, 0, Duration.ofMinutes(10), Duration.ofMinutes(15), List.of());
         }
     }
 
@@ -76,7 +82,9 @@ public final class LoginGuard {
         prune();
         long now = clock.getAsLong();
         int byAddress = count(addresses, address.getHostAddress(), now, true);
-        int byUser = user == null || user.isEmpty() || user.equals("-") ? 0 : count(users, user.toLowerCase(java.util.Locale.ROOT), now, false);
+        int byUser = user == null || user.isEmpty() || user.equals("-")
+                ? 0
+                : count(users, user.toLowerCase(java.util.Locale.ROOT), now, false);
         int failures = Math.max(byAddress, byUser);
         if (settings.failureDelay.isZero() || failures == 0) {
             return Duration.ZERO;
@@ -108,8 +116,11 @@ public final class LoginGuard {
             if (mayBan && settings.banAfter > 0 && r.failures >= settings.banAfter && r.bannedUntil <= now) {
                 r.bannedUntil = now + settings.banDuration.toMillis();
                 bans.incrementAndGet();
-                System.getLogger("dev.poplar.auth").log(System.Logger.Level.WARNING,
-                        "auth_ban ip=" + key + " failures=" + r.failures + " duration_s=" + settings.banDuration.toSeconds());
+                System.getLogger("dev.poplar.auth")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "auth_ban ip=" + key + " failures=" + r.failures + " duration_s="
+                                        + settings.banDuration.toSeconds());
             }
             return r.failures;
         }

@@ -8,7 +8,9 @@ package dev.poplar.abuse;
 public record LoginPolicy(LoginGuard guard, LoginDelay loginDelay, UserSessions userSessions) {
     /** No delays, no bans, no LOGIN-DELAY, no per-user cap (tests of the engine). */
     public static LoginPolicy open() {
-        return new LoginPolicy(new LoginGuard(LoginGuard.Settings.off()), new LoginDelay(java.time.Duration.ZERO),
+        return new LoginPolicy(
+                new LoginGuard(LoginGuard.Settings.off()),
+                new LoginDelay(java.time.Duration.ZERO),
                 new UserSessions(Integer.MAX_VALUE));
     }
 }

@@ -18,8 +18,7 @@ import java.util.List;
  * record component (snake_case on the wire, {@link AdminJson}).
  */
 public final class AdminApi {
-    private AdminApi() {
-    }
+    private AdminApi() {}
 
     /**
      * One endpoint. {@code request} is {@link NoBody} for a request without a JSON body (a GET, a
@@ -32,36 +31,31 @@ public final class AdminApi {
             for (String v : values) {
                 int open = p.indexOf('{');
                 int close = p.indexOf('}', open);
-                p = p.substring(0, open) + java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)
-                        .replace("+", "%20") + p.substring(close + 1);
+                p = p.substring(0, open)
+                        + java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20")
+                        + p.substring(close + 1);
             }
             return p;
         }
     }
 
     /** No JSON request body. */
-    public record NoBody() {
-    }
+    public record NoBody() {}
 
     // ---- request bodies: every String component is a required string ----
 
-    public record NewUser(String name, String password) {
-    }
+    public record NewUser(String name, String password) {}
 
-    public record NewPassword(String password) {
-    }
+    public record NewPassword(String password) {}
 
-    public record NewAppPassword(String label) {
-    }
+    public record NewAppPassword(String label) {}
 
-    public record NewApopSecret(String secret) {
-    }
+    public record NewApopSecret(String secret) {}
 
-    public record KickUser(String user) {
-    }
+    public record KickUser(String user) {}
 
-    public record BackupRequest(String dir) {
-    }
+    public record BackupRequest(String dir) {}
 
     /**
      * {"messages":[{"uidl":"...","received":epochMillis,"raw":"base64"}, ...]}: checked by
@@ -71,7 +65,9 @@ public final class AdminApi {
         public static MigrateRequest of(List<AdminOperations.MigratedMessage> list) {
             var array = JsonNodeFactory.instance.arrayNode();
             for (AdminOperations.MigratedMessage m : list) {
-                array.addObject().put("uidl", m.uidl()).put("received", m.receivedMillis())
+                array.addObject()
+                        .put("uidl", m.uidl())
+                        .put("received", m.receivedMillis())
                         .put("raw", Base64.getEncoder().encodeToString(m.raw()));
             }
             return new MigrateRequest(array);
@@ -84,7 +80,9 @@ public final class AdminApi {
             }
             List<AdminOperations.MigratedMessage> out = new ArrayList<>();
             for (JsonNode m : list) {
-                if (!m.path("uidl").isTextual() || !m.path("received").canConvertToExactIntegral() || !m.path("raw").isTextual()) {
+                if (!m.path("uidl").isTextual()
+                        || !m.path("received").canConvertToExactIntegral()
+                        || !m.path("raw").isTextual()) {
                     throw invalid("each message needs uidl (text), received (milliseconds) and raw (base64)");
                 }
                 byte[] raw;
@@ -109,11 +107,17 @@ public final class AdminApi {
      * {@link #criteria()} for its type and range.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record ExpungeBody(JsonNode all, JsonNode uid, JsonNode olderThan, JsonNode receivedBefore, JsonNode largerThan) {
+    public record ExpungeBody(
+            JsonNode all, JsonNode uid, JsonNode olderThan, JsonNode receivedBefore, JsonNode largerThan) {
         public static ExpungeBody of(ExpungeCriteria c) {
             JsonNodeFactory f = JsonNodeFactory.instance;
-            return new ExpungeBody(f.booleanNode(c.all()), c.uid().isPresent() ? f.numberNode(c.uid().getAsLong()) : null, null,
-                    c.receivedBefore().map(t -> (JsonNode) f.textNode(t.toString())).orElse(null),
+            return new ExpungeBody(
+                    f.booleanNode(c.all()),
+                    c.uid().isPresent() ? f.numberNode(c.uid().getAsLong()) : null,
+                    null,
+                    c.receivedBefore()
+                            .map(t -> (JsonNode) f.textNode(t.toString()))
+                            .orElse(null),
                     c.largerThan().isPresent() ? f.numberNode(c.largerThan().getAsLong()) : null);
         }
 
@@ -130,7 +134,8 @@ public final class AdminApi {
             }
             String larger = null;
             if (largerThan != null) {
-                if (!largerThan.isTextual() && !(largerThan.canConvertToExactIntegral() && largerThan.canConvertToLong())) {
+                if (!largerThan.isTextual()
+                        && !(largerThan.canConvertToExactIntegral() && largerThan.canConvertToLong())) {
                     throw invalid("larger_than must be a size such as \"10M\" or a number of bytes");
                 }
                 larger = largerThan.asText();
@@ -162,32 +167,23 @@ public final class AdminApi {
     // ---- response bodies ----
 
     /** Every error answer: {"error": "what went wrong and what to do"}. */
-    public record Problem(String error) {
-    }
+    public record Problem(String error) {}
 
-    public record UserList(List<String> users) {
-    }
+    public record UserList(List<String> users) {}
 
-    public record Created(String created) {
-    }
+    public record Created(String created) {}
 
-    public record Updated(String updated) {
-    }
+    public record Updated(String updated) {}
 
-    public record Deleted(String deleted) {
-    }
+    public record Deleted(String deleted) {}
 
-    public record Removed(String removed) {
-    }
+    public record Removed(String removed) {}
 
-    public record Revoked(String revoked) {
-    }
+    public record Revoked(String revoked) {}
 
-    public record ImportCounts(int created, int updated, int unchanged) {
-    }
+    public record ImportCounts(int created, int updated, int unchanged) {}
 
-    public record AppPasswordCreated(String label, String password) {
-    }
+    public record AppPasswordCreated(String label, String password) {}
 
     public record AppPasswordEntry(String label, String created) {
         public static AppPasswordEntry of(AdminOperations.AppPasswordInfo info) {
@@ -199,23 +195,33 @@ public final class AdminApi {
         }
     }
 
-    public record AppPasswordList(List<AppPasswordEntry> appPasswords) {
-    }
+    public record AppPasswordList(List<AppPasswordEntry> appPasswords) {}
 
-    public record Uid(long uid) {
-    }
+    public record Uid(long uid) {}
 
-    public record Migrated(int stored, int already) {
-    }
+    public record Migrated(int stored, int already) {}
 
-    public record MessageList(List<AdminOperations.MessageSummary> messages) {
-    }
+    public record MessageList(List<AdminOperations.MessageSummary> messages) {}
 
-    public record SessionEntry(String id, String listener, String user, String ip, String state, String started,
-                               long bytesIn, long bytesOut) {
+    public record SessionEntry(
+            String id,
+            String listener,
+            String user,
+            String ip,
+            String state,
+            String started,
+            long bytesIn,
+            long bytesOut) {
         public static SessionEntry of(SessionView v) {
-            return new SessionEntry(v.id(), v.listener(), v.user(), v.clientAddress(), v.state(), v.started().toString(),
-                    v.bytesIn(), v.bytesOut());
+            return new SessionEntry(
+                    v.id(),
+                    v.listener(),
+                    v.user(),
+                    v.clientAddress(),
+                    v.state(),
+                    v.started().toString(),
+                    v.bytesIn(),
+                    v.bytesOut());
         }
 
         public SessionView view() {
@@ -223,55 +229,56 @@ public final class AdminApi {
         }
     }
 
-    public record SessionList(List<SessionEntry> sessions) {
-    }
+    public record SessionList(List<SessionEntry> sessions) {}
 
-    public record Kicked(int kicked) {
-    }
+    public record Kicked(int kicked) {}
 
-    public record BackupDone(String dir, long accounts) {
-    }
+    public record BackupDone(String dir, long accounts) {}
 
     // ---- the endpoints, under /api ----
 
     public static final Endpoint<NoBody, UserList> LIST_USERS = get("/users", UserList.class);
-    public static final Endpoint<NewUser, Created> ADD_USER = new Endpoint<>("POST", "/users", NewUser.class, Created.class);
+    public static final Endpoint<NewUser, Created> ADD_USER =
+            new Endpoint<>("POST", "/users", NewUser.class, Created.class);
     /** The body is the user file (text), not JSON; ?hashed=true for imported hashes. */
-    public static final Endpoint<NoBody, ImportCounts> IMPORT_USERS = new Endpoint<>("POST", "/users/import", NoBody.class,
-            ImportCounts.class);
-    public static final Endpoint<NewPassword, Updated> SET_PASSWORD = new Endpoint<>("PUT", "/users/{name}/password",
-            NewPassword.class, Updated.class);
-    public static final Endpoint<NoBody, Deleted> DELETE_USER = new Endpoint<>("DELETE", "/users/{name}", NoBody.class,
-            Deleted.class);
-    public static final Endpoint<NewAppPassword, AppPasswordCreated> ADD_APP_PASSWORD = new Endpoint<>("POST",
-            "/users/{name}/app-passwords", NewAppPassword.class, AppPasswordCreated.class);
-    public static final Endpoint<NoBody, AppPasswordList> LIST_APP_PASSWORDS = get("/users/{name}/app-passwords",
-            AppPasswordList.class);
-    public static final Endpoint<NoBody, Revoked> REVOKE_APP_PASSWORD = new Endpoint<>("DELETE",
-            "/users/{name}/app-passwords/{label}", NoBody.class, Revoked.class);
-    public static final Endpoint<NewApopSecret, Updated> SET_APOP_SECRET = new Endpoint<>("PUT", "/users/{name}/apop-secret",
-            NewApopSecret.class, Updated.class);
-    public static final Endpoint<NoBody, Removed> REMOVE_APOP_SECRET = new Endpoint<>("DELETE", "/users/{name}/apop-secret",
-            NoBody.class, Removed.class);
+    public static final Endpoint<NoBody, ImportCounts> IMPORT_USERS =
+            new Endpoint<>("POST", "/users/import", NoBody.class, ImportCounts.class);
+
+    public static final Endpoint<NewPassword, Updated> SET_PASSWORD =
+            new Endpoint<>("PUT", "/users/{name}/password", NewPassword.class, Updated.class);
+    public static final Endpoint<NoBody, Deleted> DELETE_USER =
+            new Endpoint<>("DELETE", "/users/{name}", NoBody.class, Deleted.class);
+    public static final Endpoint<NewAppPassword, AppPasswordCreated> ADD_APP_PASSWORD =
+            new Endpoint<>("POST", "/users/{name}/app-passwords", NewAppPassword.class, AppPasswordCreated.class);
+    public static final Endpoint<NoBody, AppPasswordList> LIST_APP_PASSWORDS =
+            get("/users/{name}/app-passwords", AppPasswordList.class);
+    public static final Endpoint<NoBody, Revoked> REVOKE_APP_PASSWORD =
+            new Endpoint<>("DELETE", "/users/{name}/app-passwords/{label}", NoBody.class, Revoked.class);
+    public static final Endpoint<NewApopSecret, Updated> SET_APOP_SECRET =
+            new Endpoint<>("PUT", "/users/{name}/apop-secret", NewApopSecret.class, Updated.class);
+    public static final Endpoint<NoBody, Removed> REMOVE_APOP_SECRET =
+            new Endpoint<>("DELETE", "/users/{name}/apop-secret", NoBody.class, Removed.class);
     /** The body is the raw message, streamed. */
-    public static final Endpoint<NoBody, Uid> DELIVER = new Endpoint<>("POST", "/mailboxes/{name}/messages", NoBody.class,
-            Uid.class);
+    public static final Endpoint<NoBody, Uid> DELIVER =
+            new Endpoint<>("POST", "/mailboxes/{name}/messages", NoBody.class, Uid.class);
+
     public static final Endpoint<NoBody, MailboxStats> STATS = get("/mailboxes/{name}", MailboxStats.class);
-    public static final Endpoint<MigrateRequest, Migrated> MIGRATE = new Endpoint<>("POST", "/mailboxes/{name}/migrate",
-            MigrateRequest.class, Migrated.class);
+    public static final Endpoint<MigrateRequest, Migrated> MIGRATE =
+            new Endpoint<>("POST", "/mailboxes/{name}/migrate", MigrateRequest.class, Migrated.class);
     /** ?digests=true adds SHA-256 digests. */
     public static final Endpoint<NoBody, MessageList> MESSAGES = get("/mailboxes/{name}/messages", MessageList.class);
-    public static final Endpoint<ExpungeBody, ExpungeCriteria.Result> EXPUNGE = new Endpoint<>("POST",
-            "/mailboxes/{name}/expunge", ExpungeBody.class, ExpungeCriteria.Result.class);
+
+    public static final Endpoint<ExpungeBody, ExpungeCriteria.Result> EXPUNGE =
+            new Endpoint<>("POST", "/mailboxes/{name}/expunge", ExpungeBody.class, ExpungeCriteria.Result.class);
     public static final Endpoint<NoBody, SessionList> SESSIONS = get("/sessions", SessionList.class);
-    public static final Endpoint<NoBody, Kicked> KICK_SESSION = new Endpoint<>("DELETE", "/sessions/{id}", NoBody.class,
-            Kicked.class);
-    public static final Endpoint<KickUser, Kicked> KICK_USER = new Endpoint<>("POST", "/sessions/kick", KickUser.class,
-            Kicked.class);
-    public static final Endpoint<NoBody, ServerControl.DrainStatus> DRAIN = new Endpoint<>("POST", "/drain", NoBody.class,
-            ServerControl.DrainStatus.class);
-    public static final Endpoint<BackupRequest, BackupDone> BACKUP = new Endpoint<>("POST", "/backup", BackupRequest.class,
-            BackupDone.class);
+    public static final Endpoint<NoBody, Kicked> KICK_SESSION =
+            new Endpoint<>("DELETE", "/sessions/{id}", NoBody.class, Kicked.class);
+    public static final Endpoint<KickUser, Kicked> KICK_USER =
+            new Endpoint<>("POST", "/sessions/kick", KickUser.class, Kicked.class);
+    public static final Endpoint<NoBody, ServerControl.DrainStatus> DRAIN =
+            new Endpoint<>("POST", "/drain", NoBody.class, ServerControl.DrainStatus.class);
+    public static final Endpoint<BackupRequest, BackupDone> BACKUP =
+            new Endpoint<>("POST", "/backup", BackupRequest.class, BackupDone.class);
 
     private static <R> Endpoint<NoBody, R> get(String path, Class<R> response) {
         return new Endpoint<>("GET", path, NoBody.class, response);

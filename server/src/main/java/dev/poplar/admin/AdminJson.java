@@ -18,14 +18,13 @@ import java.util.List;
  * newer server's answers.
  */
 public final class AdminJson {
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper STRICT =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final ObjectMapper LENIENT = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private AdminJson() {
-    }
+    private AdminJson() {}
 
     public static byte[] write(Object body) {
         try {
@@ -37,7 +36,9 @@ public final class AdminJson {
 
     /** The JSON name of each of a record's components, in order. */
     static List<String> fields(Class<?> record) {
-        return Arrays.stream(record.getRecordComponents()).map(c -> snake(c.getName())).toList();
+        return Arrays.stream(record.getRecordComponents())
+                .map(c -> snake(c.getName()))
+                .toList();
     }
 
     private static String snake(String name) {
@@ -53,8 +54,8 @@ public final class AdminJson {
         } catch (JsonProcessingException e) {
             // Jackson's own message quotes the source and its internals: say only what and where.
             var at = e.getLocation();
-            throw AdminApi.invalid("the body is not valid JSON" + (at == null ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+            throw AdminApi.invalid("the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
                     + "; send a JSON object such as {\"name\":\"alice\"}");
         } catch (IOException e) {
             throw AdminApi.invalid("cannot read the request body: " + e.getMessage());

@@ -53,12 +53,10 @@ public interface AdminOperations extends AutoCloseable {
     MailboxStats stats(String name) throws AdminException;
 
     /** A message brought from another server: its raw bytes, the UIDL and received time it had there. */
-    record MigratedMessage(String uidl, long receivedMillis, byte[] raw) {
-    }
+    record MigratedMessage(String uidl, long receivedMillis, byte[] raw) {}
 
     /** What one migration batch did: messages stored, and messages whose UIDL the mailbox already had. */
-    record MigrationBatch(int stored, int alreadyThere) {
-    }
+    record MigrationBatch(int stored, int alreadyThere) {}
 
     /**
      * Stores migrated messages in one synced write, byte for byte (no header added), with their
@@ -68,8 +66,7 @@ public interface AdminOperations extends AutoCloseable {
     MigrationBatch migrate(String name, List<MigratedMessage> messages) throws AdminException;
 
     /** One message as a migration check sees it; {@code sha256} of its wire form, or null when not read. */
-    record MessageSummary(String uidl, long octets, String sha256) {
-    }
+    record MessageSummary(String uidl, long octets, String sha256) {}
 
     /** The mailbox's messages in POP3 order, with SHA-256 digests when asked and the mailbox is not in use. */
     List<MessageSummary> messages(String name, boolean digests) throws AdminException;
@@ -82,8 +79,7 @@ public interface AdminOperations extends AutoCloseable {
 
     void revokeAppPassword(String name, String label) throws AdminException;
 
-    record AppPasswordInfo(String label, java.time.Instant created) {
-    }
+    record AppPasswordInfo(String label, java.time.Instant created) {}
 
     /**
      * Writes a consistent online backup of the store (and the APOP key) to {@code dir}, which
@@ -110,6 +106,5 @@ public interface AdminOperations extends AutoCloseable {
     void close();
 
     /** Counts of a user import. */
-    record ImportResult(int created, int updated, int unchanged) {
-    }
+    record ImportResult(int created, int updated, int unchanged) {}
 }

@@ -9,11 +9,11 @@ import java.util.OptionalLong;
 
 /** Parses the operator's expunge criteria ("30d", "10M") into {@link ExpungeCriteria}. */
 public final class ExpungeRequest {
-    private ExpungeRequest() {
-    }
+    private ExpungeRequest() {}
 
     /** Each criterion may be null (not given); at least one must be given. */
-    public static ExpungeCriteria parse(boolean all, Long uid, String olderThan, String largerThan) throws AdminException {
+    public static ExpungeCriteria parse(boolean all, Long uid, String olderThan, String largerThan)
+            throws AdminException {
         return parseBefore(all, uid, olderThan == null ? null : Instant.now().minus(age(olderThan)), largerThan);
     }
 
@@ -24,7 +24,9 @@ public final class ExpungeRequest {
             throw invalid("uid must be a positive message UID, not " + uid);
         }
         try {
-            return new ExpungeCriteria(all, uid == null ? OptionalLong.empty() : OptionalLong.of(uid),
+            return new ExpungeCriteria(
+                    all,
+                    uid == null ? OptionalLong.empty() : OptionalLong.of(uid),
                     Optional.ofNullable(receivedBefore),
                     largerThan == null ? OptionalLong.empty() : OptionalLong.of(size(largerThan)));
         } catch (IllegalArgumentException e) {

@@ -18,7 +18,8 @@ import java.util.List;
  * call of an {@link AdminApi} endpoint with its request record, answered by its response record.
  */
 public final class HttpAdminClient implements AdminOperations {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
 
@@ -49,7 +50,9 @@ public final class HttpAdminClient implements AdminOperations {
 
     @Override
     public ImportResult importUsers(String fileContent, boolean hashed) throws AdminException {
-        AdminApi.ImportCounts n = send(AdminApi.IMPORT_USERS, hashed ? "?hashed=true" : "",
+        AdminApi.ImportCounts n = send(
+                AdminApi.IMPORT_USERS,
+                hashed ? "?hashed=true" : "",
                 HttpRequest.BodyPublishers.ofString(fileContent, StandardCharsets.UTF_8));
         return new ImportResult(n.created(), n.updated(), n.unchanged());
     }
@@ -57,7 +60,8 @@ public final class HttpAdminClient implements AdminOperations {
     /** Streams the message to the server, which refuses it as soon as it is over the limit. */
     @Override
     public long deliver(String name, java.io.InputStream message) throws AdminException {
-        return send(AdminApi.DELIVER, "", HttpRequest.BodyPublishers.ofInputStream(() -> message), name).uid();
+        return send(AdminApi.DELIVER, "", HttpRequest.BodyPublishers.ofInputStream(() -> message), name)
+                .uid();
     }
 
     @Override
@@ -68,7 +72,8 @@ public final class HttpAdminClient implements AdminOperations {
 
     @Override
     public List<MessageSummary> messages(String name, boolean digests) throws AdminException {
-        return send(AdminApi.MESSAGES, "?digests=" + digests, HttpRequest.BodyPublishers.noBody(), name).messages();
+        return send(AdminApi.MESSAGES, "?digests=" + digests, HttpRequest.BodyPublishers.noBody(), name)
+                .messages();
     }
 
     @Override
@@ -78,13 +83,15 @@ public final class HttpAdminClient implements AdminOperations {
 
     @Override
     public String addAppPassword(String name, String label) throws AdminException {
-        return call(AdminApi.ADD_APP_PASSWORD, new AdminApi.NewAppPassword(label), name).password();
+        return call(AdminApi.ADD_APP_PASSWORD, new AdminApi.NewAppPassword(label), name)
+                .password();
     }
 
     @Override
     public List<AppPasswordInfo> appPasswords(String name) throws AdminException {
         return call(AdminApi.LIST_APP_PASSWORDS, null, name).appPasswords().stream()
-                .map(AdminApi.AppPasswordEntry::info).toList();
+                .map(AdminApi.AppPasswordEntry::info)
+                .toList();
     }
 
     @Override
@@ -114,7 +121,9 @@ public final class HttpAdminClient implements AdminOperations {
 
     @Override
     public List<SessionView> who() throws AdminException {
-        return call(AdminApi.SESSIONS, null).sessions().stream().map(AdminApi.SessionEntry::view).toList();
+        return call(AdminApi.SESSIONS, null).sessions().stream()
+                .map(AdminApi.SessionEntry::view)
+                .toList();
     }
 
     @Override
@@ -122,7 +131,8 @@ public final class HttpAdminClient implements AdminOperations {
         if (sessionId != null) {
             return call(AdminApi.KICK_SESSION, null, sessionId).kicked();
         }
-        return call(AdminApi.KICK_USER, new AdminApi.KickUser(user == null ? "" : user)).kicked();
+        return call(AdminApi.KICK_USER, new AdminApi.KickUser(user == null ? "" : user))
+                .kicked();
     }
 
     @Override
@@ -137,8 +147,13 @@ public final class HttpAdminClient implements AdminOperations {
 
     /** Calls an endpoint with its JSON request record (null for none). */
     private <Q, R> R call(Endpoint<Q, R> endpoint, Q request, String... pathValues) throws AdminException {
-        return send(endpoint, "", request == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(AdminJson.write(request)), pathValues);
+        return send(
+                endpoint,
+                "",
+                request == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(AdminJson.write(request)),
+                pathValues);
     }
 
     /** Calls an endpoint with any body; maps the error answer to the {@link AdminException} of its status. */
@@ -147,12 +162,14 @@ public final class HttpAdminClient implements AdminOperations {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api" + endpoint.fill(pathValues) + query))
                 .timeout(Duration.ofMinutes(5))
                 .header("Authorization", "Bearer " + token)
-                .method(endpoint.method(), body).build();
+                .method(endpoint.method(), body)
+                .build();
         HttpResponse<byte[]> res;
         try {
             res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new AdminException(AdminException.Kind.UNAVAILABLE,
+            throw new AdminException(
+                    AdminException.Kind.UNAVAILABLE,
                     "cannot reach the Poplar server at " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,14 +177,16 @@ public final class HttpAdminClient implements AdminOperations {
         }
         if (res.statusCode() >= 300) {
             String message = AdminJson.error(res.body());
-            throw new AdminException(AdminException.Kind.ofHttpStatus(res.statusCode()),
+            throw new AdminException(
+                    AdminException.Kind.ofHttpStatus(res.statusCode()),
                     message != null ? message : "HTTP " + res.statusCode());
         }
         try {
             return AdminJson.readResponse(res.body(), endpoint.response());
         } catch (IOException e) {
-            throw new AdminException(AdminException.Kind.FAILED, "server answered HTTP " + res.statusCode()
-                    + " with a body that is not the expected JSON");
+            throw new AdminException(
+                    AdminException.Kind.FAILED,
+                    "server answered HTTP " + res.statusCode() + " with a body that is not the expected JSON");
         }
     }
 }

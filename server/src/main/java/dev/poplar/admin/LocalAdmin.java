@@ -1,13 +1,13 @@
 package dev.poplar.admin;
 
 import dev.poplar.auth.PasswordHasher;
+import dev.poplar.net.SessionView;
 import dev.poplar.storage.AccountExistsException;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.DeliveryOutcome;
 import dev.poplar.storage.ExpungeCriteria;
-import dev.poplar.net.SessionView;
 import dev.poplar.storage.MailStore;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.NoSuchAccountException;
@@ -39,8 +39,15 @@ public final class LocalAdmin implements AdminOperations {
      * @param backupRoot the only directory backups may be written under (poplar.backup-root): the
      *                   admin API must not let a token holder write wherever the server's user can
      */
-    public LocalAdmin(MailStore store, PasswordHasher hasher, dev.poplar.auth.PasswordRules rules, long maxMessageSize,
-                      ServerControl server, java.nio.file.Path dataDir, java.nio.file.Path backupRoot, AutoCloseable onClose) {
+    public LocalAdmin(
+            MailStore store,
+            PasswordHasher hasher,
+            dev.poplar.auth.PasswordRules rules,
+            long maxMessageSize,
+            ServerControl server,
+            java.nio.file.Path dataDir,
+            java.nio.file.Path backupRoot,
+            AutoCloseable onClose) {
         this.rules = rules;
         this.backupRoot = backupRoot.toAbsolutePath().normalize();
         this.dataDir = dataDir;
@@ -97,31 +104,38 @@ public final class LocalAdmin implements AdminOperations {
             rules.problem(e.password()).ifPresent(p -> refused.add("user " + e.name() + ": " + p));
         }
         if (!refused.isEmpty()) {
-            throw new AdminException(AdminException.Kind.INVALID, refused.size() + " users have unacceptable passwords; "
-                    + "nothing was imported:\n  " + String.join("\n  ", refused.subList(0, Math.min(20, refused.size())))
-                    + (refused.size() > 20 ? "\n  ..." : ""));
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    refused.size() + " users have unacceptable passwords; "
+                            + "nothing was imported:\n  "
+                            + String.join("\n  ", refused.subList(0, Math.min(20, refused.size())))
+                            + (refused.size() > 20 ? "\n  ..." : ""));
         }
         AtomicInteger created = new AtomicInteger();
         AtomicInteger updated = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        forEachUser(entries, Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("poplar-import-", 0).factory()), e -> {
-            Optional<AccountInfo> existing = store.account(e.name());
-            if (existing.isEmpty()) {
-                try {
-                    store.createAccount(e.name(), hasher.hash(e.password()));
-                    created.incrementAndGet();
-                    return;
-                } catch (AccountExistsException raced) {
-                    // created meanwhile: fall through to the update path
-                }
-            } else if (PasswordHasher.verify(existing.get().credentials(), e.password())) {
-                unchanged.incrementAndGet();
-                return;
-            }
-            store.setCredentials(e.name(), hasher.hash(e.password()));
-            updated.incrementAndGet();
-        });
+        forEachUser(
+                entries,
+                Executors.newFixedThreadPool(
+                        threads, Thread.ofPlatform().name("poplar-import-", 0).factory()),
+                e -> {
+                    Optional<AccountInfo> existing = store.account(e.name());
+                    if (existing.isEmpty()) {
+                        try {
+                            store.createAccount(e.name(), hasher.hash(e.password()));
+                            created.incrementAndGet();
+                            return;
+                        } catch (AccountExistsException raced) {
+                            // created meanwhile: fall through to the update path
+                        }
+                    } else if (PasswordHasher.verify(existing.get().credentials(), e.password())) {
+                        unchanged.incrementAndGet();
+                        return;
+                    }
+                    store.setCredentials(e.name(), hasher.hash(e.password()));
+                    updated.incrementAndGet();
+                });
         return new ImportResult(created.get(), updated.get(), unchanged.get());
     }
 
@@ -134,21 +148,29 @@ public final class LocalAdmin implements AdminOperations {
         AtomicInteger updated = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
         // No hashing: the cost is the synced writes, which group commit shares among 64 writers.
-        forEachUser(entries, Executors.newFixedThreadPool(64, Thread.ofVirtual().name("poplar-import-", 0).factory()), e -> {
-            Optional<AccountInfo> existing = store.account(e.name());
-            // A user whose password Poplar holds in its own form (logged in since, or set with
-            // passwd) keeps it: a re-run of the import must not undo a password change.
-            boolean keep = existing.isPresent() && existing.get().importedHash().map(e.password()::equals).orElse(true);
-            if (keep) {
-                unchanged.incrementAndGet();
-            } else if (existing.isPresent()) {
-                store.setImportedHash(e.name(), placeholder(), e.password());
-                updated.incrementAndGet();
-            } else {
-                store.createAccount(e.name(), placeholder(), e.password());
-                created.incrementAndGet();
-            }
-        });
+        forEachUser(
+                entries,
+                Executors.newFixedThreadPool(
+                        64, Thread.ofVirtual().name("poplar-import-", 0).factory()),
+                e -> {
+                    Optional<AccountInfo> existing = store.account(e.name());
+                    // A user whose password Poplar holds in its own form (logged in since, or set with
+                    // passwd) keeps it: a re-run of the import must not undo a password change.
+                    boolean keep = existing.isPresent()
+                            && existing.get()
+                                    .importedHash()
+                                    .map(e.password()::equals)
+                                    .orElse(true);
+                    if (keep) {
+                        unchanged.incrementAndGet();
+                    } else if (existing.isPresent()) {
+                        store.setImportedHash(e.name(), placeholder(), e.password());
+                        updated.incrementAndGet();
+                    } else {
+                        store.createAccount(e.name(), placeholder(), e.password());
+                        created.incrementAndGet();
+                    }
+                });
         return new ImportResult(created.get(), updated.get(), unchanged.get());
     }
 
@@ -222,8 +244,10 @@ public final class LocalAdmin implements AdminOperations {
                 total += n;
                 b.appendRaw(buffer, 0, n);
                 if (b.overflowed()) {
-                    throw new AdminException(AdminException.Kind.TOO_LARGE, "the message exceeds poplar.lmtp.max-message-size ("
-                            + maxMessageSize + " octets); nothing was delivered");
+                    throw new AdminException(
+                            AdminException.Kind.TOO_LARGE,
+                            "the message exceeds poplar.lmtp.max-message-size (" + maxMessageSize
+                                    + " octets); nothing was delivered");
                 }
             }
         } catch (java.io.IOException e) {
@@ -276,7 +300,8 @@ public final class LocalAdmin implements AdminOperations {
                 try {
                     deliveries.add(Delivery.migrated(key, wire, m.uidl(), m.receivedMillis()));
                 } catch (IllegalArgumentException e) {
-                    throw new AdminException(AdminException.Kind.INVALID, "message " + m.uidl() + ": " + e.getMessage());
+                    throw new AdminException(
+                            AdminException.Kind.INVALID, "message " + m.uidl() + ": " + e.getMessage());
                 }
             }
             if (!deliveries.isEmpty()) {
@@ -301,7 +326,8 @@ public final class LocalAdmin implements AdminOperations {
                                 sha.update(r.buffer(), 0, n);
                             }
                         }
-                        out.add(new MessageSummary(l.uidl(i), l.octets(i), java.util.HexFormat.of().formatHex(sha.digest())));
+                        out.add(new MessageSummary(
+                                l.uidl(i), l.octets(i), java.util.HexFormat.of().formatHex(sha.digest())));
                     }
                     return out;
                 } catch (dev.poplar.storage.MaildropInUseException inUse) {
@@ -326,7 +352,8 @@ public final class LocalAdmin implements AdminOperations {
     @Override
     public String addAppPassword(String name, String label) throws AdminException {
         String key = validName(name);
-        List<dev.poplar.storage.AppPassword> existing = onStore(key, () -> store.account(key)).orElseThrow(() -> notFound(key))
+        List<dev.poplar.storage.AppPassword> existing = onStore(key, () -> store.account(key))
+                .orElseThrow(() -> notFound(key))
                 .appPasswords();
         dev.poplar.auth.AppPasswords.Generated generated;
         do {
@@ -340,8 +367,10 @@ public final class LocalAdmin implements AdminOperations {
             throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
         }
         if (existing.size() >= dev.poplar.storage.AppPassword.MAX_PER_ACCOUNT) {
-            throw new AdminException(AdminException.Kind.INVALID, "user " + key + " already has "
-                    + dev.poplar.storage.AppPassword.MAX_PER_ACCOUNT + " app passwords; revoke one first");
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    "user " + key + " already has " + dev.poplar.storage.AppPassword.MAX_PER_ACCOUNT
+                            + " app passwords; revoke one first");
         }
         onStore(key, () -> {
             store.addAppPassword(key, entry);
@@ -354,14 +383,16 @@ public final class LocalAdmin implements AdminOperations {
     public List<AppPasswordInfo> appPasswords(String name) throws AdminException {
         String key = validName(name);
         return onStore(key, () -> store.account(key)).orElseThrow(() -> notFound(key)).appPasswords().stream()
-                .map(a -> new AppPasswordInfo(a.label(), java.time.Instant.ofEpochMilli(a.createdMillis()))).toList();
+                .map(a -> new AppPasswordInfo(a.label(), java.time.Instant.ofEpochMilli(a.createdMillis())))
+                .toList();
     }
 
     @Override
     public void revokeAppPassword(String name, String label) throws AdminException {
         String key = validName(name);
         if (!onStore(key, () -> store.revokeAppPassword(key, label))) {
-            throw new AdminException(AdminException.Kind.NOT_FOUND, "user " + key + " has no app password labelled " + label);
+            throw new AdminException(
+                    AdminException.Kind.NOT_FOUND, "user " + key + " has no app password labelled " + label);
         }
     }
 
@@ -374,20 +405,26 @@ public final class LocalAdmin implements AdminOperations {
     public long backup(String dir) throws AdminException {
         java.nio.file.Path target = backupTarget(dir);
         try {
-            java.nio.file.Files.createDirectory(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            java.nio.file.Files.createDirectory(
+                    target,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             store.checkpoint(target.resolve("store"));
             java.nio.file.Path apopKey = dataDir.resolve("apop.key");
             if (java.nio.file.Files.exists(apopKey)) {
-                java.nio.file.Files.copy(apopKey, target.resolve("apop.key"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                java.nio.file.Files.copy(
+                        apopKey, target.resolve("apop.key"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             }
             long accounts = store.accountNames().size();
-            java.nio.file.Files.writeString(target.resolve("BACKUP"), "poplar-backup 1\ncreated "
-                    + java.time.Instant.now() + "\naccounts " + accounts + "\n");
+            java.nio.file.Files.writeString(
+                    target.resolve("BACKUP"),
+                    "poplar-backup 1\ncreated " + java.time.Instant.now() + "\naccounts " + accounts + "\n");
             new dev.poplar.server.DataDirectory(target).secure();
             return accounts;
         } catch (java.io.IOException e) {
-            throw new AdminException(AdminException.Kind.INVALID, "cannot write the backup to " + target + ": " + dev.poplar.io.IoErrors.describe(e));
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    "cannot write the backup to " + target + ": " + dev.poplar.io.IoErrors.describe(e));
         } catch (StoreException e) {
             throw storeFailure(e);
         }
@@ -396,28 +433,37 @@ public final class LocalAdmin implements AdminOperations {
     /** The backup directory for {@code dir}: new, and inside poplar.backup-root (symbolic links resolved). */
     private java.nio.file.Path backupTarget(String dir) throws AdminException {
         if (dir == null || dir.isBlank()) {
-            throw new AdminException(AdminException.Kind.INVALID, "name the backup directory (under poplar.backup-root "
-                    + backupRoot + ")");
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    "name the backup directory (under poplar.backup-root " + backupRoot + ")");
         }
         java.nio.file.Path target = backupRoot.resolve(dir).normalize();
         if (!target.startsWith(backupRoot) || target.equals(backupRoot)) {
-            throw new AdminException(AdminException.Kind.INVALID, "backups are written under poplar.backup-root ("
-                    + backupRoot + "); " + dir + " is outside it. Give a name, or set poplar.backup-root");
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    "backups are written under poplar.backup-root (" + backupRoot + "); " + dir
+                            + " is outside it. Give a name, or set poplar.backup-root");
         }
         try {
-            java.nio.file.Files.createDirectories(backupRoot, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            java.nio.file.Files.createDirectories(
+                    backupRoot,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             java.nio.file.Files.createDirectories(target.getParent());
             java.nio.file.Path realRoot = backupRoot.toRealPath();
             if (!target.getParent().toRealPath().startsWith(realRoot)) {
-                throw new AdminException(AdminException.Kind.INVALID, dir + " leads outside poplar.backup-root ("
-                        + backupRoot + ") through a symbolic link");
+                throw new AdminException(
+                        AdminException.Kind.INVALID,
+                        dir + " leads outside poplar.backup-root (" + backupRoot + ") through a symbolic link");
             }
         } catch (java.io.IOException e) {
-            throw new AdminException(AdminException.Kind.INVALID, "cannot use poplar.backup-root " + backupRoot + ": " + dev.poplar.io.IoErrors.describe(e));
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    "cannot use poplar.backup-root " + backupRoot + ": " + dev.poplar.io.IoErrors.describe(e));
         }
         if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new AdminException(AdminException.Kind.INVALID, target + " exists; a backup goes into a new directory");
+            throw new AdminException(
+                    AdminException.Kind.INVALID, target + " exists; a backup goes into a new directory");
         }
         return target;
     }
@@ -431,7 +477,9 @@ public final class LocalAdmin implements AdminOperations {
             try {
                 sealed = dev.poplar.auth.ApopSecrets.open(dataDir).seal(secret);
             } catch (java.io.IOException e) {
-                throw new AdminException(AdminException.Kind.FAILED, "cannot use data-dir/apop.key: " + dev.poplar.io.IoErrors.describe(e));
+                throw new AdminException(
+                        AdminException.Kind.FAILED,
+                        "cannot use data-dir/apop.key: " + dev.poplar.io.IoErrors.describe(e));
             }
         }
         byte[] value = sealed;
@@ -480,7 +528,9 @@ public final class LocalAdmin implements AdminOperations {
 
     private void requireServer(String what) throws AdminException {
         if (server == ServerControl.NONE) {
-            throw new AdminException(AdminException.Kind.UNAVAILABLE, what + " needs a running server, and none holds this data directory");
+            throw new AdminException(
+                    AdminException.Kind.UNAVAILABLE,
+                    what + " needs a running server, and none holds this data directory");
         }
     }
 
@@ -535,7 +585,8 @@ public final class LocalAdmin implements AdminOperations {
     }
 
     private static AdminException storeFailure(StoreException e) {
-        return new AdminException(e.temporary() ? AdminException.Kind.UNAVAILABLE : AdminException.Kind.FAILED,
+        return new AdminException(
+                e.temporary() ? AdminException.Kind.UNAVAILABLE : AdminException.Kind.FAILED,
                 "store error: " + e.getMessage());
     }
 }

@@ -18,8 +18,7 @@ public interface ServerControl {
 
     DrainStatus drainStatus();
 
-    record DrainStatus(boolean draining, int sessions) {
-    }
+    record DrainStatus(boolean draining, int sessions) {}
 
     /** The CLI on a stopped node: there is no server to ask. */
     ServerControl NONE = new ServerControl() {

@@ -21,8 +21,7 @@ public final class UserFile {
         }
     }
 
-    private UserFile() {
-    }
+    private UserFile() {}
 
     /** Parses the whole file or throws naming every bad line (never echoing a password). */
     public static List<Entry> parse(String content) throws AdminException {
@@ -45,7 +44,8 @@ public final class UserFile {
                 sep = line.indexOf(':');
             }
             if (sep <= 0 || sep == line.length() - 1) {
-                errors.add("line " + (i + 1) + ": expected " + (hashed ? "'name {SCHEME}hash' or 'name:{SCHEME}hash:...'" : "'name password'"));
+                errors.add("line " + (i + 1) + ": expected "
+                        + (hashed ? "'name {SCHEME}hash' or 'name:{SCHEME}hash:...'" : "'name password'"));
                 continue;
             }
             String name = line.substring(0, sep);
@@ -68,9 +68,11 @@ public final class UserFile {
         }
         if (!errors.isEmpty()) {
             int shown = Math.min(errors.size(), 20);
-            throw new AdminException(AdminException.Kind.INVALID, "user file has " + errors.size()
-                    + " bad lines; nothing was imported:\n  " + String.join("\n  ", errors.subList(0, shown))
-                    + (errors.size() > shown ? "\n  ..." : ""));
+            throw new AdminException(
+                    AdminException.Kind.INVALID,
+                    "user file has " + errors.size()
+                            + " bad lines; nothing was imported:\n  " + String.join("\n  ", errors.subList(0, shown))
+                            + (errors.size() > shown ? "\n  ..." : ""));
         }
         return new ArrayList<>(entries.values());
     }

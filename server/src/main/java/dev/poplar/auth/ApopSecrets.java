@@ -36,7 +36,10 @@ public final class ApopSecrets {
         if (!Files.exists(file)) {
             byte[] k = new byte[32];
             new SecureRandom().nextBytes(k);
-            Path tmp = Files.createTempFile(dataDir, "apop", ".tmp",
+            Path tmp = Files.createTempFile(
+                    dataDir,
+                    "apop",
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(tmp, k);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
@@ -67,9 +70,12 @@ public final class ApopSecrets {
     public boolean matches(byte[] sealed, String timestamp, String digest) {
         try {
             String secret = open(sealed);
-            byte[] expected = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                    .digest((timestamp + secret).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
-            return MessageDigest.isEqual(expected, digest.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+            byte[] expected = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5")
+                            .digest((timestamp + secret).getBytes(StandardCharsets.UTF_8)))
+                    .getBytes(StandardCharsets.US_ASCII);
+            return MessageDigest.isEqual(
+                    expected, digest.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException e) {
             return false; // sealed under another key (apop.key replaced): treat as no match
         }

@@ -17,18 +17,18 @@ import java.util.regex.Pattern;
 public final class AppPasswords {
     /** What a generated app password looks like; only such a password can be one. */
     public static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}");
+
     private static final char[] ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
     /** Salts of app passwords with an identifier start with this, then the identifier. */
     private static final byte[] MARKER = "APPID".getBytes(StandardCharsets.US_ASCII);
+
     private static final int ID_LENGTH = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AppPasswords() {
-    }
+    private AppPasswords() {}
 
     /** A new app password (shown once) and what is stored for it. */
-    public record Generated(String password, PasswordCredentials credentials) {
-    }
+    public record Generated(String password, PasswordCredentials credentials) {}
 
     public static Generated generate(PasswordHasher hasher) {
         StringBuilder pw = new StringBuilder(23);

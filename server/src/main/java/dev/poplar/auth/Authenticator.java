@@ -3,8 +3,8 @@ package dev.poplar.auth;
 import dev.poplar.auth.hash.ImportedHash;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
-import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.AccountStore;
+import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import java.security.GeneralSecurityException;
@@ -77,9 +77,13 @@ public final class Authenticator {
             return Optional.empty();
         }
         // Exactly one more: the app password the identifier names, or the decoy.
-        Optional<AppPassword> named = known ? account.get().appPasswords().stream()
-                .filter(a -> AppPasswords.names(a.credentials(), password)).findFirst() : Optional.empty();
-        boolean appMatches = PasswordHasher.verify(named.map(AppPassword::credentials).orElse(decoy), password);
+        Optional<AppPassword> named = known
+                ? account.get().appPasswords().stream()
+                        .filter(a -> AppPasswords.names(a.credentials(), password))
+                        .findFirst()
+                : Optional.empty();
+        boolean appMatches =
+                PasswordHasher.verify(named.map(AppPassword::credentials).orElse(decoy), password);
         if (named.isPresent() && appMatches) {
             return Optional.of(account.get().name());
         }
@@ -105,7 +109,9 @@ public final class Authenticator {
         try {
             imported = ImportedHash.parse(account.importedHash().orElseThrow());
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "user " + account.name() + " has an unusable imported hash: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "user " + account.name() + " has an unusable imported hash: " + e.getMessage());
             return false;
         }
         if (!imported.verify(password)) {
@@ -117,15 +123,16 @@ public final class Authenticator {
                 rehashed.increment();
             } catch (StoreException e) {
                 // The login stands; the next one tries again.
-                LOG.log(System.Logger.Level.WARNING, "user " + account.name() + ": re-hashing the imported password failed: " + e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "user " + account.name() + ": re-hashing the imported password failed: " + e.getMessage());
             }
         }
         return true;
     }
 
     /** SCRAM material: the account (null when unknown) and its keys, or decoy keys that never match. */
-    public record ScramLookup(String account, PasswordCredentials credentials) {
-    }
+    public record ScramLookup(String account, PasswordCredentials credentials) {}
 
     public ScramLookup scramCredentials(String user) throws StoreException {
         Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();

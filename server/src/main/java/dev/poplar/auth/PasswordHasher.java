@@ -19,6 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class PasswordHasher {
     /** RFC 7677 section 4 asks for at least 4096 iterations. */
     public static final int DEFAULT_ITERATIONS = 4096;
+
     private static final int SALT_BYTES = 16;
 
     private final int iterations;
@@ -51,7 +52,8 @@ public final class PasswordHasher {
         return ITERATIONS_RUN.sum();
     }
 
-    private static final java.util.concurrent.atomic.LongAdder ITERATIONS_RUN = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder ITERATIONS_RUN =
+            new java.util.concurrent.atomic.LongAdder();
 
     /** True when {@code password} matches; compares in constant time. */
     public static boolean verify(PasswordCredentials credentials, String password) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 public record PasswordRules(int minLength) {
     public static final int MAX_LENGTH = 1024;
     /** Dovecot's {SCHEME} prefix, or a bare crypt(3) string ($1$, $2y$, $5$, $6$, $argon2id$, ...). */
-    private static final Pattern HASH_LIKE = Pattern.compile("\\{[A-Za-z0-9._-]+}.*|\\$(1|2[abxy]?|5|6|7|y|gy|argon2(i|d|id))\\$.*");
+    private static final Pattern HASH_LIKE =
+            Pattern.compile("\\{[A-Za-z0-9._-]+}.*|\\$(1|2[abxy]?|5|6|7|y|gy|argon2(i|d|id))\\$.*");
 
     public PasswordRules {
         if (minLength < 1) {
@@ -26,8 +27,8 @@ public record PasswordRules(int minLength) {
             return Optional.of("the password is empty");
         }
         if (password.codePointCount(0, password.length()) < minLength) {
-            return Optional.of("the password is shorter than " + minLength
-                    + " characters (poplar.auth.min-password-length)");
+            return Optional.of(
+                    "the password is shorter than " + minLength + " characters (poplar.auth.min-password-length)");
         }
         if (password.length() > MAX_LENGTH) {
             return Optional.of("the password is longer than " + MAX_LENGTH + " characters");

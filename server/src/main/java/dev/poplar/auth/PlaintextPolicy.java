@@ -10,7 +10,10 @@ import java.util.Locale;
  * TLS; {@code always} everywhere.
  */
 public enum PlaintextPolicy {
-    ALWAYS, LOOPBACK, TRUSTED_PROXIES, NEVER;
+    ALWAYS,
+    LOOPBACK,
+    TRUSTED_PROXIES,
+    NEVER;
 
     /**
      * @param secure   the connection is encrypted (STLS or POP3S)

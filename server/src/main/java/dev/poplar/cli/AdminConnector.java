@@ -19,8 +19,7 @@ import java.util.Properties;
  * (address from the lock file, token from the data directory).
  */
 final class AdminConnector {
-    private AdminConnector() {
-    }
+    private AdminConnector() {}
 
     static AdminOperations connect(PoplarConfig config) throws AdminException {
         DataDirectory data = DataDirectory.of(config);
@@ -33,23 +32,35 @@ final class AdminConnector {
             String url = holder.getProperty("http", "");
             String pid = holder.getProperty("pid", "?");
             switch (holder.getProperty("state", "starting")) {
-                case "starting" -> throw new AdminException(AdminException.Kind.UNAVAILABLE, "the Poplar server (pid " + pid
-                        + ") is still starting; try again in a moment");
-                case "cli" -> throw new AdminException(AdminException.Kind.UNAVAILABLE, "another poplar command (pid " + pid
-                        + ") is using " + config.dataDir().toAbsolutePath() + "; try again when it has finished");
+                case "starting" ->
+                    throw new AdminException(
+                            AdminException.Kind.UNAVAILABLE,
+                            "the Poplar server (pid " + pid + ") is still starting; try again in a moment");
+                case "cli" ->
+                    throw new AdminException(
+                            AdminException.Kind.UNAVAILABLE,
+                            "another poplar command (pid " + pid + ") is using "
+                                    + config.dataDir().toAbsolutePath() + "; try again when it has finished");
                 default -> {
                     if (url.isEmpty()) {
-                        throw new AdminException(AdminException.Kind.UNAVAILABLE, "the Poplar server (pid " + pid + ") holds "
-                                + config.dataDir().toAbsolutePath() + " and has no HTTP listener; enable poplar.http.port or stop it");
+                        throw new AdminException(
+                                AdminException.Kind.UNAVAILABLE,
+                                "the Poplar server (pid " + pid + ") holds "
+                                        + config.dataDir().toAbsolutePath()
+                                        + " and has no HTTP listener; enable poplar.http.port or stop it");
                     }
                 }
             }
-            String token = data.existingAdminToken().orElseThrow(() -> new AdminException(
-                    AdminException.Kind.UNAVAILABLE, "admin token missing in " + config.dataDir().toAbsolutePath()));
+            String token = data.existingAdminToken()
+                    .orElseThrow(() -> new AdminException(
+                            AdminException.Kind.UNAVAILABLE,
+                            "admin token missing in " + config.dataDir().toAbsolutePath()));
             return new HttpAdminClient(url, token);
         } catch (IOException e) {
-            throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot use data directory "
-                    + config.dataDir().toAbsolutePath() + ": " + dev.poplar.io.IoErrors.describe(e));
+            throw new AdminException(
+                    AdminException.Kind.UNAVAILABLE,
+                    "cannot use data directory " + config.dataDir().toAbsolutePath() + ": "
+                            + dev.poplar.io.IoErrors.describe(e));
         }
     }
 
@@ -79,8 +90,15 @@ final class AdminConnector {
         try {
             claim.describe(DataDirectory.Claim.State.CLI, "");
             dev.poplar.storage.MailStore store = dev.poplar.server.StoreOpener.open(data.store(), config.store());
-            return new LocalAdmin(store, new PasswordHasher(config.pbkdf2Iterations()),
-                    new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()), config.lmtp().maxMessageSize(), ServerControl.NONE, data.path(), config.backupRoot(), () -> {
+            return new LocalAdmin(
+                    store,
+                    new PasswordHasher(config.pbkdf2Iterations()),
+                    new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()),
+                    config.lmtp().maxMessageSize(),
+                    ServerControl.NONE,
+                    data.path(),
+                    config.backupRoot(),
+                    () -> {
                         store.close();
                         claim.close();
                     });

@@ -5,7 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "app-password", description = "Extra, named, revocable passwords for a user's devices and scripts.",
+@Command(
+        name = "app-password",
+        description = "Extra, named, revocable passwords for a user's devices and scripts.",
         subcommands = {AppPasswordCommand.Add.class, AppPasswordCommand.ListAll.class, AppPasswordCommand.Revoke.class})
 final class AppPasswordCommand {
 
@@ -13,6 +15,7 @@ final class AppPasswordCommand {
     static final class Add extends AdminCommand {
         @Mixin
         UserName user;
+
         @Parameters(index = "1", paramLabel = "LABEL", description = "What it is for, e.g. phone, thunderbird-laptop.")
         String label;
 
@@ -41,6 +44,7 @@ final class AppPasswordCommand {
     static final class Revoke extends AdminCommand {
         @Mixin
         UserName user;
+
         @Parameters(index = "1", paramLabel = "LABEL")
         String label;
 

@@ -7,14 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "check", description = "Verify a stopped node's store: every message whole, no stray body "
-        + "chunks, counters equal to the index. Exit 0 when consistent, 65 when not.")
+@Command(
+        name = "check",
+        description = "Verify a stopped node's store: every message whole, no stray body "
+                + "chunks, counters equal to the index. Exit 0 when consistent, 65 when not.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--repair", description = "Fix what is found: drop incomplete messages and stray chunks, "
-            + "recompute counters.")
+    @Option(
+            names = "--repair",
+            description = "Fix what is found: drop incomplete messages and stray chunks, " + "recompute counters.")
     boolean repair;
 
     @Override

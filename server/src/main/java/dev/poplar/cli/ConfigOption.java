@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /** The --config option every command shares; environment variables override the file. */
 final class ConfigOption {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "YAML configuration file (default: built-in defaults; POPLAR_* variables override).")
     Path file;
 

@@ -4,8 +4,10 @@ import dev.poplar.admin.AdminOperations;
 import dev.poplar.admin.ServerControl;
 import picocli.CommandLine.Command;
 
-@Command(name = "drain", description = "Stop accepting POP3 and LMTP connections and report not ready, "
-        + "letting live sessions finish (before a restart). Undone only by restarting.")
+@Command(
+        name = "drain",
+        description = "Stop accepting POP3 and LMTP connections and report not ready, "
+                + "letting live sessions finish (before a restart). Undone only by restarting.")
 final class DrainCommand extends AdminCommand {
     @Override
     int run(AdminOperations admin) throws Exception {

@@ -15,7 +15,10 @@ final class ExpungeCommand extends AdminCommand {
     @Option(names = "--all", description = "Every message.")
     boolean all;
 
-    @Option(names = "--uid", paramLabel = "UID", description = "The message with this UID (the number after the '.' of its UIDL).")
+    @Option(
+            names = "--uid",
+            paramLabel = "UID",
+            description = "The message with this UID (the number after the '.' of its UIDL).")
     Long uid;
 
     @Option(names = "--older-than", paramLabel = "AGE", description = "Delivered more than AGE ago: 90d, 12h, 30m.")

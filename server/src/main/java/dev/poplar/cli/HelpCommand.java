@@ -11,7 +11,10 @@ import picocli.CommandLine.Spec;
  * {@code poplar help [COMMAND [SUBCOMMAND...]]}: the usage of any command at any depth
  * ({@code help user add}), which picocli's own help command stops one level short of.
  */
-@Command(name = "help", helpCommand = true, description = "Show the usage of poplar or of a command: 'poplar help user add'.")
+@Command(
+        name = "help",
+        helpCommand = true,
+        description = "Show the usage of poplar or of a command: 'poplar help user add'.")
 final class HelpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,7 +28,9 @@ final class HelpCommand implements Callable<Integer> {
         for (String name : path) {
             CommandLine next = target.getSubcommands().get(name);
             if (next == null) {
-                spec.commandLine().getErr().println("poplar: no command '" + String.join(" ", path) + "'; 'poplar help' lists them");
+                spec.commandLine()
+                        .getErr()
+                        .println("poplar: no command '" + String.join(" ", path) + "'; 'poplar help' lists them");
                 return 2;
             }
             target = next;

@@ -13,6 +13,7 @@ final class KickCommand extends AdminCommand {
     static final class Target {
         @Option(names = "--user", paramLabel = "NAME", description = "Every session of this user.")
         String user;
+
         @Option(names = "--session", paramLabel = "ID", description = "One session, as 'poplar who' shows it.")
         String session;
     }

@@ -8,13 +8,11 @@ import java.util.logging.LogManager;
  * hook would otherwise close the handlers concurrently.
  */
 final class Logging {
-    private Logging() {
-    }
+    private Logging() {}
 
     static void configure() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
         }
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", DeferredResetLogManager.class.getName());
@@ -23,7 +21,8 @@ final class Logging {
 
     /** Switches every root handler to one JSON object per line (poplar.log.format: json). */
     static void useJson() {
-        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+        for (java.util.logging.Handler h :
+                java.util.logging.Logger.getLogger("").getHandlers()) {
             h.setFormatter(new dev.poplar.log.JsonLogFormatter());
         }
     }

@@ -7,9 +7,13 @@ import picocli.CommandLine.Option;
 
 /** The mbox dialect option shared by {@code import} and {@code migrate} (docs/migration.md). */
 final class MboxFormatOption {
-    @Option(names = "--mbox-format", defaultValue = "mboxo", paramLabel = "FORMAT",
-            description = "mboxo (default: nothing unquoted, the safe choice), mboxrd (one '>' removed from '>From ' lines) "
-                    + "or mboxcl2 (Content-Length); a note says when a file looks like another.")
+    @Option(
+            names = "--mbox-format",
+            defaultValue = "mboxo",
+            paramLabel = "FORMAT",
+            description =
+                    "mboxo (default: nothing unquoted, the safe choice), mboxrd (one '>' removed from '>From ' lines) "
+                            + "or mboxcl2 (Content-Length); a note says when a file looks like another.")
     String format;
 
     Mbox.Variant variant() throws AdminException {

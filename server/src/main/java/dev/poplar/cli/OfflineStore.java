@@ -3,9 +3,9 @@ package dev.poplar.cli;
 import dev.poplar.admin.AdminException;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.server.DataDirectory;
-import dev.poplar.storage.StoreException;
 import dev.poplar.server.StoreOpener;
 import dev.poplar.storage.MailStore;
+import dev.poplar.storage.StoreException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,11 +20,16 @@ final class OfflineStore implements AutoCloseable {
         this.config = config;
         data = DataDirectory.of(config);
         try {
-            claim = data.tryClaim().orElseThrow(() -> new AdminException(AdminException.Kind.UNAVAILABLE,
-                    command + " needs the server stopped: a Poplar process holds " + config.dataDir().toAbsolutePath()));
+            claim = data.tryClaim()
+                    .orElseThrow(() -> new AdminException(
+                            AdminException.Kind.UNAVAILABLE,
+                            command + " needs the server stopped: a Poplar process holds "
+                                    + config.dataDir().toAbsolutePath()));
             claim.describe(DataDirectory.Claim.State.CLI, "");
         } catch (IOException e) {
-            throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot use " + config.dataDir() + ": " + dev.poplar.io.IoErrors.describe(e));
+            throw new AdminException(
+                    AdminException.Kind.UNAVAILABLE,
+                    "cannot use " + config.dataDir() + ": " + dev.poplar.io.IoErrors.describe(e));
         }
     }
 
@@ -34,7 +39,8 @@ final class OfflineStore implements AutoCloseable {
             store = StoreOpener.open(dir, config.store());
             return store;
         } catch (StoreException e) {
-            throw new AdminException(AdminException.Kind.FAILED, "cannot open the store in " + dir + ": " + e.getMessage());
+            throw new AdminException(
+                    AdminException.Kind.FAILED, "cannot open the store in " + dir + ": " + e.getMessage());
         }
     }
 

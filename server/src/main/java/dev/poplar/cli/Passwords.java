@@ -10,8 +10,7 @@ import java.util.Arrays;
 
 /** Reads a password from the terminal (asked twice) or from the first line of standard input. */
 final class Passwords {
-    private Passwords() {
-    }
+    private Passwords() {}
 
     /**
      * JDK 22+ returns a Console even when input is piped and adds isTerminal() to tell; on 21 a

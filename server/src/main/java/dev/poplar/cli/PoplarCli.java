@@ -10,12 +10,28 @@ import picocli.CommandLine.Command;
  * The {@code poplar} command. Exit codes: 0 ok, 1 bad input, 2 usage, 3 no such user,
  * 4 user exists, 70 internal error, 75 temporary failure (try again). See docs/cli.md.
  */
-@Command(name = "poplar", mixinStandardHelpOptions = true, versionProvider = PoplarCli.Version.class,
+@Command(
+        name = "poplar",
+        mixinStandardHelpOptions = true,
+        versionProvider = PoplarCli.Version.class,
         description = "Poplar POP3 server with LMTP delivery.",
-        subcommands = {ServeCommand.class, UserCommand.class, DeliverCommand.class, ImportCommand.class,
-                MailboxCommand.class, TlsCommand.class, WhoCommand.class, KickCommand.class, DrainCommand.class, ExpungeCommand.class,
-                BackupCommand.class, RestoreCommand.class, CheckCommand.class, MigrateCommand.class,
-                HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            UserCommand.class,
+            DeliverCommand.class,
+            ImportCommand.class,
+            MailboxCommand.class,
+            TlsCommand.class,
+            WhoCommand.class,
+            KickCommand.class,
+            DrainCommand.class,
+            ExpungeCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
+            CheckCommand.class,
+            MigrateCommand.class,
+            HelpCommand.class
+        })
 public final class PoplarCli {
     public static void main(String[] args) {
         Logging.configure();

@@ -13,8 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", description = "Replace a stopped node's store with a backup, after checking the "
-        + "backup; the old store is kept beside it as store.before-restore-TIME.")
+@Command(
+        name = "restore",
+        description = "Replace a stopped node's store with a backup, after checking the "
+                + "backup; the old store is kept beside it as store.before-restore-TIME.")
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -25,7 +27,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(backup.resolve("BACKUP")) || !Files.isDirectory(backup.resolve("store"))) {
-            throw new AdminException(AdminException.Kind.INVALID, backup + " is not a Poplar backup (no BACKUP file or store/)");
+            throw new AdminException(
+                    AdminException.Kind.INVALID, backup + " is not a Poplar backup (no BACKUP file or store/)");
         }
         try (OfflineStore offline = new OfflineStore(config.load(), "restore")) {
             Path current = offline.data.store();
@@ -38,8 +41,9 @@ final class RestoreCommand implements Callable<Integer> {
             offline.closeStore();
             if (!problems.isEmpty()) {
                 deleteTree(staging);
-                throw new AdminException(AdminException.Kind.INVALID, "the backup is inconsistent, nothing restored: "
-                        + String.join("; ", problems));
+                throw new AdminException(
+                        AdminException.Kind.INVALID,
+                        "the backup is inconsistent, nothing restored: " + String.join("; ", problems));
             }
             if (Files.exists(current)) {
                 Path aside = current.resolveSibling("store.before-restore-" + System.currentTimeMillis());
@@ -48,8 +52,11 @@ final class RestoreCommand implements Callable<Integer> {
             }
             Files.move(staging, current, StandardCopyOption.ATOMIC_MOVE);
             if (Files.exists(backup.resolve("apop.key"))) {
-                Files.copy(backup.resolve("apop.key"), offline.data.path().resolve("apop.key"),
-                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.copy(
+                        backup.resolve("apop.key"),
+                        offline.data.path().resolve("apop.key"),
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
             }
             System.out.println("restored " + accounts + " accounts from " + backup);
         }

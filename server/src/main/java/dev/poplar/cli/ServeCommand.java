@@ -20,11 +20,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         PoplarServer server = PoplarServer.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-            Logging.shutdown();
-        }, "poplar-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                            Logging.shutdown();
+                        },
+                        "poplar-shutdown"));
         stopped.await();
         return 0;
     }

@@ -11,16 +11,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "user", description = "Manage users.",
-        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Del.class,
-                UserCommand.ListUsers.class, UserCommand.Import.class, AppPasswordCommand.class,
-                UserCommand.ApopSecret.class})
+@Command(
+        name = "user",
+        description = "Manage users.",
+        subcommands = {
+            UserCommand.Add.class,
+            UserCommand.Passwd.class,
+            UserCommand.Del.class,
+            UserCommand.ListUsers.class,
+            UserCommand.Import.class,
+            AppPasswordCommand.class,
+            UserCommand.ApopSecret.class
+        })
 final class UserCommand {
 
     @Command(name = "add", description = "Create a user; the password comes from the terminal or standard input.")
     static final class Add extends AdminCommand {
         @Mixin
         UserName user;
+
         @Mixin
         PasswordInput password;
 
@@ -36,6 +45,7 @@ final class UserCommand {
     static final class Passwd extends AdminCommand {
         @Mixin
         UserName user;
+
         @Mixin
         PasswordInput password;
 
@@ -47,20 +57,25 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "apop-secret", description = "Set (from the terminal or standard input) or remove a user's "
-            + "APOP secret; APOP must be enabled with poplar.auth.apop.")
+    @Command(
+            name = "apop-secret",
+            description = "Set (from the terminal or standard input) or remove a user's "
+                    + "APOP secret; APOP must be enabled with poplar.auth.apop.")
     static final class ApopSecret extends AdminCommand {
         @Mixin
         UserName user;
+
         @Option(names = "--secret-stdin", description = "Read the secret from the first line of standard input.")
         boolean stdin;
+
         @Option(names = "--remove", description = "Remove the secret: APOP stops working for this user.")
         boolean remove;
 
         @Override
         int run(AdminOperations admin) throws Exception {
             admin.setApopSecret(user.name, remove ? null : Passwords.read(stdin));
-            System.out.println(remove ? "APOP secret of " + user.name + " removed" : "APOP secret of " + user.name + " set");
+            System.out.println(
+                    remove ? "APOP secret of " + user.name + " removed" : "APOP secret of " + user.name + " set");
             return 0;
         }
     }
@@ -87,12 +102,17 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "import", description = "Create or update users from a file of 'name password' lines (idempotent); "
-            + "with --hashed, of password hashes from another server.")
+    @Command(
+            name = "import",
+            description = "Create or update users from a file of 'name password' lines (idempotent); "
+                    + "with --hashed, of password hashes from another server.")
     static final class Import extends AdminCommand {
-        @Option(names = "--hashed", description = "Lines are 'name {SCHEME}hash' or Dovecot passwd-file lines "
-                + "'name:{SCHEME}hash:...'; each user logs in with its old password (docs/migration.md).")
+        @Option(
+                names = "--hashed",
+                description = "Lines are 'name {SCHEME}hash' or Dovecot passwd-file lines "
+                        + "'name:{SCHEME}hash:...'; each user logs in with its old password (docs/migration.md).")
         boolean hashed;
+
         @Parameters(paramLabel = "FILE", description = "The user file, or - for standard input.")
         String file;
 
@@ -100,14 +120,18 @@ final class UserCommand {
         int run(AdminOperations admin) throws Exception {
             String content;
             try {
-                content = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                content = file.equals("-")
+                        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                         : Files.readString(Path.of(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new AdminException(AdminException.Kind.INVALID, "cannot read the user file: " + dev.poplar.io.IoErrors.describe(e));
+                throw new AdminException(
+                        AdminException.Kind.INVALID,
+                        "cannot read the user file: " + dev.poplar.io.IoErrors.describe(e));
             }
             long start = System.nanoTime();
             AdminOperations.ImportResult r = admin.importUsers(content, hashed);
-            System.out.printf("imported users: %d created, %d updated, %d unchanged (%.1f s)%n",
+            System.out.printf(
+                    "imported users: %d created, %d updated, %d unchanged (%.1f s)%n",
                     r.created(), r.updated(), r.unchanged(), (System.nanoTime() - start) / 1e9);
             return 0;
         }

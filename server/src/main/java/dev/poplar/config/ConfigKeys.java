@@ -17,130 +17,195 @@ public final class ConfigKeys {
 
     public static final Map<String, Key> ALL = new LinkedHashMap<>();
 
-    public static final Key DATA_DIR = key("poplar.data-dir", "./data",
-            "Directory of the RocksDB store, the admin token and the server lock file.");
-    public static final Key DATA_DIR_MODE = key("poplar.data-dir-mode", "owner",
+    public static final Key DATA_DIR = key(
+            "poplar.data-dir", "./data", "Directory of the RocksDB store, the admin token and the server lock file.");
+    public static final Key DATA_DIR_MODE = key(
+            "poplar.data-dir-mode",
+            "owner",
             "Who may read the data directory (mail bodies, credential records): owner (directory 0700, files 0600) or group "
                     + "(0750/0640, for a backup agent in the server's group). Enforced at every start whatever the umask; "
                     + "'poplar check' reports anything looser.");
-    public static final Key BACKUP_ROOT = key("poplar.backup-root", "./backups",
+    public static final Key BACKUP_ROOT = key(
+            "poplar.backup-root",
+            "./backups",
             "The directory online backups are written under ('poplar backup NAME', POST /api/backup): a name is taken relative "
                     + "to it and a path outside it is refused, so the admin API cannot write elsewhere. Created 0700 when missing.");
     public static final Key POP3_HOST = key("poplar.pop3.host", "127.0.0.1", "Address the POP3 listener binds to.");
     public static final Key POP3_PORT = key("poplar.pop3.port", "1110", "POP3 port; 0 disables the listener.");
-    public static final Key POP3_AUTH_TIMEOUT = key("poplar.pop3.auth-timeout", "60s",
+    public static final Key POP3_AUTH_TIMEOUT = key(
+            "poplar.pop3.auth-timeout",
+            "60s",
             "Inactivity limit before login (shorter than idle-timeout, so idle unauthenticated connections go soon).");
-    public static final Key POP3_IDLE_TIMEOUT = key("poplar.pop3.idle-timeout", "10m",
+    public static final Key POP3_IDLE_TIMEOUT = key(
+            "poplar.pop3.idle-timeout",
+            "10m",
             "Inactivity autologout (RFC 1939 section 3 requires at least 10m); the session closes without UPDATE.");
-    public static final Key POP3_MAILDROP_LOCK = key("poplar.pop3.maildrop-lock", "exclusive",
+    public static final Key POP3_MAILDROP_LOCK = key(
+            "poplar.pop3.maildrop-lock",
+            "exclusive",
             "exclusive: one session per mailbox, a second gets -ERR [IN-USE] (RFC 1939); "
                     + "shared: several sessions, each on its own snapshot.");
-    public static final Key POP3_MAX_CONNECTIONS = key("poplar.pop3.max-connections", "10000",
+    public static final Key POP3_MAX_CONNECTIONS = key(
+            "poplar.pop3.max-connections",
+            "10000",
             "Most POP3 (port 110) connections at once; a connection past it is answered -ERR [SYS/TEMP] and closed.");
-    public static final Key POP3_MAX_BAD_COMMANDS = key("poplar.pop3.max-bad-commands", "20",
+    public static final Key POP3_MAX_BAD_COMMANDS = key(
+            "poplar.pop3.max-bad-commands",
+            "20",
             "Consecutive bad commands (or failed logins) before the server closes the connection.");
-    public static final Key POP3_MAX_CONNECTIONS_PER_IP = key("poplar.pop3.max-connections-per-ip", "1000",
+    public static final Key POP3_MAX_CONNECTIONS_PER_IP = key(
+            "poplar.pop3.max-connections-per-ip",
+            "1000",
             "Most POP3 and POP3S connections together from one client address (the PROXY header's, behind a proxy); "
                     + "a connection past it is answered -ERR [SYS/TEMP] and closed. High by default: a carrier-grade NAT puts "
                     + "thousands of users behind one address.");
-    public static final Key POP3_PER_IP_EXEMPT = key("poplar.pop3.per-ip-exempt", "127.0.0.1/32,::1/128",
+    public static final Key POP3_PER_IP_EXEMPT = key(
+            "poplar.pop3.per-ip-exempt",
+            "127.0.0.1/32,::1/128",
             "Client addresses or blocks (comma-separated) that max-connections-per-ip does not apply to: by default this "
                     + "host (a load test, a local webmail). Trusted proxies and poplar.auth.ban-allow-list are exempt too.");
-    public static final Key POP3_MAX_CONNECTIONS_PER_USER = key("poplar.pop3.max-connections-per-user", "10",
+    public static final Key POP3_MAX_CONNECTIONS_PER_USER = key(
+            "poplar.pop3.max-connections-per-user",
+            "10",
             "Most logged-in sessions of one user over POP3 and POP3S together (matters with maildrop-lock: shared).");
-    public static final Key POP3_LOGIN_DELAY = key("poplar.pop3.login-delay", "0",
+    public static final Key POP3_LOGIN_DELAY = key(
+            "poplar.pop3.login-delay",
+            "0",
             "RFC 2449 LOGIN-DELAY: least time between two logins of one user, advertised in CAPA and "
                     + "enforced with -ERR [LOGIN-DELAY]; 0 turns it off.");
-    public static final Key POP3_TRUSTED_PROXIES = key("poplar.pop3.trusted-proxies", "",
+    public static final Key POP3_TRUSTED_PROXIES = key(
+            "poplar.pop3.trusted-proxies",
+            "",
             "Addresses or blocks (comma-separated) whose connections start with a PROXY protocol v1/v2 "
                     + "header naming the real client (nginx with proxy_protocol on).");
-    public static final Key POP3S_HOST = key("poplar.pop3s.host", "127.0.0.1",
-            "Address the implicit-TLS POP3 listener (RFC 8314) binds to.");
-    public static final Key POP3S_PORT = key("poplar.pop3s.port", "1995",
-            "Implicit-TLS POP3 port (995 in production); 0 disables the listener.");
-    public static final Key POP3S_MAX_CONNECTIONS = key("poplar.pop3s.max-connections", "10000",
+    public static final Key POP3S_HOST =
+            key("poplar.pop3s.host", "127.0.0.1", "Address the implicit-TLS POP3 listener (RFC 8314) binds to.");
+    public static final Key POP3S_PORT =
+            key("poplar.pop3s.port", "1995", "Implicit-TLS POP3 port (995 in production); 0 disables the listener.");
+    public static final Key POP3S_MAX_CONNECTIONS = key(
+            "poplar.pop3s.max-connections",
+            "10000",
             "Most POP3S (port 995) connections at once; a connection past it is answered -ERR [SYS/TEMP] and closed.");
-    public static final Key TLS_CERT = key("poplar.tls.cert", "",
+    public static final Key TLS_CERT = key(
+            "poplar.tls.cert",
+            "",
             "PEM certificate chain, leaf first (certbot's fullchain.pem). Empty: a self-signed development "
                     + "certificate is created in data-dir/tls/ (clients will warn; never use it for real mail).");
-    public static final Key TLS_KEY = key("poplar.tls.key", "",
+    public static final Key TLS_KEY = key(
+            "poplar.tls.key",
+            "",
             "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC; certbot's privkey.pem), unencrypted.");
-    public static final Key TLS_RELOAD_INTERVAL = key("poplar.tls.reload-interval", "60s",
+    public static final Key TLS_RELOAD_INTERVAL = key(
+            "poplar.tls.reload-interval",
+            "60s",
             "How often the certificate and key files are checked for changes (renewals need no restart).");
-    public static final Key AUTH_ALLOW_PLAINTEXT = key("poplar.auth.allow-plaintext", "loopback",
+    public static final Key AUTH_ALLOW_PLAINTEXT = key(
+            "poplar.auth.allow-plaintext",
+            "loopback",
             "When clear-text passwords (USER/PASS, PLAIN, LOGIN) are accepted: loopback (over TLS or from a "
                     + "loopback address), trusted-proxies (over TLS or through poplar.pop3.trusted-proxies: nginx ending TLS), "
                     + "never (over TLS only), always.");
-    public static final Key AUTH_FAILURE_DELAY = key("poplar.auth.failure-delay", "250ms",
+    public static final Key AUTH_FAILURE_DELAY = key(
+            "poplar.auth.failure-delay",
+            "250ms",
             "Delay before answering a failed login, doubled for each further failure from the address or "
                     + "for the user within ban-window; 0 turns delays off.");
-    public static final Key AUTH_FAILURE_DELAY_MAX = key("poplar.auth.failure-delay-max", "5s",
-            "Cap of the failed-login delay.");
-    public static final Key AUTH_BAN_AFTER = key("poplar.auth.ban-after", "10",
+    public static final Key AUTH_FAILURE_DELAY_MAX =
+            key("poplar.auth.failure-delay-max", "5s", "Cap of the failed-login delay.");
+    public static final Key AUTH_BAN_AFTER = key(
+            "poplar.auth.ban-after",
+            "10",
             "Failed logins from one address within ban-window that ban it; 0 turns bans off.");
-    public static final Key AUTH_BAN_WINDOW = key("poplar.auth.ban-window", "10m",
-            "The window failed logins are counted in.");
-    public static final Key AUTH_BAN_DURATION = key("poplar.auth.ban-duration", "15m",
-            "How long a banned address is refused.");
-    public static final Key AUTH_BAN_ALLOW_LIST = key("poplar.auth.ban-allow-list", "",
+    public static final Key AUTH_BAN_WINDOW =
+            key("poplar.auth.ban-window", "10m", "The window failed logins are counted in.");
+    public static final Key AUTH_BAN_DURATION =
+            key("poplar.auth.ban-duration", "15m", "How long a banned address is refused.");
+    public static final Key AUTH_BAN_ALLOW_LIST = key(
+            "poplar.auth.ban-allow-list",
+            "",
             "Addresses or blocks never delayed or banned (a webmail server, monitoring), comma-separated.");
-    public static final Key AUTH_APOP = key("poplar.auth.apop", "false",
+    public static final Key AUTH_APOP = key(
+            "poplar.auth.apop",
+            "false",
             "Offer APOP (RFC 1939) to users that have an APOP secret; the secret is kept sealed, not hashed.");
-    public static final Key AUTH_MECHANISMS = key("poplar.auth.mechanisms", "plain,login,scram-sha-256,oauthbearer,xoauth2",
+    public static final Key AUTH_MECHANISMS = key(
+            "poplar.auth.mechanisms",
+            "plain,login,scram-sha-256,oauthbearer,xoauth2",
             "SASL mechanisms offered by AUTH (RFC 5034), comma-separated; OAUTHBEARER and XOAUTH2 only when "
                     + "poplar.auth.oauth.jwks-file is set.");
-    public static final Key OAUTH_ISSUER = key("poplar.auth.oauth.issuer", "",
-            "Required 'iss' of OAuth bearer tokens (JWT).");
-    public static final Key OAUTH_AUDIENCE = key("poplar.auth.oauth.audience", "",
-            "Required 'aud' of OAuth bearer tokens (JWT).");
-    public static final Key OAUTH_JWKS_FILE = key("poplar.auth.oauth.jwks-file", "",
+    public static final Key OAUTH_ISSUER =
+            key("poplar.auth.oauth.issuer", "", "Required 'iss' of OAuth bearer tokens (JWT).");
+    public static final Key OAUTH_AUDIENCE =
+            key("poplar.auth.oauth.audience", "", "Required 'aud' of OAuth bearer tokens (JWT).");
+    public static final Key OAUTH_JWKS_FILE = key(
+            "poplar.auth.oauth.jwks-file",
+            "",
             "JWKS file with the issuer's signing keys (RS256, ES256); re-read when it changes. Empty: OAuth off.");
-    public static final Key OAUTH_USER_CLAIM = key("poplar.auth.oauth.user-claim", "email",
-            "The token claim that names the mailbox user.");
+    public static final Key OAUTH_USER_CLAIM =
+            key("poplar.auth.oauth.user-claim", "email", "The token claim that names the mailbox user.");
     public static final Key LMTP_HOST = key("poplar.lmtp.host", "127.0.0.1", "Address the LMTP listener binds to.");
     public static final Key LMTP_PORT = key("poplar.lmtp.port", "2424", "LMTP port; 0 disables the listener.");
-    public static final Key LMTP_MAX_MESSAGE_SIZE = key("poplar.lmtp.max-message-size", "50M",
+    public static final Key LMTP_MAX_MESSAGE_SIZE = key(
+            "poplar.lmtp.max-message-size",
+            "50M",
             "Largest message accepted (advertised as SIZE); larger ones get 552 5.3.4.");
-    public static final Key LMTP_MAX_LINE_LENGTH = key("poplar.lmtp.max-line-length", "64K",
+    public static final Key LMTP_MAX_LINE_LENGTH = key(
+            "poplar.lmtp.max-line-length",
+            "64K",
             "Longest line of message content, without its CRLF (RFC 5321 allows 998; Postfix folds at 990). A message with a "
                     + "longer line gets 500 5.5.0 per recipient. No line is ever buffered whole, so this guards clients, not memory.");
-    public static final Key LMTP_MAX_RECIPIENTS = key("poplar.lmtp.max-recipients", "100",
-            "Most recipients per transaction; more get 452 4.5.3.");
-    public static final Key LMTP_IDLE_TIMEOUT = key("poplar.lmtp.idle-timeout", "5m",
+    public static final Key LMTP_MAX_RECIPIENTS =
+            key("poplar.lmtp.max-recipients", "100", "Most recipients per transaction; more get 452 4.5.3.");
+    public static final Key LMTP_IDLE_TIMEOUT = key(
+            "poplar.lmtp.idle-timeout",
+            "5m",
             "An LMTP client silent this long is disconnected (RFC 5321 section 4.5.3.2 suggests 5m).");
-    public static final Key LMTP_MAX_CONNECTIONS = key("poplar.lmtp.max-connections", "1000",
-            "Most LMTP connections at once.");
-    public static final Key LMTP_HOSTNAME = key("poplar.lmtp.hostname", "",
-            "Name used in the LMTP greeting; empty means this machine's host name.");
-    public static final Key HTTP_HOST = key("poplar.http.host", "127.0.0.1",
+    public static final Key LMTP_MAX_CONNECTIONS =
+            key("poplar.lmtp.max-connections", "1000", "Most LMTP connections at once.");
+    public static final Key LMTP_HOSTNAME =
+            key("poplar.lmtp.hostname", "", "Name used in the LMTP greeting; empty means this machine's host name.");
+    public static final Key HTTP_HOST = key(
+            "poplar.http.host",
+            "127.0.0.1",
             "Address of the HTTP listener (health, admin API). Keep it on loopback or a private network.");
     public static final Key HTTP_PORT = key("poplar.http.port", "8110", "HTTP port; 0 disables the listener.");
-    public static final Key STORE_BLOCK_CACHE = key("poplar.store.block-cache", "64M",
-            "RocksDB block cache shared by all column families.");
-    public static final Key STORE_BLOB_FILES = key("poplar.store.blob-files", "false",
+    public static final Key STORE_BLOCK_CACHE =
+            key("poplar.store.block-cache", "64M", "RocksDB block cache shared by all column families.");
+    public static final Key STORE_BLOB_FILES = key(
+            "poplar.store.blob-files",
+            "false",
             "Keep message bodies in RocksDB blob files (BlobDB), so compaction does not rewrite message bytes. Off by default: "
                     + "blob reads are verified with a software CRC32C in the RocksDB JNI build, which cut RETR throughput by a third "
                     + "(docs/benchmarks.md); table blocks are verified with XXH3. An existing store can switch either way: data already written stays readable.");
-    public static final Key AUTH_PBKDF2_ITERATIONS = key("poplar.auth.pbkdf2-iterations", "4096",
+    public static final Key AUTH_PBKDF2_ITERATIONS = key(
+            "poplar.auth.pbkdf2-iterations",
+            "4096",
             "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096). Each login pays them once: "
                     + "more slows offline guessing of a stolen store and costs login throughput (docs/security.md has measured figures). "
                     + "Existing passwords keep their count until changed.");
-    public static final Key AUTH_REHASH_IMPORTED = key("poplar.auth.rehash-imported", "true",
+    public static final Key AUTH_REHASH_IMPORTED = key(
+            "poplar.auth.rehash-imported",
+            "true",
             "After a login checked against a hash imported from another server ('user import --hashed'), store the password "
                     + "in Poplar's own form (PBKDF2 SCRAM keys, which also enables SCRAM for the user). Counted in "
                     + "poplar_auth_password_rehashes_total.");
-    public static final Key AUTH_MIN_PASSWORD_LENGTH = key("poplar.auth.min-password-length", "8",
+    public static final Key AUTH_MIN_PASSWORD_LENGTH = key(
+            "poplar.auth.min-password-length",
+            "8",
             "Fewest characters a new password (user add, passwd, import, APOP secret) may have. Imported hashes are not checked.");
-    public static final Key WRITE_TIMEOUT = key("poplar.write-timeout", "60s",
+    public static final Key WRITE_TIMEOUT = key(
+            "poplar.write-timeout",
+            "60s",
             "A client that stops reading (a socket write blocked this long) is disconnected; its session "
                     + "releases the maildrop and deletes nothing.");
-    public static final Key LOG_FORMAT = key("poplar.log.format", "text",
+    public static final Key LOG_FORMAT = key(
+            "poplar.log.format",
+            "text",
             "text: one 'event key=value ...' line per event; json: one JSON object per line.");
-    public static final Key SHUTDOWN_GRACE = key("poplar.shutdown-grace", "10s",
-            "How long shutdown waits for busy sessions before closing them.");
+    public static final Key SHUTDOWN_GRACE =
+            key("poplar.shutdown-grace", "10s", "How long shutdown waits for busy sessions before closing them.");
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     private static Key key(String name, String dflt, String description) {
         Key k = new Key(name, dflt, description);

@@ -16,8 +16,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /** Reads the YAML file, applies environment overrides and checks every key. */
 public final class ConfigLoader {
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static PoplarConfig load(Optional<Path> file, Map<String, String> env) throws ConfigException {
         Map<String, String> values = new HashMap<>();

@@ -3,57 +3,87 @@ package dev.poplar.config;
 import dev.poplar.abuse.LoginGuard;
 import dev.poplar.auth.PlaintextPolicy;
 import dev.poplar.auth.sasl.SaslMechanism;
-import dev.poplar.net.Cidr;
 import dev.poplar.log.SessionLog;
-import java.util.List;
-import java.util.Optional;
+import dev.poplar.net.Cidr;
 import dev.poplar.storage.LockPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The whole configuration, typed and checked. See {@link ConfigKeys} for the meaning of each field. */
-public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path backupRoot, Pop3 pop3, Pop3s pop3s, Tls tls, Lmtp lmtp, Http http, Store store,
-                           Auth auth, Duration shutdownGrace, SessionLog.Format logFormat, Duration writeTimeout) {
+public record PoplarConfig(
+        Path dataDir,
+        boolean dataDirGroupReadable,
+        Path backupRoot,
+        Pop3 pop3,
+        Pop3s pop3s,
+        Tls tls,
+        Lmtp lmtp,
+        Http http,
+        Store store,
+        Auth auth,
+        Duration shutdownGrace,
+        SessionLog.Format logFormat,
+        Duration writeTimeout) {
 
-    public record Pop3(String host, int port, Duration idleTimeout, Duration authTimeout, LockPolicy maildropLock,
-                       int maxConnections, int maxBadCommands, int maxConnectionsPerIp, int maxConnectionsPerUser,
-                       Duration loginDelay, List<Cidr> trustedProxies, List<Cidr> perIpExempt) {
-    }
+    public record Pop3(
+            String host,
+            int port,
+            Duration idleTimeout,
+            Duration authTimeout,
+            LockPolicy maildropLock,
+            int maxConnections,
+            int maxBadCommands,
+            int maxConnectionsPerIp,
+            int maxConnectionsPerUser,
+            Duration loginDelay,
+            List<Cidr> trustedProxies,
+            List<Cidr> perIpExempt) {}
 
-    public record Pop3s(String host, int port, int maxConnections) {
-    }
+    public record Pop3s(String host, int port, int maxConnections) {}
 
     /** Empty paths: a generated self-signed development certificate. */
-    public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {
-    }
+    public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {}
 
-    public record Auth(int pbkdf2Iterations, int minPasswordLength, PlaintextPolicy allowPlaintext, List<SaslMechanism> mechanisms,
-                       Optional<OAuth> oauth, LoginGuard.Settings guard, boolean apop, boolean rehashImported) {
-    }
+    public record Auth(
+            int pbkdf2Iterations,
+            int minPasswordLength,
+            PlaintextPolicy allowPlaintext,
+            List<SaslMechanism> mechanisms,
+            Optional<OAuth> oauth,
+            LoginGuard.Settings guard,
+            boolean apop,
+            boolean rehashImported) {}
 
     /** Bearer-token validation; present when a JWKS file is configured. */
-    public record OAuth(String issuer, String audience, Path jwksFile, String userClaim) {
-    }
+    public record OAuth(String issuer, String audience, Path jwksFile, String userClaim) {}
 
     /**
      * @param maxMessageSize largest message (RFC 1870 SIZE), in RFC 1939 octets
      * @param hostname       the name in the greeting and replies; empty: this host's name (see {@link #withHostname})
      * @param maxLineLength  longest DATA line, without its CRLF; longer lines get 500 5.5.0
      */
-    public record Lmtp(String host, int port, long maxMessageSize, int maxRecipients, Duration idleTimeout,
-                       int maxConnections, String hostname, long maxLineLength) {
+    public record Lmtp(
+            String host,
+            int port,
+            long maxMessageSize,
+            int maxRecipients,
+            Duration idleTimeout,
+            int maxConnections,
+            String hostname,
+            long maxLineLength) {
         /** The same settings with the host name the server resolved for an empty one. */
         public Lmtp withHostname(String name) {
-            return new Lmtp(host, port, maxMessageSize, maxRecipients, idleTimeout, maxConnections, name, maxLineLength);
+            return new Lmtp(
+                    host, port, maxMessageSize, maxRecipients, idleTimeout, maxConnections, name, maxLineLength);
         }
     }
 
-    public record Http(String host, int port) {
-    }
+    public record Http(String host, int port) {}
 
-    public record Store(long blockCache, boolean blobFiles) {
-    }
+    public record Store(long blockCache, boolean blobFiles) {}
 
     static PoplarConfig from(Map<String, String> raw) throws ConfigException {
         Values v = new Values(raw);
@@ -81,7 +111,8 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
         String cert = v.string(ConfigKeys.TLS_CERT);
         String key = v.string(ConfigKeys.TLS_KEY);
         if (cert.isEmpty() != key.isEmpty()) {
-            throw Values.bad(cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY,
+            throw Values.bad(
+                    cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY,
                     "must be set together with " + (cert.isEmpty() ? ConfigKeys.TLS_KEY : ConfigKeys.TLS_CERT).name());
         }
         boolean groupReadable = switch (v.string(ConfigKeys.DATA_DIR_MODE)) {
@@ -92,28 +123,57 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
         if (v.string(ConfigKeys.BACKUP_ROOT).isBlank()) {
             throw Values.bad(ConfigKeys.BACKUP_ROOT, "must name a directory");
         }
-        return new PoplarConfig(Path.of(dataDir), groupReadable, Path.of(v.string(ConfigKeys.BACKUP_ROOT)),
-                new Pop3(v.string(ConfigKeys.POP3_HOST), v.port(ConfigKeys.POP3_PORT),
-                        v.duration(ConfigKeys.POP3_IDLE_TIMEOUT), v.duration(ConfigKeys.POP3_AUTH_TIMEOUT), lock,
-                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS), v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS),
-                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_IP), v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_USER),
-                        v.durationOrZero(ConfigKeys.POP3_LOGIN_DELAY), v.cidrs(ConfigKeys.POP3_TRUSTED_PROXIES),
+        return new PoplarConfig(
+                Path.of(dataDir),
+                groupReadable,
+                Path.of(v.string(ConfigKeys.BACKUP_ROOT)),
+                new Pop3(
+                        v.string(ConfigKeys.POP3_HOST),
+                        v.port(ConfigKeys.POP3_PORT),
+                        v.duration(ConfigKeys.POP3_IDLE_TIMEOUT),
+                        v.duration(ConfigKeys.POP3_AUTH_TIMEOUT),
+                        lock,
+                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS),
+                        v.positive(ConfigKeys.POP3_MAX_BAD_COMMANDS),
+                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_IP),
+                        v.positive(ConfigKeys.POP3_MAX_CONNECTIONS_PER_USER),
+                        v.durationOrZero(ConfigKeys.POP3_LOGIN_DELAY),
+                        v.cidrs(ConfigKeys.POP3_TRUSTED_PROXIES),
                         v.cidrs(ConfigKeys.POP3_PER_IP_EXEMPT)),
-                new Pop3s(v.string(ConfigKeys.POP3S_HOST), v.port(ConfigKeys.POP3S_PORT), v.positive(ConfigKeys.POP3S_MAX_CONNECTIONS)),
-                new Tls(cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
+                new Pop3s(
+                        v.string(ConfigKeys.POP3S_HOST),
+                        v.port(ConfigKeys.POP3S_PORT),
+                        v.positive(ConfigKeys.POP3S_MAX_CONNECTIONS)),
+                new Tls(
+                        cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                         key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
                         v.duration(ConfigKeys.TLS_RELOAD_INTERVAL)),
-                new Lmtp(v.string(ConfigKeys.LMTP_HOST), v.port(ConfigKeys.LMTP_PORT),
-                        v.size(ConfigKeys.LMTP_MAX_MESSAGE_SIZE), v.positive(ConfigKeys.LMTP_MAX_RECIPIENTS),
-                        v.duration(ConfigKeys.LMTP_IDLE_TIMEOUT), v.positive(ConfigKeys.LMTP_MAX_CONNECTIONS),
-                        v.string(ConfigKeys.LMTP_HOSTNAME), v.size(ConfigKeys.LMTP_MAX_LINE_LENGTH)),
+                new Lmtp(
+                        v.string(ConfigKeys.LMTP_HOST),
+                        v.port(ConfigKeys.LMTP_PORT),
+                        v.size(ConfigKeys.LMTP_MAX_MESSAGE_SIZE),
+                        v.positive(ConfigKeys.LMTP_MAX_RECIPIENTS),
+                        v.duration(ConfigKeys.LMTP_IDLE_TIMEOUT),
+                        v.positive(ConfigKeys.LMTP_MAX_CONNECTIONS),
+                        v.string(ConfigKeys.LMTP_HOSTNAME),
+                        v.size(ConfigKeys.LMTP_MAX_LINE_LENGTH)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
-                new Auth(iterations, v.positive(ConfigKeys.AUTH_MIN_PASSWORD_LENGTH), plaintext, mechanisms(v), oauth(v), new LoginGuard.Settings(
-                        v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY), v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
-                        v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
-                        v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),
-                        v.bool(ConfigKeys.AUTH_APOP), v.bool(ConfigKeys.AUTH_REHASH_IMPORTED)), v.duration(ConfigKeys.SHUTDOWN_GRACE), logFormat,
+                new Auth(
+                        iterations,
+                        v.positive(ConfigKeys.AUTH_MIN_PASSWORD_LENGTH),
+                        plaintext,
+                        mechanisms(v),
+                        oauth(v),
+                        new LoginGuard.Settings(
+                                v.durationOrZero(ConfigKeys.AUTH_FAILURE_DELAY),
+                                        v.duration(ConfigKeys.AUTH_FAILURE_DELAY_MAX),
+                                v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
+                                v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),
+                        v.bool(ConfigKeys.AUTH_APOP),
+                        v.bool(ConfigKeys.AUTH_REHASH_IMPORTED)),
+                v.duration(ConfigKeys.SHUTDOWN_GRACE),
+                logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));
     }
 
@@ -123,8 +183,11 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
             if (m.isBlank()) {
                 continue;
             }
-            list.add(SaslMechanism.named(m).orElseThrow(() -> Values.bad(ConfigKeys.AUTH_MECHANISMS, "names unknown mechanism "
-                    + m.trim().toUpperCase(java.util.Locale.ROOT) + "; known: " + SaslMechanism.known())));
+            list.add(SaslMechanism.named(m)
+                    .orElseThrow(() -> Values.bad(
+                            ConfigKeys.AUTH_MECHANISMS,
+                            "names unknown mechanism " + m.trim().toUpperCase(java.util.Locale.ROOT) + "; known: "
+                                    + SaslMechanism.known())));
         }
         return List.copyOf(list);
     }
@@ -139,8 +202,11 @@ public record PoplarConfig(Path dataDir, boolean dataDirGroupReadable, Path back
                 throw Values.bad(k, "must be set when poplar.auth.oauth.jwks-file is (tokens are checked against it)");
             }
         }
-        return Optional.of(new OAuth(v.string(ConfigKeys.OAUTH_ISSUER), v.string(ConfigKeys.OAUTH_AUDIENCE),
-                Path.of(jwks), v.string(ConfigKeys.OAUTH_USER_CLAIM)));
+        return Optional.of(new OAuth(
+                v.string(ConfigKeys.OAUTH_ISSUER),
+                v.string(ConfigKeys.OAUTH_AUDIENCE),
+                Path.of(jwks),
+                v.string(ConfigKeys.OAUTH_USER_CLAIM)));
     }
 
     /** The configuration with no file and no environment: what `poplar serve` runs with. */

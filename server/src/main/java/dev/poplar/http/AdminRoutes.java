@@ -68,10 +68,16 @@ public final class AdminRoutes implements HttpService {
             admin.deleteUser(name(req));
             return new AdminApi.Deleted(name(req));
         });
-        route(rules, AdminApi.ADD_APP_PASSWORD, (req, b) ->
-                new AdminApi.AppPasswordCreated(b.label(), admin.addAppPassword(name(req), b.label())));
-        route(rules, AdminApi.LIST_APP_PASSWORDS, (req, b) -> new AdminApi.AppPasswordList(
-                admin.appPasswords(name(req)).stream().map(AdminApi.AppPasswordEntry::of).toList()));
+        route(
+                rules,
+                AdminApi.ADD_APP_PASSWORD,
+                (req, b) -> new AdminApi.AppPasswordCreated(b.label(), admin.addAppPassword(name(req), b.label())));
+        route(
+                rules,
+                AdminApi.LIST_APP_PASSWORDS,
+                (req, b) -> new AdminApi.AppPasswordList(admin.appPasswords(name(req)).stream()
+                        .map(AdminApi.AppPasswordEntry::of)
+                        .toList()));
         route(rules, AdminApi.REVOKE_APP_PASSWORD, (req, b) -> {
             admin.revokeAppPassword(name(req), param(req, "label"));
             return new AdminApi.Revoked(param(req, "label"));
@@ -87,12 +93,15 @@ public final class AdminRoutes implements HttpService {
         route(rules, AdminApi.DELIVER, (req, b) -> {
             // Streamed: a body over the limit is refused when it crosses it, unread beyond.
             if (req.headers().contentLength().orElse(0) > maxMessageSize) {
-                throw new AdminException(AdminException.Kind.TOO_LARGE, "the message ("
-                        + req.headers().contentLength().getAsLong() + " bytes) exceeds poplar.lmtp.max-message-size ("
-                        + maxMessageSize + " octets); nothing was delivered");
+                throw new AdminException(
+                        AdminException.Kind.TOO_LARGE,
+                        "the message ("
+                                + req.headers().contentLength().getAsLong()
+                                + " bytes) exceeds poplar.lmtp.max-message-size ("
+                                + maxMessageSize + " octets); nothing was delivered");
             }
-            java.io.InputStream in = req.content().hasEntity() ? req.content().inputStream()
-                    : java.io.InputStream.nullInputStream();
+            java.io.InputStream in =
+                    req.content().hasEntity() ? req.content().inputStream() : java.io.InputStream.nullInputStream();
             return new AdminApi.Uid(admin.deliver(name(req), in));
         });
         route(rules, AdminApi.STATS, (req, b) -> admin.stats(name(req)));
@@ -100,11 +109,17 @@ public final class AdminRoutes implements HttpService {
             AdminOperations.MigrationBatch r = admin.migrate(name(req), b.checked());
             return new AdminApi.Migrated(r.stored(), r.alreadyThere());
         });
-        route(rules, AdminApi.MESSAGES, (req, b) -> new AdminApi.MessageList(
-                admin.messages(name(req), req.query().first("digests").orElse("false").equals("true"))));
+        route(
+                rules,
+                AdminApi.MESSAGES,
+                (req, b) -> new AdminApi.MessageList(admin.messages(
+                        name(req), req.query().first("digests").orElse("false").equals("true"))));
         route(rules, AdminApi.EXPUNGE, (req, b) -> admin.expunge(name(req), b.criteria()));
-        route(rules, AdminApi.SESSIONS, (req, b) -> new AdminApi.SessionList(
-                admin.who().stream().map(AdminApi.SessionEntry::of).toList()));
+        route(
+                rules,
+                AdminApi.SESSIONS,
+                (req, b) -> new AdminApi.SessionList(
+                        admin.who().stream().map(AdminApi.SessionEntry::of).toList()));
         route(rules, AdminApi.KICK_SESSION, (req, b) -> new AdminApi.Kicked(admin.kick(null, param(req, "id"))));
         route(rules, AdminApi.KICK_USER, (req, b) -> new AdminApi.Kicked(admin.kick(b.user(), null)));
         route(rules, AdminApi.DRAIN, (req, b) -> admin.drain());
@@ -113,9 +128,12 @@ public final class AdminRoutes implements HttpService {
 
     /** Registers an endpoint: its JSON body (if it takes one) is read into its record before the operation runs. */
     private <Q, R> void route(HttpRules rules, AdminApi.Endpoint<Q, R> endpoint, Operation<Q, R> operation) {
-        io.helidon.webserver.http.Handler handler = guarded(req -> operation.run(req,
-                endpoint.request() == AdminApi.NoBody.class ? null
-                        : AdminJson.readRequest(req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0],
+        io.helidon.webserver.http.Handler handler = guarded(req -> operation.run(
+                req,
+                endpoint.request() == AdminApi.NoBody.class
+                        ? null
+                        : AdminJson.readRequest(
+                                req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0],
                                 endpoint.request())));
         switch (endpoint.method()) {
             case "GET" -> rules.get(endpoint.path(), handler);
@@ -143,8 +161,11 @@ public final class AdminRoutes implements HttpService {
                 // A bug, never bad input (AdminRoutesFuzzTest): logged with its trace under an id the
                 // answer repeats, so the operator can find it; the client learns nothing internal.
                 String id = Long.toString(System.nanoTime(), 36);
-                LOG.log(System.Logger.Level.ERROR, "admin API " + req.prologue().method() + " " + req.path().path()
-                        + " failed, error id " + id, e);
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "admin API " + req.prologue().method() + " "
+                                + req.path().path() + " failed, error id " + id,
+                        e);
                 reply(res, 500, new AdminApi.Problem("internal error, logged as " + id));
             }
         };

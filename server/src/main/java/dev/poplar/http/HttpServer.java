@@ -20,21 +20,23 @@ public final class HttpServer implements AutoCloseable {
     /**
      * @param ready /health/ready answers 200 only while this is true (started, not draining, store writable)
      */
-    public static HttpServer start(String host, int port, AdminRoutes admin, PoplarMetrics metrics,
-                                   BooleanSupplier ready) {
+    public static HttpServer start(
+            String host, int port, AdminRoutes admin, PoplarMetrics metrics, BooleanSupplier ready) {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
-                .routing(r -> r
-                        .get("/health/live", (req, res) -> AdminRoutes.reply(res, 200, java.util.Map.of("status", "UP")))
+                .routing(r -> r.get(
+                                "/health/live",
+                                (req, res) -> AdminRoutes.reply(res, 200, java.util.Map.of("status", "UP")))
                         .get("/health/ready", (req, res) -> {
                             boolean ok = ready.getAsBoolean();
                             AdminRoutes.reply(res, ok ? 200 : 503, java.util.Map.of("status", ok ? "UP" : "DOWN"));
                         })
                         .get("/metrics", (req, res) -> {
                             // Content negotiation (Prometheus text, OpenMetrics, protobuf) by Accept.
-                            String accept = req.headers().first(HeaderNames.ACCEPT).orElse("");
+                            String accept =
+                                    req.headers().first(HeaderNames.ACCEPT).orElse("");
                             res.header(HeaderNames.CONTENT_TYPE, metrics.contentType(accept));
                             try (OutputStream out = res.outputStream()) {
                                 metrics.scrape(accept, out);

@@ -13,8 +13,7 @@ import java.nio.file.NotDirectoryException;
  * their message ("x.mbox"), which reads like an echo; this says what is wrong with it.
  */
 public final class IoErrors {
-    private IoErrors() {
-    }
+    private IoErrors() {}
 
     public static String describe(IOException e) {
         return switch (e) {
@@ -25,8 +24,10 @@ public final class IoErrors {
             case DirectoryNotEmptyException d -> d.getFile() + " is not empty";
             case FileSystemException f when f.getReason() != null -> f.getFile() + ": " + f.getReason();
             // java.io's own: "PATH (No such file or directory)"
-            case java.io.FileNotFoundException f when f.getMessage() != null && f.getMessage().endsWith(" (No such file or directory)") ->
-                    f.getMessage().substring(0, f.getMessage().length() - " (No such file or directory)".length()) + " does not exist";
+            case java.io.FileNotFoundException f
+            when f.getMessage() != null && f.getMessage().endsWith(" (No such file or directory)") ->
+                f.getMessage().substring(0, f.getMessage().length() - " (No such file or directory)".length())
+                        + " does not exist";
             default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         };
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 final class LineReader {
     /** RFC 5321 section 4.5.3.1.4 allows 512 octets; parameters (SIZE, BODY) fit well within this. */
     static final int MAX_LINE = 2048;
+
     private static final LmtpInput TOO_LONG = new LmtpInput.TooLong();
 
     private final byte[] line = new byte[MAX_LINE];
@@ -26,7 +27,8 @@ final class LineReader {
             byte b = in.get();
             if (b == '\n') {
                 int len = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-                LmtpInput result = overlong ? TOO_LONG : new LmtpInput.Line(new String(line, 0, len, StandardCharsets.UTF_8));
+                LmtpInput result =
+                        overlong ? TOO_LONG : new LmtpInput.Line(new String(line, 0, len, StandardCharsets.UTF_8));
                 length = 0;
                 overlong = false;
                 return result;

@@ -7,39 +7,29 @@ import java.util.Optional;
 
 /** The LMTP commands (RFC 2033 section 4, RFC 5321 section 4.1), parsed from a line. */
 sealed interface LmtpCommand {
-    record Lhlo(String host) implements LmtpCommand {
-    }
+    record Lhlo(String host) implements LmtpCommand {}
 
     /** HELO or EHLO: an SMTP greeting sent to an LMTP server. */
-    record SmtpGreeting() implements LmtpCommand {
-    }
+    record SmtpGreeting() implements LmtpCommand {}
 
     /** MAIL with the line as sent: its syntax is checked after the state (a MAIL before LHLO is a 503). */
-    record Mail(String line) implements LmtpCommand {
-    }
+    record Mail(String line) implements LmtpCommand {}
 
     /** RCPT with the line as sent, checked after the state like MAIL. */
-    record Rcpt(String line) implements LmtpCommand {
-    }
+    record Rcpt(String line) implements LmtpCommand {}
 
-    record Data() implements LmtpCommand {
-    }
+    record Data() implements LmtpCommand {}
 
-    record Rset() implements LmtpCommand {
-    }
+    record Rset() implements LmtpCommand {}
 
-    record Noop() implements LmtpCommand {
-    }
+    record Noop() implements LmtpCommand {}
 
-    record Vrfy() implements LmtpCommand {
-    }
+    record Vrfy() implements LmtpCommand {}
 
-    record Quit() implements LmtpCommand {
-    }
+    record Quit() implements LmtpCommand {}
 
     /** A line that is no valid command: the reply says why. */
-    record Invalid(LmtpReply reply) implements LmtpCommand {
-    }
+    record Invalid(LmtpReply reply) implements LmtpCommand {}
 
     /** Parses one command line (without its line end). */
     static LmtpCommand parse(String line) {
@@ -50,9 +40,10 @@ sealed interface LmtpCommand {
         }
         String upper = line.toUpperCase(Locale.ROOT);
         return switch (upper.split(" ", 2)[0]) {
-            case "LHLO" -> line.trim().length() <= 4
-                    ? new Invalid(LmtpReply.of(501, "5.5.4 LHLO needs a host name"))
-                    : new Lhlo(line.substring(5).trim());
+            case "LHLO" ->
+                line.trim().length() <= 4
+                        ? new Invalid(LmtpReply.of(501, "5.5.4 LHLO needs a host name"))
+                        : new Lhlo(line.substring(5).trim());
             case "HELO", "EHLO" -> new SmtpGreeting();
             case "MAIL" -> new Mail(line);
             case "RCPT" -> new Rcpt(line);
@@ -80,9 +71,11 @@ sealed interface LmtpCommand {
      */
     static Path.Parsed sender(String line) {
         if (!line.toUpperCase(Locale.ROOT).startsWith("MAIL FROM:")) {
-            return new Path.Parsed(null, LmtpReply.of(501, "5.5.4 Syntax: MAIL FROM:<address> [SIZE=n] [BODY=7BIT|8BITMIME]"));
+            return new Path.Parsed(
+                    null, LmtpReply.of(501, "5.5.4 Syntax: MAIL FROM:<address> [SIZE=n] [BODY=7BIT|8BITMIME]"));
         }
-        return Path.parse(line.substring(10)).map(p -> new Path.Parsed(p, null))
+        return Path.parse(line.substring(10))
+                .map(p -> new Path.Parsed(p, null))
                 .orElse(new Path.Parsed(null, LmtpReply.of(501, "5.1.7 Bad sender address syntax")));
     }
 
@@ -91,15 +84,16 @@ sealed interface LmtpCommand {
         if (!line.toUpperCase(Locale.ROOT).startsWith("RCPT TO:")) {
             return new Path.Parsed(null, LmtpReply.of(501, "5.5.4 Syntax: RCPT TO:<address>"));
         }
-        return Path.parse(line.substring(8)).filter(p -> !p.address().isEmpty()).map(p -> new Path.Parsed(p, null))
+        return Path.parse(line.substring(8))
+                .filter(p -> !p.address().isEmpty())
+                .map(p -> new Path.Parsed(p, null))
                 .orElse(new Path.Parsed(null, LmtpReply.of(501, "5.1.3 Bad recipient address syntax")));
     }
 
     /** A reverse- or forward-path "<addr> params" (RFC 5321 section 4.1.2). */
     record Path(String address, List<String> parameters) {
         /** A path, or (with {@code path} null) the reply for a bad one. */
-        record Parsed(Path path, LmtpReply error) {
-        }
+        record Parsed(Path path, LmtpReply error) {}
 
         static Optional<Path> parse(String s) {
             s = s.trim();

@@ -25,6 +25,7 @@ final class LmtpConversation implements Conversation {
     private LmtpWriter writer;
     /** While reading DATA: the message being built and the decoder feeding it. */
     private WireMessageBuilder builder;
+
     private DataDecoder decoder;
     private int delivered;
     private int rejected;
@@ -78,9 +79,9 @@ final class LmtpConversation implements Conversation {
     /** What the data came to, once the decoder found its end (or gave up waiting for it). */
     private LmtpInput dataEnd() {
         boolean cutOff = decoder.inputExceeded();
-        LmtpInput end = builder.overflowed() ? new LmtpInput.TooLarge(cutOff)
-                : decoder.lineTooLong() ? new LmtpInput.LineTooLong(cutOff)
-                : new LmtpInput.Message(builder.build());
+        LmtpInput end = builder.overflowed()
+                ? new LmtpInput.TooLarge(cutOff)
+                : decoder.lineTooLong() ? new LmtpInput.LineTooLong(cutOff) : new LmtpInput.Message(builder.build());
         builder = null;
         decoder = null;
         return end;
@@ -115,12 +116,12 @@ final class LmtpConversation implements Conversation {
     public void farewell(CloseReason reason) {
         String host = service.settings.hostname();
         switch (reason) {
-            case IDLE_TIMEOUT -> writer.write(LmtpReply.of(421, "4.4.2 " + host + " Idle for too long, closing connection"));
+            case IDLE_TIMEOUT ->
+                writer.write(LmtpReply.of(421, "4.4.2 " + host + " Idle for too long, closing connection"));
             case INTERNAL_ERROR -> writer.write(LmtpReply.of(421, "4.3.0 Internal server error, closing connection"));
             case SERVER_SHUTDOWN -> writer.write(LmtpReply.of(421, "4.3.2 Server shutting down, try again later"));
             case KICKED -> writer.write(LmtpReply.of(421, "4.3.2 Session ended by the administrator"));
-            default -> {
-            }
+            default -> {}
         }
     }
 

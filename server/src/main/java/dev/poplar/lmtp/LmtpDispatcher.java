@@ -42,31 +42,51 @@ final class LmtpDispatcher {
 
     LmtpStep step(LmtpState state, LmtpInput input) {
         return switch (input) {
-            case LmtpInput.Line line -> state instanceof LmtpState.Data d
-                    ? LmtpStep.reply(state, 503, "5.5.1 Data expected") // the conversation feeds DATA to its decoder
-                    : command(state, LmtpCommand.parse(line.text()));
+            case LmtpInput.Line line ->
+                state instanceof LmtpState.Data d
+                        ? LmtpStep.reply(
+                                state, 503, "5.5.1 Data expected") // the conversation feeds DATA to its decoder
+                        : command(state, LmtpCommand.parse(line.text()));
             case LmtpInput.TooLong t -> LmtpStep.reply(state, 500, "5.5.2 Line too long");
-            case LmtpInput.DataEnd end -> state instanceof LmtpState.Data d
-                    ? dataEnd(d.transaction(), end)
-                    : LmtpStep.reply(state, 503, "5.5.1 No DATA in progress");
+            case LmtpInput.DataEnd end ->
+                state instanceof LmtpState.Data d
+                        ? dataEnd(d.transaction(), end)
+                        : LmtpStep.reply(state, 503, "5.5.1 No DATA in progress");
         };
     }
 
     private LmtpStep command(LmtpState state, LmtpCommand command) {
         return switch (command) {
-            case LmtpCommand.Lhlo l -> new LmtpStep(List.of(new LmtpReply(250, List.of(settings.hostname(),
-                    "PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME", "SIZE " + settings.maxMessageSize()))),
-                    LmtpState.READY, Effect.NONE, 0, 0);
-            case LmtpCommand.SmtpGreeting g -> LmtpStep.reply(state, 500, "5.5.1 This is an LMTP server: use LHLO (RFC 2033)");
+            case LmtpCommand.Lhlo l ->
+                new LmtpStep(
+                        List.of(new LmtpReply(
+                                250,
+                                List.of(
+                                        settings.hostname(),
+                                        "PIPELINING",
+                                        "ENHANCEDSTATUSCODES",
+                                        "8BITMIME",
+                                        "SIZE " + settings.maxMessageSize()))),
+                        LmtpState.READY,
+                        Effect.NONE,
+                        0,
+                        0);
+            case LmtpCommand.SmtpGreeting g ->
+                LmtpStep.reply(state, 500, "5.5.1 This is an LMTP server: use LHLO (RFC 2033)");
             case LmtpCommand.Mail m -> mail(state, m.line());
             case LmtpCommand.Rcpt r -> rcpt(state, r.line());
             case LmtpCommand.Data d -> data(state);
-            case LmtpCommand.Rset r -> LmtpStep.reply(state instanceof LmtpState.Connected ? state : LmtpState.READY,
-                    250, "2.0.0 OK");
+            case LmtpCommand.Rset r ->
+                LmtpStep.reply(state instanceof LmtpState.Connected ? state : LmtpState.READY, 250, "2.0.0 OK");
             case LmtpCommand.Noop n -> LmtpStep.reply(state, 250, "2.0.0 OK");
             case LmtpCommand.Vrfy v -> LmtpStep.reply(state, 252, "2.5.2 Cannot verify, but will try delivery");
-            case LmtpCommand.Quit q -> new LmtpStep(List.of(LmtpReply.of(221, "2.0.0 " + settings.hostname()
-                    + " closing connection")), state, Effect.close(CloseReason.QUIT), 0, 0);
+            case LmtpCommand.Quit q ->
+                new LmtpStep(
+                        List.of(LmtpReply.of(221, "2.0.0 " + settings.hostname() + " closing connection")),
+                        state,
+                        Effect.close(CloseReason.QUIT),
+                        0,
+                        0);
             case LmtpCommand.Invalid i -> LmtpStep.reply(state, i.reply());
         };
     }
@@ -105,8 +125,10 @@ final class LmtpDispatcher {
                 }
                 if (size > settings.maxMessageSize()) {
                     meters.recipient(LmtpMeters.Result.TOO_LARGE);
-                    return LmtpStep.reply(state, 552, "5.3.4 Message size exceeds the limit of "
-                            + settings.maxMessageSize() + " octets");
+                    return LmtpStep.reply(
+                            state,
+                            552,
+                            "5.3.4 Message size exceeds the limit of " + settings.maxMessageSize() + " octets");
                 }
             } else if (!p.equals("BODY=7BIT") && !p.equals("BODY=8BITMIME")) {
                 return LmtpStep.reply(state, 555, "5.5.4 Unsupported parameter " + param);
@@ -144,16 +166,16 @@ final class LmtpDispatcher {
         }
         if (account.isEmpty()) {
             meters.recipient(LmtpMeters.Result.UNKNOWN_USER);
-            return new LmtpStep(List.of(LmtpReply.of(550, "5.1.1 <" + address + "> User unknown")), state,
-                    Effect.NONE, 0, 1);
+            return new LmtpStep(
+                    List.of(LmtpReply.of(550, "5.1.1 <" + address + "> User unknown")), state, Effect.NONE, 0, 1);
         }
         return LmtpStep.reply(transaction.plus(address, account.get()), 250, "2.1.5 <" + address + "> Recipient OK");
     }
 
     private LmtpStep data(LmtpState state) {
         return switch (state) {
-            case LmtpState.Recipients r -> LmtpStep.reply(new LmtpState.Data(r), 354,
-                    "Start mail input; end with <CRLF>.<CRLF>");
+            case LmtpState.Recipients r ->
+                LmtpStep.reply(new LmtpState.Data(r), 354, "Start mail input; end with <CRLF>.<CRLF>");
             case LmtpState.Sender s -> LmtpStep.reply(state, 503, "5.5.1 No valid recipients");
             case LmtpState.Connected c -> LmtpStep.reply(state, 503, "5.5.1 Send MAIL first");
             case LmtpState.Ready r -> LmtpStep.reply(state, 503, "5.5.1 Send MAIL first");
@@ -170,20 +192,39 @@ final class LmtpDispatcher {
         List<LmtpReply> replies = new ArrayList<>(tx.addresses().size() + 1);
         int[] tally = switch (end) {
             case LmtpInput.Message m -> deliver(tx, m.message(), replies);
-            case LmtpInput.TooLarge t -> rejectAll(tx, LmtpMeters.Result.TOO_LARGE, 552,
-                    "5.3.4", "Message size exceeds the limit of " + settings.maxMessageSize() + " octets", replies);
-            case LmtpInput.LineTooLong l -> rejectAll(tx, LmtpMeters.Result.LINE_TOO_LONG, 500, "5.5.0",
-                    "Line too long: the limit is " + settings.maxLineLength() + " octets per line", replies);
+            case LmtpInput.TooLarge t ->
+                rejectAll(
+                        tx,
+                        LmtpMeters.Result.TOO_LARGE,
+                        552,
+                        "5.3.4",
+                        "Message size exceeds the limit of " + settings.maxMessageSize() + " octets",
+                        replies);
+            case LmtpInput.LineTooLong l ->
+                rejectAll(
+                        tx,
+                        LmtpMeters.Result.LINE_TOO_LONG,
+                        500,
+                        "5.5.0",
+                        "Line too long: the limit is " + settings.maxLineLength() + " octets per line",
+                        replies);
         };
         if (end.cutOff()) {
-            replies.add(LmtpReply.of(421, "4.3.0 " + settings.hostname() + " Too much data without an end, closing connection"));
-            return new LmtpStep(replies, LmtpState.READY, Effect.close(CloseReason.INPUT_TOO_LARGE), tally[0], tally[1]);
+            replies.add(LmtpReply.of(
+                    421, "4.3.0 " + settings.hostname() + " Too much data without an end, closing connection"));
+            return new LmtpStep(
+                    replies, LmtpState.READY, Effect.close(CloseReason.INPUT_TOO_LARGE), tally[0], tally[1]);
         }
         return new LmtpStep(replies, LmtpState.READY, Effect.NONE, tally[0], tally[1]);
     }
 
-    private int[] rejectAll(LmtpState.Recipients tx, LmtpMeters.Result result, int code, String status, String text,
-                            List<LmtpReply> replies) {
+    private int[] rejectAll(
+            LmtpState.Recipients tx,
+            LmtpMeters.Result result,
+            int code,
+            String status,
+            String text,
+            List<LmtpReply> replies) {
         for (String r : tx.addresses()) {
             meters.recipient(result);
             replies.add(LmtpReply.of(code, status + " <" + r + "> " + text));
@@ -196,7 +237,9 @@ final class LmtpDispatcher {
         List<Delivery> batch = new ArrayList<>(tx.addresses().size());
         String returnPath = "Return-Path: <" + tx.sender() + ">\r\n";
         for (int i = 0; i < tx.addresses().size(); i++) {
-            batch.add(Delivery.of(tx.accounts().get(i), returnPath + "Delivered-To: " + tx.addresses().get(i) + "\r\n",
+            batch.add(Delivery.of(
+                    tx.accounts().get(i),
+                    returnPath + "Delivered-To: " + tx.addresses().get(i) + "\r\n",
                     message));
         }
         List<DeliveryOutcome> outcomes;
@@ -210,7 +253,8 @@ final class LmtpDispatcher {
             String status = e.diskFull() ? "4.3.1" : "4.3.0";
             for (String r : tx.addresses()) {
                 meters.recipient(LmtpMeters.Result.FAILED);
-                replies.add(LmtpReply.of(code, status + " <" + r + "> Temporary failure storing the message, try again later"));
+                replies.add(LmtpReply.of(
+                        code, status + " <" + r + "> Temporary failure storing the message, try again later"));
             }
             return new int[] {0, tx.addresses().size()};
         }

@@ -5,12 +5,10 @@ import dev.poplar.storage.WireMessage;
 /** What the LMTP step function is fed: a command line, an over-long one, or the end of DATA. */
 sealed interface LmtpInput {
     /** A command line without its line end. */
-    record Line(String text) implements LmtpInput {
-    }
+    record Line(String text) implements LmtpInput {}
 
     /** A command line over {@link LineReader#MAX_LINE} octets, swallowed to its end. */
-    record TooLong() implements LmtpInput {
-    }
+    record TooLong() implements LmtpInput {}
 
     /** The DATA section ended (or was cut off): what became of it. */
     sealed interface DataEnd extends LmtpInput {
@@ -26,10 +24,8 @@ sealed interface LmtpInput {
     }
 
     /** Over the SIZE limit (RFC 1870). */
-    record TooLarge(boolean cutOff) implements DataEnd {
-    }
+    record TooLarge(boolean cutOff) implements DataEnd {}
 
     /** A line over {@code poplar.lmtp.max-line-length}. */
-    record LineTooLong(boolean cutOff) implements DataEnd {
-    }
+    record LineTooLong(boolean cutOff) implements DataEnd {}
 }

@@ -16,7 +16,12 @@ import java.util.concurrent.TimeUnit;
 public final class LmtpMeters {
     /** The {@code result} label of poplar_lmtp_deliveries_total. */
     public enum Result {
-        DELIVERED, UNKNOWN_USER, TOO_LARGE, LINE_TOO_LONG, TOO_MANY_RECIPIENTS, FAILED;
+        DELIVERED,
+        UNKNOWN_USER,
+        TOO_LARGE,
+        LINE_TOO_LONG,
+        TOO_MANY_RECIPIENTS,
+        FAILED;
 
         final String label = name().toLowerCase(Locale.ROOT);
     }
@@ -28,17 +33,31 @@ public final class LmtpMeters {
 
     public LmtpMeters(MeterRegistry registry) {
         for (Result r : Result.values()) {
-            deliveries.put(r, Counter.builder("poplar.lmtp.deliveries").tag("result", r.label)
-                    .description("LMTP recipients by outcome").register(registry));
+            deliveries.put(
+                    r,
+                    Counter.builder("poplar.lmtp.deliveries")
+                            .tag("result", r.label)
+                            .description("LMTP recipients by outcome")
+                            .register(registry));
         }
         for (CloseReason r : CloseReason.values()) {
-            closed.put(r, Counter.builder("poplar.sessions.closed").tag("listener", "lmtp").tag("reason", r.label())
-                    .description("Sessions ended, by reason").register(registry));
+            closed.put(
+                    r,
+                    Counter.builder("poplar.sessions.closed")
+                            .tag("listener", "lmtp")
+                            .tag("reason", r.label())
+                            .description("Sessions ended, by reason")
+                            .register(registry));
         }
-        commit = Timer.builder("poplar.lmtp.delivery.duration").serviceLevelObjectives(Buckets.LATENCY)
-                .description("From the end of DATA to durable (WAL synced) storage").register(registry);
-        size = DistributionSummary.builder("poplar.lmtp.message.size").baseUnit("bytes")
-                .serviceLevelObjectives(Buckets.BYTES).description("Sizes of messages received").register(registry);
+        commit = Timer.builder("poplar.lmtp.delivery.duration")
+                .serviceLevelObjectives(Buckets.LATENCY)
+                .description("From the end of DATA to durable (WAL synced) storage")
+                .register(registry);
+        size = DistributionSummary.builder("poplar.lmtp.message.size")
+                .baseUnit("bytes")
+                .serviceLevelObjectives(Buckets.BYTES)
+                .description("Sizes of messages received")
+                .register(registry);
     }
 
     public static LmtpMeters detached() {

@@ -20,22 +20,30 @@ public final class LmtpService implements ConnectionHandler {
     final LmtpDispatcher dispatcher;
     private final SessionSettings session;
 
-    public <S extends AccountStore & DeliveryStore> LmtpService(S store, PoplarConfig.Lmtp settings, LmtpMeters meters) {
+    public <S extends AccountStore & DeliveryStore> LmtpService(
+            S store, PoplarConfig.Lmtp settings, LmtpMeters meters) {
         this.settings = settings;
         this.meters = meters;
         this.dispatcher = new LmtpDispatcher(store, store, settings, meters);
-        this.session = new SessionSettings("lmtp_session", System.getLogger("dev.poplar.lmtp"), Optional.empty(), false,
-                settings.idleTimeout(), INPUT_BUFFERS);
+        this.session = new SessionSettings(
+                "lmtp_session",
+                System.getLogger("dev.poplar.lmtp"),
+                Optional.empty(),
+                false,
+                settings.idleTimeout(),
+                INPUT_BUFFERS);
     }
 
     @Override
     public String rejection(dev.poplar.net.Rejection why) {
-        return "421 4.3.2 " + settings.hostname() + " " + switch (why) {
-            case MAX_CONNECTIONS -> "Too many connections, try again later";
-            case MAX_CONNECTIONS_PER_IP -> "Too many connections from your address, try again later";
-            case BANNED -> "Access refused for now, try again later";
-            case BAD_PROXY_HEADER -> "Bad PROXY protocol header";
-        } + "\r\n";
+        return "421 4.3.2 " + settings.hostname() + " "
+                + switch (why) {
+                    case MAX_CONNECTIONS -> "Too many connections, try again later";
+                    case MAX_CONNECTIONS_PER_IP -> "Too many connections from your address, try again later";
+                    case BANNED -> "Access refused for now, try again later";
+                    case BAD_PROXY_HEADER -> "Bad PROXY protocol header";
+                }
+                + "\r\n";
     }
 
     @Override

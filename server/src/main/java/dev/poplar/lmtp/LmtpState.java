@@ -12,16 +12,13 @@ sealed interface LmtpState {
     LmtpState READY = new Ready();
 
     /** Before LHLO. */
-    record Connected() implements LmtpState {
-    }
+    record Connected() implements LmtpState {}
 
     /** After LHLO, between transactions. */
-    record Ready() implements LmtpState {
-    }
+    record Ready() implements LmtpState {}
 
     /** MAIL FROM accepted; no recipient yet. */
-    record Sender(String sender) implements LmtpState {
-    }
+    record Sender(String sender) implements LmtpState {}
 
     /** At least one RCPT accepted: {@code addresses} as given, {@code accounts} they map to. */
     record Recipients(String sender, List<String> addresses, List<String> accounts) implements LmtpState {
@@ -40,6 +37,5 @@ sealed interface LmtpState {
     }
 
     /** After 354: the input is the DATA section until its end. */
-    record Data(Recipients transaction) implements LmtpState {
-    }
+    record Data(Recipients transaction) implements LmtpState {}
 }

@@ -19,8 +19,10 @@ final class LmtpWriter {
 
     void write(LmtpReply reply) {
         for (int i = 0; i < reply.lines().size(); i++) {
-            pending.append(reply.code()).append(i == reply.lines().size() - 1 ? ' ' : '-')
-                    .append(reply.lines().get(i)).append("\r\n");
+            pending.append(reply.code())
+                    .append(i == reply.lines().size() - 1 ? ' ' : '-')
+                    .append(reply.lines().get(i))
+                    .append("\r\n");
         }
     }
 

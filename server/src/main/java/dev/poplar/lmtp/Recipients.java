@@ -11,8 +11,7 @@ import java.util.Optional;
  * plain-user set-ups work without configuration.
  */
 final class Recipients {
-    private Recipients() {
-    }
+    private Recipients() {}
 
     static Optional<String> resolve(AccountStore store, String address) throws StoreException {
         if (AccountNames.isValid(address) && store.account(address).isPresent()) {

@@ -2,8 +2,7 @@ package dev.poplar.log;
 
 /** Minimal JSON string escaping for log lines (RFC 8259 section 7). */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static void string(StringBuilder sb, String s) {
         sb.append('"');

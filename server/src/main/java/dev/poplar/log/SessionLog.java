@@ -8,7 +8,10 @@ import java.util.Map;
  * one JSON object ({@code poplar.log.format}). Values never include credentials.
  */
 public final class SessionLog {
-    public enum Format { TEXT, JSON }
+    public enum Format {
+        TEXT,
+        JSON
+    }
 
     private static volatile Format format = Format.TEXT;
 

@@ -34,8 +34,9 @@ public final class PoplarMetrics implements AutoCloseable {
     public PoplarMetrics(String version) {
         // Two stock binders break `promtool check metrics`: process.cpu.time is in nanoseconds and
         // system.cpu.count ends in the reserved _count. We export seconds and a plain gauge instead.
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
-                || id.getName().equals("system.cpu.count")));
+        registry.config()
+                .meterFilter(MeterFilter.deny(id ->
+                        id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -44,18 +45,24 @@ public final class PoplarMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
         virtualThreads.bindTo(registry);
         bindProcessCpu(registry);
-        Info.builder().name("poplar_build_info").help("Poplar version and Java runtime (value 1)")
-                .labelNames("version", "java").register(registry.getPrometheusRegistry())
+        Info.builder()
+                .name("poplar_build_info")
+                .help("Poplar version and Java runtime (value 1)")
+                .labelNames("version", "java")
+                .register(registry.getPrometheusRegistry())
                 .setLabelValues(version, Runtime.version().toString());
     }
 
     private static void bindProcessCpu(MeterRegistry registry) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
-                    .baseUnit("seconds").description("CPU time used by the process").register(registry);
+                    .baseUnit("seconds")
+                    .description("CPU time used by the process")
+                    .register(registry);
         }
         Gauge.builder("system.cpus", Runtime.getRuntime(), Runtime::availableProcessors)
-                .description("Processors available to the JVM").register(registry);
+                .description("Processors available to the JVM")
+                .register(registry);
     }
 
     public MeterRegistry registry() {

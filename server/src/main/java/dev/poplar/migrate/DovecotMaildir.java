@@ -28,8 +28,7 @@ import java.util.stream.Stream;
  * reported in {@code problems}, never guessed.
  */
 public final class DovecotMaildir {
-    private DovecotMaildir() {
-    }
+    private DovecotMaildir() {}
 
     public static SourceListing read(Path maildir, String uidlFormat) throws IOException {
         List<String> problems = new ArrayList<>();
@@ -40,7 +39,8 @@ public final class DovecotMaildir {
         TreeMap<Long, Record> records = new TreeMap<>();
         if (Files.exists(uidlist)) {
             List<String> lines = Files.readAllLines(uidlist, StandardCharsets.ISO_8859_1);
-            String[] header = lines.isEmpty() ? new String[0] : lines.getFirst().trim().split(" +");
+            String[] header =
+                    lines.isEmpty() ? new String[0] : lines.getFirst().trim().split(" +");
             int version = header.length > 0 && header[0].matches("\\d") ? Integer.parseInt(header[0]) : -1;
             if (version == 3) {
                 for (String h : header) {
@@ -54,7 +54,8 @@ public final class DovecotMaildir {
                 uidValidity = Long.parseLong(header[1]);
                 nextUid = Long.parseLong(header[2]);
             } else {
-                problems.add(uidlist + ": unreadable header '" + lines.stream().findFirst().orElse("") + "'; UIDLs made from file order");
+                problems.add(uidlist + ": unreadable header '"
+                        + lines.stream().findFirst().orElse("") + "'; UIDLs made from file order");
                 version = -1;
             }
             if (version > 0 && uidValidity == 0) {
@@ -70,7 +71,8 @@ public final class DovecotMaildir {
                     continue;
                 }
                 if (records.containsKey(r.uid) || (!records.isEmpty() && r.uid < records.lastKey())) {
-                    problems.add(uidlist + " line " + (i + 1) + ": UID " + r.uid + " out of order or repeated, skipped");
+                    problems.add(
+                            uidlist + " line " + (i + 1) + ": UID " + r.uid + " out of order or repeated, skipped");
                     continue;
                 }
                 records.put(r.uid, r);
@@ -110,8 +112,11 @@ public final class DovecotMaildir {
             return base;
         }
         try {
-            return "h" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(base.getBytes(StandardCharsets.UTF_8))).substring(0, 40);
+            return "h"
+                    + java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(base.getBytes(StandardCharsets.UTF_8)))
+                            .substring(0, 40);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -127,8 +132,7 @@ public final class DovecotMaildir {
         }
     }
 
-    private record Record(long uid, String pop3Uidl, String base) {
-    }
+    private record Record(long uid, String pop3Uidl, String base) {}
 
     /** One uidlist record, or null when it cannot be read. */
     private static Record record(String line, int version) {
@@ -189,8 +193,9 @@ public final class DovecotMaildir {
                 case 'v' -> hex ? Long.toHexString(uidValidity) : Long.toString(uidValidity);
                 case 'f' -> base;
                 case '%' -> "%";
-                default -> throw new IllegalArgumentException("pop3_uidl_format variable %" + template.charAt(j)
-                        + " is not supported here (%u, %v, %f; X for hex; a width such as %08Xu)");
+                default ->
+                    throw new IllegalArgumentException("pop3_uidl_format variable %" + template.charAt(j)
+                            + " is not supported here (%u, %v, %f; X for hex; a width such as %08Xu)");
             };
             sb.append("0".repeat(Math.max(0, width - value.length()))).append(value);
             i = j;

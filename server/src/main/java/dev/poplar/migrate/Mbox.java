@@ -39,19 +39,22 @@ import java.util.regex.Pattern;
  * mbox of any size costs one message of memory.
  */
 public final class Mbox {
-    public enum Variant { MBOXO, MBOXRD, MBOXCL2 }
+    public enum Variant {
+        MBOXO,
+        MBOXRD,
+        MBOXCL2
+    }
 
     private static final byte[] FROM = "From ".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern X_UIDL = Pattern.compile("(?im)^X-UIDL:[ \\t]*(\\S+)[ \\t]*$");
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^Content-Length:[ \\t]*(\\d{1,12})[ \\t]*$");
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
+    private static final DateTimeFormatter ASCTIME =
+            DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
 
-    private Mbox() {
-    }
+    private Mbox() {}
 
     /** Where one message's bytes are (after its "From " line), and its separator date. */
-    private record Region(long start, long end, long receivedMillis) {
-    }
+    private record Region(long start, long end, long receivedMillis) {}
 
     public static SourceListing read(Path file, Variant variant) throws IOException {
         List<Region> regions = regions(file, variant);
@@ -65,7 +68,8 @@ public final class Mbox {
             Region r = regions.get(i);
             byte[] raw = bytes(file, r, variant);
             String head = header(raw);
-            quotedTwice |= variant != Variant.MBOXRD && new String(raw, StandardCharsets.ISO_8859_1).contains("\n>>From ");
+            quotedTwice |=
+                    variant != Variant.MBOXRD && new String(raw, StandardCharsets.ISO_8859_1).contains("\n>>From ");
             Matcher cl = CONTENT_LENGTH.matcher(head);
             withLength += cl.find() ? 1 : 0;
             Matcher x = X_UIDL.matcher(head);
@@ -87,7 +91,10 @@ public final class Mbox {
             }
         }
         if (quotedTwice) {
-            problems.add(0, file + " has '>>From ' lines: it looks like mboxrd; rerun with --mbox-format mboxrd if so (note only)");
+            problems.add(
+                    0,
+                    file
+                            + " has '>>From ' lines: it looks like mboxrd; rerun with --mbox-format mboxrd if so (note only)");
         }
         if (variant != Variant.MBOXCL2 && !regions.isEmpty() && withLength * 2 >= regions.size()) {
             problems.add(0, file + ": most messages have Content-Length: it may be mboxcl2 (note only)");
@@ -95,7 +102,8 @@ public final class Mbox {
         return new SourceListing(messages, problems);
     }
 
-    private record MboxMessage(String uidl, Path file, Region region, Variant variant, String where) implements SourceMessage {
+    private record MboxMessage(String uidl, Path file, Region region, Variant variant, String where)
+            implements SourceMessage {
         @Override
         public Fetched fetch() throws IOException {
             return new Fetched(bytes(file, region, variant), region.receivedMillis());
@@ -106,7 +114,8 @@ public final class Mbox {
     private static List<Region> regions(Path file, Variant variant) throws IOException {
         List<Region> out = new ArrayList<>();
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r");
-             java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
+                java.io.InputStream in =
+                        new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
             long length = f.length();
             long pos = 0;
             long start = -1;
@@ -245,7 +254,9 @@ public final class Mbox {
         if (parts.length >= 7) {
             String date = String.join(" ", List.of(parts).subList(parts.length - 5, parts.length));
             try {
-                return LocalDateTime.parse(date, ASCTIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+                return LocalDateTime.parse(date, ASCTIME)
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli();
             } catch (RuntimeException e) {
                 return 0;
             }
@@ -255,7 +266,9 @@ public final class Mbox {
 
     private static String digest(byte[] raw) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)).substring(0, 32);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(raw))
+                    .substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -281,6 +294,7 @@ public final class Mbox {
     }
 
     private static boolean startsWith(byte[] l, int offset, byte[] prefix) {
-        return l.length - offset >= prefix.length && java.util.Arrays.equals(l, offset, offset + prefix.length, prefix, 0, prefix.length);
+        return l.length - offset >= prefix.length
+                && java.util.Arrays.equals(l, offset, offset + prefix.length, prefix, 0, prefix.length);
     }
 }

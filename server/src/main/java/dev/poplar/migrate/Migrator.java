@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Migrator {
     /** One synced write: up to this many messages or this many bytes. */
     private static final int BATCH_MESSAGES = 100;
+
     private static final long BATCH_BYTES = 4L << 20;
 
     /** Where users' mail comes from: one listing per user, opened when that user's turn comes. */
@@ -52,8 +53,7 @@ public final class Migrator {
     }
 
     /** Per user: what was done and what could not be. */
-    public record UserReport(String user, int migrated, int alreadyThere, List<String> skipped) {
-    }
+    public record UserReport(String user, int migrated, int alreadyThere, List<String> skipped) {}
 
     public record Report(List<UserReport> users, long messages, long bytes, double seconds) {
         public int skipped() {
@@ -67,11 +67,17 @@ public final class Migrator {
         AtomicLong bytes = new AtomicLong();
         AtomicLong total = new AtomicLong();
         AtomicInteger usersDone = new AtomicInteger();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
-        ticker.scheduleAtFixedRate(() -> progress.print(progressLine(usersDone.get(), users.size(), done.get(),
-                total.get(), bytes.get(), started)), 1, 1, TimeUnit.SECONDS);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().factory());
+        ticker.scheduleAtFixedRate(
+                () -> progress.print(
+                        progressLine(usersDone.get(), users.size(), done.get(), total.get(), bytes.get(), started)),
+                1,
+                1,
+                TimeUnit.SECONDS);
         List<UserReport> reports = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("poplar-migrate-", 0).factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                threads, Thread.ofPlatform().name("poplar-migrate-", 0).factory())) {
             List<Future<UserReport>> futures = new ArrayList<>();
             for (String user : users) {
                 futures.add(pool.submit(() -> {
@@ -80,8 +86,12 @@ public final class Migrator {
                         total.addAndGet(listing.messages().size());
                         r = migrateUser(user, listing, done, bytes);
                     } catch (IOException e) {
-                        r = new UserReport(user, 0, 0, List.of("the source cannot be read: " + dev.poplar.io.IoErrors.describe(e)
-                                + "; rerun to resume"));
+                        r = new UserReport(
+                                user,
+                                0,
+                                0,
+                                List.of("the source cannot be read: " + dev.poplar.io.IoErrors.describe(e)
+                                        + "; rerun to resume"));
                     }
                     usersDone.incrementAndGet();
                     return r;
@@ -99,7 +109,8 @@ public final class Migrator {
             ticker.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        progress.print(progressLine(usersDone.get(), users.size(), done.get(), total.get(), bytes.get(), started) + "\n");
+        progress.print(
+                progressLine(usersDone.get(), users.size(), done.get(), total.get(), bytes.get(), started) + "\n");
         return new Report(reports, done.get(), bytes.get(), seconds);
     }
 
@@ -111,7 +122,8 @@ public final class Migrator {
             admin.messages(user, false).forEach(m -> present.add(m.uidl()));
         } catch (AdminException e) {
             if (e.kind() == AdminException.Kind.NOT_FOUND) {
-                skipped.add("no such user in Poplar: import the users first (user import --hashed, or migrate --passwd-file)");
+                skipped.add(
+                        "no such user in Poplar: import the users first (user import --hashed, or migrate --passwd-file)");
                 done.addAndGet(listing.messages().size());
                 return new UserReport(user, 0, 0, skipped);
             }
@@ -144,8 +156,11 @@ public final class Migrator {
             WireMessageBuilder b = new WireMessageBuilder(maxMessageSize);
             b.appendRaw(raw, 0, raw.length);
             if (b.overflowed() || raw.length == 0) {
-                skipped.add(m.where() + ": " + (raw.length == 0 ? "empty" : "over poplar.lmtp.max-message-size ("
-                        + maxMessageSize + " octets)") + "; not migrated");
+                skipped.add(m.where() + ": "
+                        + (raw.length == 0
+                                ? "empty"
+                                : "over poplar.lmtp.max-message-size (" + maxMessageSize + " octets)")
+                        + "; not migrated");
                 done.incrementAndGet();
                 continue;
             }
@@ -175,13 +190,13 @@ public final class Migrator {
         double s = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
         double rate = done / s;
         long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-        return String.format("\rmigrate: users %d/%d, messages %,d/%,d, %.1f MB, %,.0f msg/s, ETA %d s   ",
+        return String.format(
+                "\rmigrate: users %d/%d, messages %,d/%,d, %.1f MB, %,.0f msg/s, ETA %d s   ",
                 usersDone, users, done, total, bytes / 1e6, rate, eta);
     }
 
     /** A difference between the source and Poplar, for --verify. */
-    public record Difference(String user, String what) {
-    }
+    public record Difference(String user, String what) {}
 
     /**
      * Compares, per user, the source's UIDLs, order, sizes and SHA-256 of the bytes (where Poplar
@@ -214,11 +229,14 @@ public final class Migrator {
                         out.add(new Difference(user, "UIDL " + m.uidl() + " is out of the source's order"));
                     }
                     previous = at;
-                    dev.poplar.storage.WireMessage source1 = WireMessageBuilder.fromRaw(m.fetch().raw());
+                    dev.poplar.storage.WireMessage source1 =
+                            WireMessageBuilder.fromRaw(m.fetch().raw());
                     AdminOperations.MessageSummary t = target.get(at);
                     if (t.octets() != source1.octets()) {
-                        out.add(new Difference(user, "UIDL " + m.uidl() + ": " + t.octets() + " octets in Poplar, "
-                                + source1.octets() + " at the source"));
+                        out.add(new Difference(
+                                user,
+                                "UIDL " + m.uidl() + ": " + t.octets() + " octets in Poplar, " + source1.octets()
+                                        + " at the source"));
                     } else if (t.sha256() != null && !t.sha256().equals(sha256(source1.toByteArray()))) {
                         out.add(new Difference(user, "UIDL " + m.uidl() + ": the bytes differ (SHA-256)"));
                     }

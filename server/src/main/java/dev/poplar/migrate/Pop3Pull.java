@@ -49,10 +49,12 @@ public final class Pop3Pull implements Migrator.Source {
      * @param passwords   user to password; with a master user, the users to migrate (passwords unused)
      * @param masterUser  Dovecot-style master login ({@code user*master}), or null
      */
-    public Pop3Pull(URI from, Map<String, String> passwords, String masterUser, String masterPassword, long maxMessageOctets) {
+    public Pop3Pull(
+            URI from, Map<String, String> passwords, String masterUser, String masterPassword, long maxMessageOctets) {
         String scheme = from.getScheme() == null ? "" : from.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("pop3") && !scheme.equals("pop3s") || from.getHost() == null) {
-            throw new IllegalArgumentException("--from must be pop3://host[:port][?stls] or pop3s://host[:port], not " + from);
+            throw new IllegalArgumentException(
+                    "--from must be pop3://host[:port][?stls] or pop3s://host[:port], not " + from);
         }
         this.host = from.getHost();
         this.implicitTls = scheme.equals("pop3s");
@@ -73,7 +75,9 @@ public final class Pop3Pull implements Migrator.Source {
     public SourceListing list(String user) throws IOException {
         Connection c = new Connection();
         try {
-            c.login(masterUser == null ? user : user + "*" + masterUser, masterUser == null ? passwords.get(user) : masterPassword);
+            c.login(
+                    masterUser == null ? user : user + "*" + masterUser,
+                    masterUser == null ? passwords.get(user) : masterPassword);
             Map<Integer, String> uidls = c.multiLineMap("UIDL");
             Map<Integer, String> sizes = c.multiLineMap("LIST");
             List<SourceMessage> messages = new ArrayList<>();
@@ -86,9 +90,11 @@ public final class Pop3Pull implements Migrator.Source {
                 if (uidl == null) {
                     problems.add(where + ": the server gave no UIDL for it; not migrated");
                 } else if (!Uidl.isValid(uidl)) {
-                    problems.add(where + ": its UIDL '" + uidl + "' breaks RFC 1939 (1-70 characters 0x21-0x7E); not migrated");
+                    problems.add(where + ": its UIDL '" + uidl
+                            + "' breaks RFC 1939 (1-70 characters 0x21-0x7E); not migrated");
                 } else if (!seen.add(uidl)) {
-                    problems.add(where + ": UIDL " + uidl + " is used twice in the source; only the first was migrated");
+                    problems.add(
+                            where + ": UIDL " + uidl + " is used twice in the source; only the first was migrated");
                 } else {
                     long octets = Long.parseLong(e.getValue().split(" ")[0]);
                     messages.add(new Pop3Message(c, n, uidl, octets, where));
@@ -102,7 +108,8 @@ public final class Pop3Pull implements Migrator.Source {
     }
 
     /** One message on the server, fetched when its turn comes. */
-    private record Pop3Message(Connection c, int number, String uidl, long octets, String where) implements SourceMessage {
+    private record Pop3Message(Connection c, int number, String uidl, long octets, String where)
+            implements SourceMessage {
         @Override
         public Fetched fetch() throws IOException {
             byte[] raw = c.retr(number, octets);
@@ -116,6 +123,7 @@ public final class Pop3Pull implements Migrator.Source {
         private InputStream in;
         /** The last line read was longer than the size limit and was cut. */
         private boolean truncated;
+
         private OutputStream out;
 
         Connection() throws IOException {
@@ -138,7 +146,8 @@ public final class Pop3Pull implements Migrator.Source {
         }
 
         private SSLSocket tls(Socket s) throws IOException {
-            SSLSocket t = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
+            SSLSocket t =
+                    (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
             SSLParameters p = t.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS"); // check the host name, as a mail client does
             t.setSSLParameters(p);
@@ -164,7 +173,9 @@ public final class Pop3Pull implements Migrator.Source {
             for (String l; !(l = line()).equals("."); ) {
                 int space = l.indexOf(' ');
                 if (space > 0 && l.substring(0, space).matches("\\d{1,9}")) {
-                    map.put(Integer.parseInt(l.substring(0, space)), l.substring(space + 1).trim());
+                    map.put(
+                            Integer.parseInt(l.substring(0, space)),
+                            l.substring(space + 1).trim());
                 }
             }
             return map;
@@ -186,7 +197,8 @@ public final class Pop3Pull implements Migrator.Source {
                         throw new SourceMessage.Unusable("over poplar.lmtp.max-message-size; not migrated");
                     }
                     if (octets != listed) {
-                        throw new SourceMessage.Unusable("RETR sent " + octets + " octets where LIST said " + listed + "; not migrated");
+                        throw new SourceMessage.Unusable(
+                                "RETR sent " + octets + " octets where LIST said " + listed + "; not migrated");
                     }
                     return msg.toByteArray();
                 }

@@ -9,7 +9,7 @@ import java.util.List;
 public record SourceListing(List<SourceMessage> messages, List<String> problems, AutoCloseable resource)
         implements AutoCloseable {
     public SourceListing(List<SourceMessage> messages, List<String> problems) {
-        this(messages, problems, () -> { });
+        this(messages, problems, () -> {});
     }
 
     @Override

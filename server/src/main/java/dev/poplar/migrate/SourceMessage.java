@@ -16,8 +16,7 @@ public interface SourceMessage {
     /** The raw message and its received time (milliseconds). */
     Fetched fetch() throws IOException;
 
-    record Fetched(byte[] raw, long receivedMillis) {
-    }
+    record Fetched(byte[] raw, long receivedMillis) {}
 
     /** This message cannot be migrated at all (a rerun would not help), for the reason given. */
     final class Unusable extends IOException {

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
  * The user is %u, else %n@%d, else %n.
  */
 public final class UserDirectories {
-    private UserDirectories() {
-    }
+    private UserDirectories() {}
 
     /** User name to directory, sorted by user. */
     public static Map<String, Path> find(String template) throws IOException {
@@ -29,7 +28,8 @@ public final class UserDirectories {
     /** User name to path; with {@code files}, the last segment names a file (an mbox per user). */
     public static Map<String, Path> find(String template, boolean files) throws IOException {
         if (!template.contains("%u") && !template.contains("%n")) {
-            throw new IllegalArgumentException("the path template must name the user with %u or %n (for example /var/vmail/%d/%n/Maildir)");
+            throw new IllegalArgumentException(
+                    "the path template must name the user with %u or %n (for example /var/vmail/%d/%n/Maildir)");
         }
         String[] segments = template.split("/");
         Map<String, Path> out = new TreeMap<>();
@@ -38,10 +38,12 @@ public final class UserDirectories {
         return out;
     }
 
-    private static void walk(Path dir, String[] segments, int i, Map<String, String> vars, Map<String, Path> out, boolean files)
+    private static void walk(
+            Path dir, String[] segments, int i, Map<String, String> vars, Map<String, Path> out, boolean files)
             throws IOException {
         if (i == segments.length) {
-            String user = vars.containsKey("u") ? vars.get("u")
+            String user = vars.containsKey("u")
+                    ? vars.get("u")
                     : vars.containsKey("d") ? vars.get("n") + "@" + vars.get("d") : vars.get("n");
             out.put(user, dir);
             return;
@@ -63,7 +65,10 @@ public final class UserDirectories {
         StringBuilder regex = new StringBuilder();
         int last = 0;
         while (m.find()) {
-            regex.append(Pattern.quote(seg.substring(last, m.start()))).append("(?<").append(m.group(1)).append(">[^/]+)");
+            regex.append(Pattern.quote(seg.substring(last, m.start())))
+                    .append("(?<")
+                    .append(m.group(1))
+                    .append(">[^/]+)");
             names.add(m.group(1));
             last = m.end();
         }

@@ -17,7 +17,10 @@ public record Cidr(byte[] network, int prefix) {
             InetAddress a = InetAddress.getByName(slash < 0 ? t : t.substring(0, slash));
             int bits = a.getAddress().length * 8;
             int prefix = slash < 0 ? bits : Integer.parseInt(t.substring(slash + 1));
-            if (prefix < 0 || prefix > bits || t.isEmpty() || !Character.isLetterOrDigit(t.charAt(0)) && t.charAt(0) != ':') {
+            if (prefix < 0
+                    || prefix > bits
+                    || t.isEmpty()
+                    || !Character.isLetterOrDigit(t.charAt(0)) && t.charAt(0) != ':') {
                 throw new IllegalArgumentException("bad prefix length in '" + text + "'");
             }
             return new Cidr(a.getAddress(), prefix);
@@ -42,8 +45,11 @@ public record Cidr(byte[] network, int prefix) {
         if (a.length != network.length) {
             return false;
         }
-        BigInteger mask = BigInteger.ONE.shiftLeft(a.length * 8).subtract(BigInteger.ONE)
-                .shiftRight(prefix).not();
+        BigInteger mask = BigInteger.ONE
+                .shiftLeft(a.length * 8)
+                .subtract(BigInteger.ONE)
+                .shiftRight(prefix)
+                .not();
         return new BigInteger(1, a).and(mask).equals(new BigInteger(1, network).and(mask));
     }
 

@@ -10,8 +10,12 @@ import java.util.function.Predicate;
  * that pass the same instance), the proxies whose PROXY protocol header names the real client, a
  * ban check, and the write timeout.
  */
-public record ConnectionPolicy(AddressLimit perAddress, List<Cidr> trustedProxies, Predicate<InetAddress> banned,
-                               Duration proxyHeaderTimeout, Duration writeTimeout) {
+public record ConnectionPolicy(
+        AddressLimit perAddress,
+        List<Cidr> trustedProxies,
+        Predicate<InetAddress> banned,
+        Duration proxyHeaderTimeout,
+        Duration writeTimeout) {
     public static ConnectionPolicy open(Duration writeTimeout) {
         return new ConnectionPolicy(AddressLimit.none(), List.of(), a -> false, Duration.ofSeconds(10), writeTimeout);
     }

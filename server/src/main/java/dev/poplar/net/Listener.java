@@ -36,8 +36,13 @@ public final class Listener implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService watchdog;
     private volatile boolean accepting = true;
 
-    private Listener(String name, ServerSocket server, int maxConnections, ConnectionHandler handler,
-                     ListenerObserver observer, ConnectionPolicy policy) {
+    private Listener(
+            String name,
+            ServerSocket server,
+            int maxConnections,
+            ConnectionHandler handler,
+            ListenerObserver observer,
+            ConnectionPolicy policy) {
         this.policy = policy;
         this.name = name;
         this.server = server;
@@ -45,20 +50,31 @@ public final class Listener implements AutoCloseable {
         this.permits = new Semaphore(maxConnections);
         this.handler = handler;
         this.observer = observer;
-        this.acceptor = Thread.ofPlatform().name(name + "-acceptor").daemon(true).unstarted(this::acceptLoop);
+        this.acceptor =
+                Thread.ofPlatform().name(name + "-acceptor").daemon(true).unstarted(this::acceptLoop);
         this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name(name + "-write-watchdog").daemon(true).factory());
     }
 
     /** Binds now (so a busy port fails start-up) and starts accepting. */
-    public static Listener start(String name, InetSocketAddress address, int maxConnections,
-                                 ConnectionHandler handler, ListenerObserver observer, Duration writeTimeout)
+    public static Listener start(
+            String name,
+            InetSocketAddress address,
+            int maxConnections,
+            ConnectionHandler handler,
+            ListenerObserver observer,
+            Duration writeTimeout)
             throws IOException {
         return start(name, address, maxConnections, handler, observer, ConnectionPolicy.open(writeTimeout));
     }
 
-    public static Listener start(String name, InetSocketAddress address, int maxConnections,
-                                 ConnectionHandler handler, ListenerObserver observer, ConnectionPolicy policy)
+    public static Listener start(
+            String name,
+            InetSocketAddress address,
+            int maxConnections,
+            ConnectionHandler handler,
+            ListenerObserver observer,
+            ConnectionPolicy policy)
             throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
@@ -66,8 +82,10 @@ public final class Listener implements AutoCloseable {
             server.bind(address, 1024);
         } catch (IOException e) {
             server.close();
-            throw new IOException("cannot listen for " + name + " on " + address.getHostString() + ":"
-                    + address.getPort() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot listen for " + name + " on " + address.getHostString() + ":" + address.getPort() + ": "
+                            + e.getMessage(),
+                    e);
         }
         Listener l = new Listener(name, server, maxConnections, handler, observer, policy);
         l.acceptor.start();
@@ -212,7 +230,8 @@ public final class Listener implements AutoCloseable {
         try {
             connection.socket.setTcpNoDelay(true);
             if (Cidr.anyContains(policy.trustedProxies(), connection.socket.getInetAddress())) {
-                connection.socket.setSoTimeout(Math.toIntExact(policy.proxyHeaderTimeout().toMillis()));
+                connection.socket.setSoTimeout(
+                        Math.toIntExact(policy.proxyHeaderTimeout().toMillis()));
                 connection.viaTrustedProxy = true;
                 try {
                     ProxyProtocol.read(connection.socket.getInputStream()).ifPresent(connection::setClient);
@@ -222,7 +241,8 @@ public final class Listener implements AutoCloseable {
                 }
             }
             counted = connection.clientInet;
-            boolean exemptProxy = connection.viaTrustedProxy && connection.clientInet.equals(connection.socket.getInetAddress());
+            boolean exemptProxy =
+                    connection.viaTrustedProxy && connection.clientInet.equals(connection.socket.getInetAddress());
             if (!policy.perAddress().acquire(connection.clientInet) && !exemptProxy) {
                 refuse(connection.socket, Rejection.MAX_CONNECTIONS_PER_IP);
                 return;

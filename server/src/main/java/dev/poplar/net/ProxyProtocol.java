@@ -17,8 +17,7 @@ public final class ProxyProtocol {
     /** Version 1 headers are at most 107 octets including CRLF. */
     private static final int V1_MAX = 107;
 
-    private ProxyProtocol() {
-    }
+    private ProxyProtocol() {}
 
     /** The client's address, or empty for "UNKNOWN" / LOCAL (keep the peer's). */
     public static Optional<InetAddress> read(InputStream in) throws IOException {
@@ -71,10 +70,12 @@ public final class ProxyProtocol {
             return Optional.empty(); // LOCAL: the proxy's own health check
         }
         return switch (family >> 4) {
-            case 1 -> length >= 12 ? Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(body, 0, 4)))
-                    : Optional.empty();
-            case 2 -> length >= 36 ? Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(body, 0, 16)))
-                    : Optional.empty();
+            case 1 ->
+                length >= 12 ? Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(body, 0, 4))) : Optional.empty();
+            case 2 ->
+                length >= 36
+                        ? Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(body, 0, 16)))
+                        : Optional.empty();
             default -> Optional.empty();
         };
     }
@@ -98,7 +99,8 @@ public final class ProxyProtocol {
     /** Formats a v1 header (for tests and tools). */
     public static byte[] v1Header(String source, String destination, int sourcePort, int destinationPort) {
         String family = source.contains(":") ? "TCP6" : "TCP4";
-        return ("PROXY " + family + " " + source + " " + destination + " " + sourcePort + " " + destinationPort + "\r\n")
+        return ("PROXY " + family + " " + source + " " + destination + " " + sourcePort + " " + destinationPort
+                        + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 }

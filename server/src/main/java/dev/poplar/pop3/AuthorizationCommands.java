@@ -4,17 +4,17 @@ import dev.poplar.abuse.LoginDelay;
 import dev.poplar.abuse.LoginGuard;
 import dev.poplar.abuse.UserSessions;
 import dev.poplar.auth.Authenticator;
-import dev.poplar.net.CloseReason;
-import java.time.Duration;
 import dev.poplar.auth.sasl.SaslExchange;
 import dev.poplar.auth.sasl.SaslMechanism;
 import dev.poplar.auth.sasl.SaslMechanisms;
+import dev.poplar.net.CloseReason;
 import dev.poplar.storage.AccountStore;
-import dev.poplar.storage.MaildropStore;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MaildropInUseException;
+import dev.poplar.storage.MaildropStore;
 import dev.poplar.storage.NoSuchAccountException;
 import dev.poplar.storage.StoreException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,8 +37,16 @@ final class AuthorizationCommands {
     private final Pop3Settings settings;
     private final Pop3Meters meters;
 
-    AuthorizationCommands(AccountStore accounts, MaildropStore maildrops, Authenticator authenticator, SaslMechanisms mechanisms, LoginGuard guard,
-                          LoginDelay loginDelay, UserSessions userSessions, Pop3Settings settings, Pop3Meters meters) {
+    AuthorizationCommands(
+            AccountStore accounts,
+            MaildropStore maildrops,
+            Authenticator authenticator,
+            SaslMechanisms mechanisms,
+            LoginGuard guard,
+            LoginDelay loginDelay,
+            UserSessions userSessions,
+            Pop3Settings settings,
+            Pop3Meters meters) {
         this.accounts = accounts;
         this.maildrops = maildrops;
         this.authenticator = authenticator;
@@ -102,7 +110,8 @@ final class AuthorizationCommands {
         long started = System.nanoTime();
         try {
             Optional<byte[]> sealed = dev.poplar.storage.AccountNames.isValid(cmd.user())
-                    ? accounts.apopSecret(cmd.user()) : Optional.empty();
+                    ? accounts.apopSecret(cmd.user())
+                    : Optional.empty();
             if (sealed.isEmpty() || !settings.apop().get().matches(sealed.get(), peer.apopTimestamp(), cmd.digest())) {
                 return failed(peer, "apop", cmd.user(), sealed.isEmpty() ? "no APOP secret" : "bad digest", started);
             }
@@ -126,8 +135,10 @@ final class AuthorizationCommands {
         }
         Optional<SaslMechanism> offered = mechanisms.offered(cmd.mechanism().get());
         if (offered.isEmpty()) {
-            return Pop3Step.stay(state, new Reply.Err("Unsupported authentication mechanism "
-                    + cmd.mechanism().get().toUpperCase(Locale.ROOT)));
+            return Pop3Step.stay(
+                    state,
+                    new Reply.Err("Unsupported authentication mechanism "
+                            + cmd.mechanism().get().toUpperCase(Locale.ROOT)));
         }
         SaslMechanism mechanism = offered.get();
         if (mechanism.sendsSecret() && !plaintextAllowed(peer)) {
@@ -175,10 +186,14 @@ final class AuthorizationCommands {
     private Pop3Step exchangeStep(Pop3Peer peer, SessionState.Sasl sasl, SaslExchange.Step step) {
         return switch (step) {
             case SaslExchange.Step.Challenge c ->
-                    Pop3Step.to(sasl, new Reply.Continue(Base64.getEncoder().encodeToString(c.data())));
-            case SaslExchange.Step.Failure f -> failed(peer, sasl.mechanism().label(), f.user(), f.reason(), sasl.startedNanos());
+                Pop3Step.to(sasl, new Reply.Continue(Base64.getEncoder().encodeToString(c.data())));
+            case SaslExchange.Step.Failure f ->
+                failed(peer, sasl.mechanism().label(), f.user(), f.reason(), sasl.startedNanos());
             case SaslExchange.Step.Success s -> {
-                meters.auth(sasl.mechanism().label(), Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - sasl.startedNanos());
+                meters.auth(
+                        sasl.mechanism().label(),
+                        Pop3Meters.AuthResult.SUCCESS,
+                        System.nanoTime() - sasl.startedNanos());
                 yield login(peer, s.account());
             }
         };
@@ -191,9 +206,15 @@ final class AuthorizationCommands {
      */
     private Pop3Step failed(Pop3Peer peer, String mechanism, String user, String reason, long startedNanos) {
         meters.auth(mechanism, Pop3Meters.AuthResult.FAILURE, System.nanoTime() - startedNanos);
-        LOG.log(System.Logger.Level.WARNING, dev.poplar.log.SessionLog.event("auth_failed")
-                .with("session", peer.sessionId()).with("ip", peer.clientAddress()).with("user", user)
-                .with("mechanism", mechanism).with("reason", reason).toString());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                dev.poplar.log.SessionLog.event("auth_failed")
+                        .with("session", peer.sessionId())
+                        .with("ip", peer.clientAddress())
+                        .with("user", user)
+                        .with("mechanism", mechanism)
+                        .with("reason", reason)
+                        .toString());
         Duration delay = guard.failed(peer.client(), user);
         if (!delay.isZero()) {
             try {
@@ -204,8 +225,10 @@ final class AuthorizationCommands {
         }
         SessionState.Authorization start = SessionState.Authorization.start();
         if (guard.banned(peer.client())) {
-            return Pop3Step.close(start, new Reply.Err(ResponseCode.AUTH,
-                    "Invalid user name or password; too many failures, closing"), CloseReason.BANNED);
+            return Pop3Step.close(
+                    start,
+                    new Reply.Err(ResponseCode.AUTH, "Invalid user name or password; too many failures, closing"),
+                    CloseReason.BANNED);
         }
         return Pop3Step.to(start, new Reply.Err(ResponseCode.AUTH, "Invalid user name or password"));
     }
@@ -219,7 +242,8 @@ final class AuthorizationCommands {
         guard.succeeded(peer.client());
         SessionState.Authorization start = SessionState.Authorization.start();
         if (!userSessions.tryAcquire(account)) {
-            return Pop3Step.to(start, new Reply.Err(ResponseCode.SYS_TEMP, "Too many sessions for this user, try again later"));
+            return Pop3Step.to(
+                    start, new Reply.Err(ResponseCode.SYS_TEMP, "Too many sessions for this user, try again later"));
         }
         Maildrop drop;
         try {
@@ -239,17 +263,22 @@ final class AuthorizationCommands {
         if (!loginDelay.tryLogin(account)) {
             drop.close();
             userSessions.release(account);
-            return Pop3Step.to(start, new Reply.Err(ResponseCode.LOGIN_DELAY, "Minimum time between logins is "
-                    + loginDelay.seconds() + " seconds"));
+            return Pop3Step.to(
+                    start,
+                    new Reply.Err(
+                            ResponseCode.LOGIN_DELAY,
+                            "Minimum time between logins is " + loginDelay.seconds() + " seconds"));
         }
         // From here the session holds the user's session slot; the runtime gives it back at close.
         Transaction tx = new Transaction(drop);
         meters.maildropAtLogin(tx.visibleCount(), tx.visibleOctets());
-        return Pop3Step.to(tx, new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)"));
+        return Pop3Step.to(
+                tx, new Reply.Ok("Logged in, " + tx.visibleCount() + " messages (" + tx.visibleOctets() + " octets)"));
     }
 
     /** RFC 3206 section 4: [AUTH], saying what to do instead. */
     static Reply plaintextRefused() {
-        return new Reply.Err(ResponseCode.AUTH, "Plaintext authentication is not allowed without TLS: use STLS or port 995");
+        return new Reply.Err(
+                ResponseCode.AUTH, "Plaintext authentication is not allowed without TLS: use STLS or port 995");
     }
 }

@@ -13,12 +13,12 @@ public final class Capabilities {
 
     public Capabilities(String implementation, long loginDelaySeconds) {
         List<String> common = new ArrayList<>(List.of(
-                "TOP",                  // RFC 2449 section 6.1
-                "UIDL",                 // RFC 2449 section 6.6
-                "RESP-CODES",           // RFC 2449 section 6.4: we send [IN-USE], [SYS/*]
-                "AUTH-RESP-CODE",       // RFC 3206 section 3: we send [AUTH]
-                "PIPELINING",           // RFC 2449 section 6.6
-                "EXPIRE NEVER"));       // RFC 2449 section 6.7: Poplar never expires mail itself
+                "TOP", // RFC 2449 section 6.1
+                "UIDL", // RFC 2449 section 6.6
+                "RESP-CODES", // RFC 2449 section 6.4: we send [IN-USE], [SYS/*]
+                "AUTH-RESP-CODE", // RFC 3206 section 3: we send [AUTH]
+                "PIPELINING", // RFC 2449 section 6.6
+                "EXPIRE NEVER")); // RFC 2449 section 6.7: Poplar never expires mail itself
         if (loginDelaySeconds > 0) {
             common.add("LOGIN-DELAY " + loginDelaySeconds); // RFC 2449 section 6.5, enforced at login
         }
@@ -35,11 +35,15 @@ public final class Capabilities {
      * STLS (while TLS is available and not yet on, RFC 2595 section 4) appear after login too,
      * although the commands themselves answer -ERR there.
      */
-    public List<String> list(SessionState state, boolean tlsAvailable, boolean secure, boolean plaintextAllowed,
-                             List<String> saslMechanisms) {
+    public List<String> list(
+            SessionState state,
+            boolean tlsAvailable,
+            boolean secure,
+            boolean plaintextAllowed,
+            List<String> saslMechanisms) {
         List<String> l = new ArrayList<>(state instanceof Transaction ? afterLogin : beforeLogin);
         if (plaintextAllowed) {
-            l.add("USER");              // RFC 2449 section 6.3
+            l.add("USER"); // RFC 2449 section 6.3
         }
         if (!saslMechanisms.isEmpty()) {
             l.add("SASL " + String.join(" ", saslMechanisms)); // RFC 2449 section 6.3, RFC 5034

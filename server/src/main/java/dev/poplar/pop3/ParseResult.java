@@ -2,8 +2,7 @@ package dev.poplar.pop3;
 
 /** What the parser made of one line. */
 public sealed interface ParseResult {
-    record Parsed(Command command) implements ParseResult {
-    }
+    record Parsed(Command command) implements ParseResult {}
 
     /** A client response during a SASL exchange (RFC 5034 section 4): base64, or "*" to cancel. */
     record SaslResponse(String line) implements ParseResult {
@@ -14,6 +13,5 @@ public sealed interface ParseResult {
     }
 
     /** A line that is not a valid command; {@code reason} becomes the -ERR text. */
-    record Malformed(String keyword, String reason) implements ParseResult {
-    }
+    record Malformed(String keyword, String reason) implements ParseResult {}
 }

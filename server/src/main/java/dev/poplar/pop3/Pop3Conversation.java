@@ -39,8 +39,12 @@ final class Pop3Conversation implements Conversation {
 
     Pop3Conversation(Connection connection, Pop3Service service) {
         this.service = service;
-        this.peer = new Pop3Peer(connection.id(), connection.clientInetAddress(), connection.viaTrustedProxy(),
-                Pop3Peer.CLEAR, service.settings.apop().isEmpty() ? null : apopTimestamp(service.settings.hostname()));
+        this.peer = new Pop3Peer(
+                connection.id(),
+                connection.clientInetAddress(),
+                connection.viaTrustedProxy(),
+                Pop3Peer.CLEAR,
+                service.settings.apop().isEmpty() ? null : apopTimestamp(service.settings.hostname()));
     }
 
     /** RFC 1939 section 7: a timestamp unique to this greeting, "<pid.clock.random@host>". */
@@ -91,7 +95,8 @@ final class Pop3Conversation implements Conversation {
             }
         }
         if (reply instanceof Reply.Err err && isClientMistake(err)) {
-            if (++consecutiveBadCommands >= service.settings.maxBadCommands() && !(step.effect() instanceof Effect.Close)) {
+            if (++consecutiveBadCommands >= service.settings.maxBadCommands()
+                    && !(step.effect() instanceof Effect.Close)) {
                 writer.write(new Reply.Err("Too many bad commands in a row, closing connection"));
                 return Effect.close(CloseReason.TOO_MANY_ERRORS);
             }
@@ -153,11 +158,11 @@ final class Pop3Conversation implements Conversation {
     @Override
     public void farewell(CloseReason reason) throws IOException {
         switch (reason) {
-            case SERVER_SHUTDOWN -> write(new Reply.Err(ResponseCode.SYS_TEMP, "Server shutting down, try again later"));
+            case SERVER_SHUTDOWN ->
+                write(new Reply.Err(ResponseCode.SYS_TEMP, "Server shutting down, try again later"));
             case KICKED -> write(new Reply.Err(ResponseCode.SYS_TEMP, "Session ended by the administrator"));
             case INTERNAL_ERROR -> write(new Reply.Err(ResponseCode.SYS_TEMP, "Internal server error, closing"));
-            default -> {
-            }
+            default -> {}
         }
     }
 

@@ -16,8 +16,11 @@ final class Pop3Dispatcher {
     private final Capabilities capabilities;
     private final Pop3Settings settings;
 
-    Pop3Dispatcher(AuthorizationCommands authorization, TransactionCommands transaction, Capabilities capabilities,
-                   Pop3Settings settings) {
+    Pop3Dispatcher(
+            AuthorizationCommands authorization,
+            TransactionCommands transaction,
+            Capabilities capabilities,
+            Pop3Settings settings) {
         this.authorization = authorization;
         this.transaction = transaction;
         this.capabilities = capabilities;
@@ -26,23 +29,29 @@ final class Pop3Dispatcher {
 
     Pop3Step step(Pop3Peer peer, SessionState state, ParseResult input) {
         return switch (state) {
-            case SessionState.Authorization a -> switch (input) {
-                case ParseResult.Parsed p -> authorization(peer, a, p.command());
-                case ParseResult.Malformed m -> Pop3Step.stay(a, new Reply.Err(m.reason()));
-                case ParseResult.SaslResponse r -> Pop3Step.stay(a, new Reply.Err("No SASL exchange in progress"));
-            };
-            case SessionState.Sasl sasl -> switch (input) {
-                case ParseResult.SaslResponse r -> authorization.saslResponse(peer, sasl, r.line());
-                // An over-long response, or a line that is no response, ends the exchange (RFC 5034 section 4).
-                case ParseResult.Malformed m -> Pop3Step.to(SessionState.Authorization.start(), new Reply.Err(m.reason()));
-                case ParseResult.Parsed p -> Pop3Step.to(SessionState.Authorization.start(),
-                        new Reply.Err("Expected a SASL response; authentication cancelled"));
-            };
-            case Transaction tx -> switch (input) {
-                case ParseResult.Parsed p -> transaction(peer, tx, p.command());
-                case ParseResult.Malformed m -> Pop3Step.stay(tx, new Reply.Err(m.reason()));
-                case ParseResult.SaslResponse r -> Pop3Step.stay(tx, new Reply.Err("No SASL exchange in progress"));
-            };
+            case SessionState.Authorization a ->
+                switch (input) {
+                    case ParseResult.Parsed p -> authorization(peer, a, p.command());
+                    case ParseResult.Malformed m -> Pop3Step.stay(a, new Reply.Err(m.reason()));
+                    case ParseResult.SaslResponse r -> Pop3Step.stay(a, new Reply.Err("No SASL exchange in progress"));
+                };
+            case SessionState.Sasl sasl ->
+                switch (input) {
+                    case ParseResult.SaslResponse r -> authorization.saslResponse(peer, sasl, r.line());
+                    // An over-long response, or a line that is no response, ends the exchange (RFC 5034 section 4).
+                    case ParseResult.Malformed m ->
+                        Pop3Step.to(SessionState.Authorization.start(), new Reply.Err(m.reason()));
+                    case ParseResult.Parsed p ->
+                        Pop3Step.to(
+                                SessionState.Authorization.start(),
+                                new Reply.Err("Expected a SASL response; authentication cancelled"));
+                };
+            case Transaction tx ->
+                switch (input) {
+                    case ParseResult.Parsed p -> transaction(peer, tx, p.command());
+                    case ParseResult.Malformed m -> Pop3Step.stay(tx, new Reply.Err(m.reason()));
+                    case ParseResult.SaslResponse r -> Pop3Step.stay(tx, new Reply.Err("No SASL exchange in progress"));
+                };
         };
     }
 
@@ -104,7 +113,8 @@ final class Pop3Dispatcher {
         if (peer.secure()) {
             return Pop3Step.stay(a, new Reply.Err("TLS is already active"));
         }
-        return new Pop3Step(new Reply.Ok("Begin TLS negotiation"), SessionState.Authorization.start(), Effect.START_TLS);
+        return new Pop3Step(
+                new Reply.Ok("Begin TLS negotiation"), SessionState.Authorization.start(), Effect.START_TLS);
     }
 
     private static Pop3Step notLoggedIn(SessionState state) {

@@ -10,7 +10,21 @@ import java.util.Map;
  * added here does not compile until it is parsed.
  */
 public enum Pop3Keyword {
-    USER, PASS, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL, CAPA, STLS, AUTH, APOP;
+    USER,
+    PASS,
+    QUIT,
+    STAT,
+    LIST,
+    RETR,
+    DELE,
+    NOOP,
+    RSET,
+    TOP,
+    UIDL,
+    CAPA,
+    STLS,
+    AUTH,
+    APOP;
 
     private static final Map<String, Pop3Keyword> BY_NAME = new HashMap<>();
 

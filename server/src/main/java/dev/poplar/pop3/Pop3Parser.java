@@ -61,8 +61,10 @@ public final class Pop3Parser {
             if (b == '\n') {
                 ParseResult result;
                 if (sasl) {
-                    result = overlong ? new ParseResult.Malformed("AUTH", "SASL response too long")
-                            : new ParseResult.SaslResponse(new String(line, 0, stripCr(length), StandardCharsets.US_ASCII));
+                    result = overlong
+                            ? new ParseResult.Malformed("AUTH", "SASL response too long")
+                            : new ParseResult.SaslResponse(
+                                    new String(line, 0, stripCr(length), StandardCharsets.US_ASCII));
                 } else {
                     result = overlong
                             ? new ParseResult.Malformed("", "Line too long (RFC 2449 limits commands to 255 octets)")
@@ -95,8 +97,12 @@ public final class Pop3Parser {
     }
 
     private boolean isAuthLine() {
-        return length >= 5 && (line[0] | 0x20) == 'a' && (line[1] | 0x20) == 'u' && (line[2] | 0x20) == 't'
-                && (line[3] | 0x20) == 'h' && line[4] == ' ';
+        return length >= 5
+                && (line[0] | 0x20) == 'a'
+                && (line[1] | 0x20) == 'u'
+                && (line[2] | 0x20) == 't'
+                && (line[3] | 0x20) == 'h'
+                && line[4] == ' ';
     }
 
     private int stripCr(int len) {
@@ -131,23 +137,31 @@ public final class Pop3Parser {
             return malformed(keyword, "Unknown command");
         }
         return switch (known) {
-            case USER -> args.size() == 1 ? parsed(new Command.User(args.getFirst()))
-                    : malformed(keyword, "USER needs exactly one argument: the user name");
+            case USER ->
+                args.size() == 1
+                        ? parsed(new Command.User(args.getFirst()))
+                        : malformed(keyword, "USER needs exactly one argument: the user name");
             // RFC 1939 section 7: the password is the rest of the line and may contain spaces.
-            case PASS -> rest.isEmpty() ? malformed(keyword, "PASS needs the password as its argument")
-                    : parsed(new Command.Pass(rest));
+            case PASS ->
+                rest.isEmpty()
+                        ? malformed(keyword, "PASS needs the password as its argument")
+                        : parsed(new Command.Pass(rest));
             case QUIT -> noArgs(keyword, args, new Command.Quit());
             case STAT -> noArgs(keyword, args, new Command.Stat());
             case NOOP -> noArgs(keyword, args, new Command.Noop());
             case RSET -> noArgs(keyword, args, new Command.Rset());
             case CAPA -> noArgs(keyword, args, new Command.Capa());
             case STLS -> noArgs(keyword, args, new Command.Stls());
-            case APOP -> args.size() == 2 && args.get(1).matches("[0-9a-fA-F]{32}")
-                    ? parsed(new Command.Apop(args.get(0), args.get(1)))
-                    : malformed(keyword, "APOP needs a user name and a 32-digit hex digest");
-            case AUTH -> args.size() > 2 ? malformed(keyword, "AUTH takes a mechanism and an optional initial response")
-                    : parsed(new Command.Auth(args.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(args.get(0)),
-                            args.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of(args.get(1))));
+            case APOP ->
+                args.size() == 2 && args.get(1).matches("[0-9a-fA-F]{32}")
+                        ? parsed(new Command.Apop(args.get(0), args.get(1)))
+                        : malformed(keyword, "APOP needs a user name and a 32-digit hex digest");
+            case AUTH ->
+                args.size() > 2
+                        ? malformed(keyword, "AUTH takes a mechanism and an optional initial response")
+                        : parsed(new Command.Auth(
+                                args.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(args.get(0)),
+                                args.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of(args.get(1))));
             case LIST -> optionalMessage(keyword, args, m -> new Command.List(m));
             case UIDL -> optionalMessage(keyword, args, m -> new Command.Uidl(m));
             case RETR -> oneMessage(keyword, args, m -> new Command.Retr(m));
@@ -175,8 +189,8 @@ public final class Pop3Parser {
         return args.isEmpty() ? parsed(command) : malformed(keyword, keyword + " takes no arguments");
     }
 
-    private static ParseResult optionalMessage(String keyword, java.util.List<String> args,
-                                               java.util.function.Function<OptionalInt, Command> make) {
+    private static ParseResult optionalMessage(
+            String keyword, java.util.List<String> args, java.util.function.Function<OptionalInt, Command> make) {
         if (args.isEmpty()) {
             return parsed(make.apply(OptionalInt.empty()));
         }
@@ -187,8 +201,8 @@ public final class Pop3Parser {
         return msg.isPresent() ? parsed(make.apply(msg)) : malformed(keyword, "Invalid message number");
     }
 
-    private static ParseResult oneMessage(String keyword, java.util.List<String> args,
-                                          java.util.function.IntFunction<Command> make) {
+    private static ParseResult oneMessage(
+            String keyword, java.util.List<String> args, java.util.function.IntFunction<Command> make) {
         if (args.size() != 1) {
             return malformed(keyword, keyword + " needs a message number");
         }

@@ -11,8 +11,8 @@ import java.net.InetAddress;
  * @param apopTimestamp  the RFC 1939 APOP timestamp sent in the greeting, or null when APOP is off
  * @param viaTrustedProxy the connection came from a trusted proxy (its PROXY header named the client)
  */
-public record Pop3Peer(String sessionId, InetAddress client, boolean viaTrustedProxy, String tls,
-                       String apopTimestamp) {
+public record Pop3Peer(
+        String sessionId, InetAddress client, boolean viaTrustedProxy, String tls, String apopTimestamp) {
     public static final String CLEAR = "none";
 
     public String clientAddress() {

@@ -1,11 +1,11 @@
 package dev.poplar.pop3;
 
-import dev.poplar.auth.Authenticator;
 import dev.poplar.abuse.LoginPolicy;
 import dev.poplar.abuse.UserSessions;
+import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.sasl.SaslMechanisms;
-import dev.poplar.net.ConnectionHandler;
 import dev.poplar.net.Connection;
+import dev.poplar.net.ConnectionHandler;
 import dev.poplar.session.LineSession;
 import dev.poplar.session.SessionSettings;
 import dev.poplar.storage.AccountStore;
@@ -26,17 +26,38 @@ public final class Pop3Service implements ConnectionHandler {
     /**
      * @param implicitTls true for the POP3S listener (RFC 8314): TLS from the first byte
      */
-    public <S extends AccountStore & MaildropStore> Pop3Service(S store, Authenticator authenticator, SaslMechanisms mechanisms, LoginPolicy policy,
-                       Pop3Settings settings, Pop3Meters meters, boolean implicitTls) {
-        this.session = new SessionSettings("pop3_session", System.getLogger("dev.poplar.pop3"), settings.tls(),
-                implicitTls, settings.authTimeout(), INPUT_BUFFERS);
+    public <S extends AccountStore & MaildropStore> Pop3Service(
+            S store,
+            Authenticator authenticator,
+            SaslMechanisms mechanisms,
+            LoginPolicy policy,
+            Pop3Settings settings,
+            Pop3Meters meters,
+            boolean implicitTls) {
+        this.session = new SessionSettings(
+                "pop3_session",
+                System.getLogger("dev.poplar.pop3"),
+                settings.tls(),
+                implicitTls,
+                settings.authTimeout(),
+                INPUT_BUFFERS);
         this.settings = settings;
         this.meters = meters;
         this.implicitTls = implicitTls;
         this.userSessions = policy.userSessions();
-        this.dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, store, authenticator, mechanisms, policy.guard(),
-                        policy.loginDelay(), userSessions, settings, meters),
-                new TransactionCommands(meters), new Capabilities(settings.implementation(), policy.loginDelay().seconds()),
+        this.dispatcher = new Pop3Dispatcher(
+                new AuthorizationCommands(
+                        store,
+                        store,
+                        authenticator,
+                        mechanisms,
+                        policy.guard(),
+                        policy.loginDelay(),
+                        userSessions,
+                        settings,
+                        meters),
+                new TransactionCommands(meters),
+                new Capabilities(settings.implementation(), policy.loginDelay().seconds()),
                 settings);
     }
 
@@ -46,12 +67,14 @@ public final class Pop3Service implements ConnectionHandler {
         if (implicitTls) {
             return ""; // a POP3S client would read clear text as a broken handshake
         }
-        return "-ERR [SYS/TEMP] " + switch (why) {
-            case MAX_CONNECTIONS -> "Too many connections, try again later";
-            case MAX_CONNECTIONS_PER_IP -> "Too many connections from your address, try again later";
-            case BANNED -> "Too many failed logins from your address, try again later";
-            case BAD_PROXY_HEADER -> "Bad PROXY protocol header";
-        } + "\r\n";
+        return "-ERR [SYS/TEMP] "
+                + switch (why) {
+                    case MAX_CONNECTIONS -> "Too many connections, try again later";
+                    case MAX_CONNECTIONS_PER_IP -> "Too many connections from your address, try again later";
+                    case BANNED -> "Too many failed logins from your address, try again later";
+                    case BAD_PROXY_HEADER -> "Bad PROXY protocol header";
+                }
+                + "\r\n";
     }
 
     @Override

@@ -19,8 +19,13 @@ import java.util.Optional;
  * @param apop           present when APOP is enabled: the greeting then carries a timestamp
  * @param hostname       the host part of the APOP timestamp
  */
-public record Pop3Settings(PoplarConfig.Pop3 pop3, PoplarConfig.Auth auth, String implementation,
-                           Optional<TlsContext> tls, Optional<ApopSecrets> apop, String hostname) {
+public record Pop3Settings(
+        PoplarConfig.Pop3 pop3,
+        PoplarConfig.Auth auth,
+        String implementation,
+        Optional<TlsContext> tls,
+        Optional<ApopSecrets> apop,
+        String hostname) {
 
     public LockPolicy lockPolicy() {
         return pop3.maildropLock();

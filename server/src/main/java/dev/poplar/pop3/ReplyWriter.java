@@ -16,6 +16,7 @@ public final class ReplyWriter {
     static final int BUFFER_SIZE = 8192;
     /** Multi-line replies and messages go out in segments of up to this size (one write each). */
     static final int LARGE_BUFFER_SIZE = 64 * 1024;
+
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] TERMINATOR = {'.', '\r', '\n'};
 

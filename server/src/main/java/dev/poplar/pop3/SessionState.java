@@ -15,7 +15,7 @@ public sealed interface SessionState permits SessionState.Authorization, Session
     }
 
     /** A SASL exchange is running (RFC 5034): every line is a response until it ends. */
-    record Sasl(dev.poplar.auth.sasl.SaslExchange exchange, dev.poplar.auth.sasl.SaslMechanism mechanism,
-                long startedNanos) implements SessionState {
-    }
+    record Sasl(
+            dev.poplar.auth.sasl.SaslExchange exchange, dev.poplar.auth.sasl.SaslMechanism mechanism, long startedNanos)
+            implements SessionState {}
 }

@@ -4,8 +4,7 @@ import dev.poplar.storage.StoreException;
 
 /** Store failures as RFC 3206 replies: [SYS/TEMP] when a retry may work, else [SYS/PERM]. */
 final class StoreErrors {
-    private StoreErrors() {
-    }
+    private StoreErrors() {}
 
     static Reply.Err reply(StoreException e) {
         return e.temporary()

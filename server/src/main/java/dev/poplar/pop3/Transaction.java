@@ -96,10 +96,8 @@ public final class Transaction implements SessionState {
     }
 
     sealed interface MessageRef {
-        record Valid(int index) implements MessageRef {
-        }
+        record Valid(int index) implements MessageRef {}
 
-        record Invalid(Reply.Err error) implements MessageRef {
-        }
+        record Invalid(Reply.Err error) implements MessageRef {}
     }
 }

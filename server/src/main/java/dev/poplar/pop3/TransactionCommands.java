@@ -26,7 +26,8 @@ final class TransactionCommands {
     Reply list(Transaction tx, OptionalInt number) {
         if (number.isPresent()) {
             return switch (tx.resolve(number.getAsInt())) {
-                case Transaction.MessageRef.Valid v -> new Reply.Ok(number.getAsInt() + " " + tx.listing().octets(v.index()));
+                case Transaction.MessageRef.Valid v ->
+                    new Reply.Ok(number.getAsInt() + " " + tx.listing().octets(v.index()));
                 case Transaction.MessageRef.Invalid i -> i.error();
             };
         }
@@ -43,7 +44,8 @@ final class TransactionCommands {
     Reply uidl(Transaction tx, OptionalInt number) {
         if (number.isPresent()) {
             return switch (tx.resolve(number.getAsInt())) {
-                case Transaction.MessageRef.Valid v -> new Reply.Ok(number.getAsInt() + " " + tx.listing().uidl(v.index()));
+                case Transaction.MessageRef.Valid v ->
+                    new Reply.Ok(number.getAsInt() + " " + tx.listing().uidl(v.index()));
                 case Transaction.MessageRef.Invalid i -> i.error();
             };
         }
@@ -83,7 +85,8 @@ final class TransactionCommands {
                 } catch (StoreException e) {
                     yield StoreErrors.reply(e);
                 }
-                String text = bodyLines.isPresent() ? "Top of message follows"
+                String text = bodyLines.isPresent()
+                        ? "Top of message follows"
                         : tx.listing().octets(v.index()) + " octets";
                 yield new Reply.Message(text, reader, tx.listing().headerWireLength(v.index()), bodyLines);
             }
@@ -119,11 +122,16 @@ final class TransactionCommands {
             drop.commitDeletions(tx.deleted());
             tx.committed();
             meters.deleted(marked, tx.deletedOctets());
-            return Pop3Step.close(tx, new Reply.Ok("Poplar signing off, " + marked + " messages deleted"), CloseReason.QUIT);
+            return Pop3Step.close(
+                    tx, new Reply.Ok("Poplar signing off, " + marked + " messages deleted"), CloseReason.QUIT);
         } catch (StoreException e) {
             meters.updateFailed();
-            return Pop3Step.close(tx, new Reply.Err(e.temporary() ? ResponseCode.SYS_TEMP : ResponseCode.SYS_PERM,
-                    "Deleted messages were not removed and are kept; try again later"), CloseReason.UPDATE_FAILED);
+            return Pop3Step.close(
+                    tx,
+                    new Reply.Err(
+                            e.temporary() ? ResponseCode.SYS_TEMP : ResponseCode.SYS_PERM,
+                            "Deleted messages were not removed and are kept; try again later"),
+                    CloseReason.UPDATE_FAILED);
         }
     }
 }

@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The data directory's own files: {@code poplar.lock}, held by whichever process owns the store
@@ -70,7 +70,6 @@ public final class DataDirectory {
     public static DataDirectory of(dev.poplar.config.PoplarConfig config) {
         return new DataDirectory(config.dataDir(), config.dataDirGroupReadable() ? Access.GROUP : Access.OWNER);
     }
-
 
     public Path path() {
         return dir;
@@ -139,8 +138,10 @@ public final class DataDirectory {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(access.directory));
         }
         List<String> tightened = secure();
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(access.file));
+        FileChannel channel = FileChannel.open(
+                dir.resolve(LOCK_FILE),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(access.file));
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -175,15 +176,19 @@ public final class DataDirectory {
                     tightened.addAll(now);
                     tightened.retainAll(allowed);
                     Files.setPosixFilePermissions(p, tightened);
-                    changed.add(p + " " + PosixFilePermissions.toString(now) + " -> " + PosixFilePermissions.toString(tightened));
+                    changed.add(p + " " + PosixFilePermissions.toString(now) + " -> "
+                            + PosixFilePermissions.toString(tightened));
                 }
             }
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
         if (!changed.isEmpty()) {
-            System.getLogger("dev.poplar.server").log(System.Logger.Level.WARNING, "data directory " + dir.toAbsolutePath()
-                    + " was readable by others: tightened " + changed.size() + " paths (first: " + changed.getFirst() + ")");
+            System.getLogger("dev.poplar.server")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "data directory " + dir.toAbsolutePath() + " was readable by others: tightened "
+                                    + changed.size() + " paths (first: " + changed.getFirst() + ")");
         }
         return changed;
     }
@@ -214,7 +219,10 @@ public final class DataDirectory {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Path tmp = Files.createTempFile(dir, name, ".tmp",
+            Path tmp = Files.createTempFile(
+                    dir,
+                    name,
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, secret + "\n");
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -225,6 +233,8 @@ public final class DataDirectory {
     /** Reads the admin token without creating it. */
     public Optional<String> existingAdminToken() throws IOException {
         Path file = dir.resolve(TOKEN_FILE);
-        return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim()) : Optional.empty();
+        return Files.exists(file)
+                ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
+                : Optional.empty();
     }
 }

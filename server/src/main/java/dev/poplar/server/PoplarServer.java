@@ -14,16 +14,16 @@ import dev.poplar.auth.sasl.SaslMechanisms;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.http.AdminRoutes;
 import dev.poplar.http.HttpServer;
+import dev.poplar.lmtp.LmtpMeters;
 import dev.poplar.lmtp.LmtpService;
 import dev.poplar.log.SessionLog;
 import dev.poplar.metrics.ListenerMeters;
-import dev.poplar.lmtp.LmtpMeters;
-import dev.poplar.pop3.Pop3Meters;
 import dev.poplar.metrics.PoplarMetrics;
 import dev.poplar.net.AddressLimit;
 import dev.poplar.net.ConnectionPolicy;
 import dev.poplar.net.Listener;
 import dev.poplar.net.SessionView;
+import dev.poplar.pop3.Pop3Meters;
 import dev.poplar.pop3.Pop3Service;
 import dev.poplar.pop3.Pop3Settings;
 import dev.poplar.storage.MailStore;
@@ -32,16 +32,16 @@ import dev.poplar.tls.SelfSignedCertificate;
 import dev.poplar.tls.TlsContext;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.Optional;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Poplar process: claims the data directory, opens the store, starts the POP3, LMTP and HTTP
@@ -78,10 +78,13 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         DataDirectory data = DataDirectory.of(config);
         DataDirectory.Claim claim;
         try {
-            claim = data.tryClaim().orElseThrow(() -> new ServerStartException("data directory "
-                    + config.dataDir().toAbsolutePath() + " is in use by another Poplar process (server or CLI)"));
+            claim = data.tryClaim()
+                    .orElseThrow(() -> new ServerStartException(
+                            "data directory " + config.dataDir().toAbsolutePath()
+                                    + " is in use by another Poplar process (server or CLI)"));
         } catch (IOException e) {
-            throw new ServerStartException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + dev.poplar.io.IoErrors.describe(e));
+            throw new ServerStartException("cannot use data directory "
+                    + config.dataDir().toAbsolutePath() + ": " + dev.poplar.io.IoErrors.describe(e));
         }
         MailStore store;
         try {
@@ -109,70 +112,128 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             tls = loadTls(data);
             bindTlsMetrics(registry, tls);
         }
-        Pop3Settings settings = new Pop3Settings(config.pop3(), config.auth(), "Poplar-" + VERSION, Optional.ofNullable(tls),
-                config.auth().apop() ? Optional.of(ApopSecrets.open(data.path())) : Optional.empty(), localHostName());
+        Pop3Settings settings = new Pop3Settings(
+                config.pop3(),
+                config.auth(),
+                "Poplar-" + VERSION,
+                Optional.ofNullable(tls),
+                config.auth().apop() ? Optional.of(ApopSecrets.open(data.path())) : Optional.empty(),
+                localHostName());
         // Process-wide policy, built once and shared by POP3 and POP3S (a client alternating
         // between them gets no second allowance).
         LoginGuard guard = new LoginGuard(config.auth().guard());
         bindGuardMetrics(registry, guard);
-        LoginPolicy loginPolicy = new LoginPolicy(guard, new LoginDelay(config.pop3().loginDelay()),
+        LoginPolicy loginPolicy = new LoginPolicy(
+                guard,
+                new LoginDelay(config.pop3().loginDelay()),
                 new UserSessions(config.pop3().maxConnectionsPerUser()));
-        List<dev.poplar.net.Cidr> perAddressExempt = new ArrayList<>(config.pop3().perIpExempt());
+        List<dev.poplar.net.Cidr> perAddressExempt =
+                new ArrayList<>(config.pop3().perIpExempt());
         perAddressExempt.addAll(config.pop3().trustedProxies());
         perAddressExempt.addAll(config.auth().guard().allowList());
         ConnectionPolicy pop3Policy = new ConnectionPolicy(
                 new AddressLimit(config.pop3().maxConnectionsPerIp(), perAddressExempt),
-                config.pop3().trustedProxies(), guard::banned, config.pop3().authTimeout(), config.writeTimeout());
-        Authenticator authenticator = new Authenticator(store, hasher, data.secretKey(DataDirectory.DECOY_KEY_FILE),
+                config.pop3().trustedProxies(),
+                guard::banned,
+                config.pop3().authTimeout(),
+                config.writeTimeout());
+        Authenticator authenticator = new Authenticator(
+                store,
+                hasher,
+                data.secretKey(DataDirectory.DECOY_KEY_FILE),
                 config.auth().rehashImported());
         FunctionCounter.builder("poplar.auth.password.rehashes", authenticator, Authenticator::rehashed)
-                .description("Imported password hashes replaced by Poplar's own form after a login").register(registry);
+                .description("Imported password hashes replaced by Poplar's own form after a login")
+                .register(registry);
         Optional<TokenValidator> tokens = Optional.empty();
         if (config.auth().oauth().isPresent()) {
             PoplarConfig.OAuth o = config.auth().oauth().get();
-            tokens = Optional.of(new TokenValidator(o.issuer(), o.audience(), o.jwksFile(), o.userClaim(),
-                    Duration.ofSeconds(60)));
+            tokens = Optional.of(
+                    new TokenValidator(o.issuer(), o.audience(), o.jwksFile(), o.userClaim(), Duration.ofSeconds(60)));
         }
-        SaslMechanisms mechanisms = new SaslMechanisms(authenticator, tokens, config.auth().mechanisms());
+        SaslMechanisms mechanisms =
+                new SaslMechanisms(authenticator, tokens, config.auth().mechanisms());
         if (config.pop3().port() > 0) {
-            pop3 = Listener.start("pop3", new InetSocketAddress(config.pop3().host(), config.pop3().port()),
+            pop3 = Listener.start(
+                    "pop3",
+                    new InetSocketAddress(config.pop3().host(), config.pop3().port()),
                     config.pop3().maxConnections(),
-                    new Pop3Service(store, authenticator, mechanisms, loginPolicy, settings, new Pop3Meters(registry, "pop3"), false),
-                    new ListenerMeters(registry, "pop3"), pop3Policy);
+                    new Pop3Service(
+                            store,
+                            authenticator,
+                            mechanisms,
+                            loginPolicy,
+                            settings,
+                            new Pop3Meters(registry, "pop3"),
+                            false),
+                    new ListenerMeters(registry, "pop3"),
+                    pop3Policy);
             listeners.add(pop3);
         }
         if (config.pop3s().port() > 0) {
-            pop3s = Listener.start("pop3s", new InetSocketAddress(config.pop3s().host(), config.pop3s().port()),
+            pop3s = Listener.start(
+                    "pop3s",
+                    new InetSocketAddress(config.pop3s().host(), config.pop3s().port()),
                     config.pop3s().maxConnections(),
-                    new Pop3Service(store, authenticator, mechanisms, loginPolicy, settings, new Pop3Meters(registry, "pop3s"), true),
-                    new ListenerMeters(registry, "pop3s"), pop3Policy);
+                    new Pop3Service(
+                            store,
+                            authenticator,
+                            mechanisms,
+                            loginPolicy,
+                            settings,
+                            new Pop3Meters(registry, "pop3s"),
+                            true),
+                    new ListenerMeters(registry, "pop3s"),
+                    pop3Policy);
             listeners.add(pop3s);
         }
         if (config.lmtp().port() > 0) {
-            PoplarConfig.Lmtp lmtpSettings = config.lmtp().hostname().isEmpty()
-                    ? config.lmtp().withHostname(localHostName()) : config.lmtp();
-            lmtp = Listener.start("lmtp", new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
-                    config.lmtp().maxConnections(), new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
-                    new ListenerMeters(registry, "lmtp"), config.writeTimeout());
+            PoplarConfig.Lmtp lmtpSettings =
+                    config.lmtp().hostname().isEmpty() ? config.lmtp().withHostname(localHostName()) : config.lmtp();
+            lmtp = Listener.start(
+                    "lmtp",
+                    new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
+                    config.lmtp().maxConnections(),
+                    new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
+                    new ListenerMeters(registry, "lmtp"),
+                    config.writeTimeout());
             listeners.add(lmtp);
         }
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
         String httpUrl = "";
         if (config.http().port() > 0) {
-            LocalAdmin admin = new LocalAdmin(store, hasher, new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()),
-                    config.lmtp().maxMessageSize(), this, data.path(), config.backupRoot(), () -> { });
-            http = HttpServer.start(config.http().host(), config.http().port(),
-                    new AdminRoutes(admin, data.adminToken(), config.lmtp().maxMessageSize()), metrics, this::ready);
+            LocalAdmin admin = new LocalAdmin(
+                    store,
+                    hasher,
+                    new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()),
+                    config.lmtp().maxMessageSize(),
+                    this,
+                    data.path(),
+                    config.backupRoot(),
+                    () -> {});
+            http = HttpServer.start(
+                    config.http().host(),
+                    config.http().port(),
+                    new AdminRoutes(admin, data.adminToken(), config.lmtp().maxMessageSize()),
+                    metrics,
+                    this::ready);
             httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();
         }
         claim.describe(DataDirectory.Claim.State.SERVING, httpUrl);
         started = true;
-        LOG.log(System.Logger.Level.INFO, SessionLog.event("poplar_started").with("version", VERSION)
-                .with("data_dir", config.dataDir().toAbsolutePath())
-                .with("pop3", describe(config.pop3().host(), pop3)).with("pop3s", describe(config.pop3s().host(), pop3s))
-                .with("lmtp", describe(config.lmtp().host(), lmtp))
-                .with("http", http == null ? "off" : httpUrl)
-                .with("maildrop_lock", config.pop3().maildropLock().name().toLowerCase(java.util.Locale.ROOT)).toString());
+        LOG.log(
+                System.Logger.Level.INFO,
+                SessionLog.event("poplar_started")
+                        .with("version", VERSION)
+                        .with("data_dir", config.dataDir().toAbsolutePath())
+                        .with("pop3", describe(config.pop3().host(), pop3))
+                        .with("pop3s", describe(config.pop3s().host(), pop3s))
+                        .with("lmtp", describe(config.lmtp().host(), lmtp))
+                        .with("http", http == null ? "off" : httpUrl)
+                        .with(
+                                "maildrop_lock",
+                                config.pop3().maildropLock().name().toLowerCase(java.util.Locale.ROOT))
+                        .toString());
         if (config.pop3().idleTimeout().compareTo(Duration.ofMinutes(10)) < 0) {
             LOG.log(System.Logger.Level.WARNING, "poplar.pop3.idle-timeout is below the 10 minutes RFC 1939 requires");
         }
@@ -184,38 +245,54 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
      */
     private TlsContext loadTls(DataDirectory data) throws IOException {
         if (config.tls().cert().isPresent()) {
-            return TlsContext.load(config.tls().cert().get(), config.tls().key().orElseThrow(), config.tls().reloadInterval());
+            return TlsContext.load(
+                    config.tls().cert().get(),
+                    config.tls().key().orElseThrow(),
+                    config.tls().reloadInterval());
         }
         Path dir = data.path().resolve("tls");
         Path cert = dir.resolve("self-signed.crt");
         Path key = dir.resolve("self-signed.key");
         if (!Files.exists(cert) || !Files.exists(key)) {
             try {
-                SelfSignedCertificate.write(cert, key, "localhost", List.of("localhost", "127.0.0.1", "::1"),
-                        Duration.ofDays(825));
+                SelfSignedCertificate.write(
+                        cert, key, "localhost", List.of("localhost", "127.0.0.1", "::1"), Duration.ofDays(825));
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot create a development certificate: " + e.getMessage(), e);
             }
         }
-        LOG.log(System.Logger.Level.WARNING, "poplar.tls.cert is not set: using the self-signed development certificate "
-                + cert + "; clients will warn. Set poplar.tls.cert and poplar.tls.key for real mail.");
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "poplar.tls.cert is not set: using the self-signed development certificate " + cert
+                        + "; clients will warn. Set poplar.tls.cert and poplar.tls.key for real mail.");
         return TlsContext.load(cert, key, config.tls().reloadInterval());
     }
 
     private static void bindGuardMetrics(io.micrometer.core.instrument.MeterRegistry r, LoginGuard guard) {
         FunctionCounter.builder("poplar.auth.bans", guard, LoginGuard::bansTotal)
-                .description("Client addresses banned after failed logins").register(r);
+                .description("Client addresses banned after failed logins")
+                .register(r);
         Gauge.builder("poplar.auth.banned.addresses", guard, LoginGuard::bannedNow)
-                .description("Client addresses banned now").register(r);
+                .description("Client addresses banned now")
+                .register(r);
     }
 
     private static void bindTlsMetrics(io.micrometer.core.instrument.MeterRegistry r, TlsContext tls) {
-        Gauge.builder("poplar.tls.certificate.expiry.timestamp", tls, t -> t.notAfter().getEpochSecond())
-                .baseUnit("seconds").description("When the served certificate expires (Unix time)").register(r);
-        FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloads).tag("result", "success")
-                .description("Certificate reloads after the files changed").register(r);
-        FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloadFailures).tag("result", "failure")
-                .description("Certificate reloads after the files changed").register(r);
+        Gauge.builder(
+                        "poplar.tls.certificate.expiry.timestamp",
+                        tls,
+                        t -> t.notAfter().getEpochSecond())
+                .baseUnit("seconds")
+                .description("When the served certificate expires (Unix time)")
+                .register(r);
+        FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloads)
+                .tag("result", "success")
+                .description("Certificate reloads after the files changed")
+                .register(r);
+        FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloadFailures)
+                .tag("result", "failure")
+                .description("Certificate reloads after the files changed")
+                .register(r);
     }
 
     private static String describe(String host, Listener l) {
@@ -293,7 +370,11 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         if (!draining) {
             draining = true;
             listeners.forEach(Listener::drain);
-            LOG.log(System.Logger.Level.INFO, SessionLog.event("poplar_draining").with("sessions", sessions().size()).toString());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    SessionLog.event("poplar_draining")
+                            .with("sessions", sessions().size())
+                            .toString());
         }
         return drainStatus();
     }

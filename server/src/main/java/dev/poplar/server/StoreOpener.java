@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * outside the storage engine that names it.
  */
 public final class StoreOpener {
-    private StoreOpener() {
-    }
+    private StoreOpener() {}
 
     public static MailStore open(Path dir, PoplarConfig.Store settings) throws StoreException {
         return RocksMailStore.open(dir, new RocksStoreOptions(settings.blockCache(), settings.blobFiles()));

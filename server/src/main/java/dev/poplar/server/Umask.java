@@ -12,8 +12,7 @@ import java.lang.reflect.Array;
 final class Umask {
     private static final System.Logger LOG = System.getLogger("dev.poplar.server");
 
-    private Umask() {
-    }
+    private Umask() {}
 
     /** Sets the umask to {@code mask} (e.g. 077); false when this JVM cannot. */
     static boolean set(int mask) {
@@ -26,16 +25,25 @@ final class Umask {
             Object linker = linkerClass.getMethod("nativeLinker").invoke(null);
             Object lookup = linkerClass.getMethod("defaultLookup").invoke(linker);
             java.util.Optional<?> symbol = (java.util.Optional<?>) Class.forName("java.lang.foreign.SymbolLookup")
-                    .getMethod("find", String.class).invoke(lookup, "umask");
+                    .getMethod("find", String.class)
+                    .invoke(lookup, "umask");
             if (symbol.isEmpty()) {
                 return false;
             }
-            Object javaInt = Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_INT").get(null);
+            Object javaInt = Class.forName("java.lang.foreign.ValueLayout")
+                    .getField("JAVA_INT")
+                    .get(null);
             Object args = Array.newInstance(layoutClass, 1);
             Array.set(args, 0, javaInt);
-            Object descriptor = descriptorClass.getMethod("of", layoutClass, args.getClass()).invoke(null, javaInt, args);
-            MethodHandle umask = (MethodHandle) linkerClass.getMethod("downcallHandle", segmentClass, descriptorClass,
-                    Array.newInstance(optionClass, 0).getClass())
+            Object descriptor = descriptorClass
+                    .getMethod("of", layoutClass, args.getClass())
+                    .invoke(null, javaInt, args);
+            MethodHandle umask = (MethodHandle) linkerClass
+                    .getMethod(
+                            "downcallHandle",
+                            segmentClass,
+                            descriptorClass,
+                            Array.newInstance(optionClass, 0).getClass())
                     .invoke(linker, symbol.get(), descriptor, Array.newInstance(optionClass, 0));
             umask.invoke(mask);
             return true;

@@ -16,13 +16,10 @@ public sealed interface Effect {
         return new Close(reason);
     }
 
-    record Continue() implements Effect {
-    }
+    record Continue() implements Effect {}
 
-    record StartTls() implements Effect {
-    }
+    record StartTls() implements Effect {}
 
     /** Flush the reply and close the connection, for {@code reason}. */
-    record Close(CloseReason reason) implements Effect {
-    }
+    record Close(CloseReason reason) implements Effect {}
 }

@@ -36,6 +36,7 @@ public final class LineSession {
     private ByteBuffer input = NO_INPUT;
     /** The socket the session talks through: the accepted one, or its TLS layer. */
     private Socket socket;
+
     private InputStream in;
     private WatchedOutputStream out;
     private int timeoutMillis = -1;
@@ -64,11 +65,13 @@ public final class LineSession {
             lastWords();
         } catch (IOException e) {
             reason = connection.interruption() == Connection.Interruption.WRITE_TIMEOUT
-                    ? CloseReason.WRITE_TIMEOUT : CloseReason.CONNECTION_LOST;
+                    ? CloseReason.WRITE_TIMEOUT
+                    : CloseReason.CONNECTION_LOST;
         } catch (StoreException e) {
             // A store failure in the middle of a multi-line reply: it cannot be finished, so close.
             reason = CloseReason.STORE_ERROR;
-            settings.logger().log(System.Logger.Level.WARNING, "session=" + connection.id() + " store error during reply: " + e);
+            settings.logger()
+                    .log(System.Logger.Level.WARNING, "session=" + connection.id() + " store error during reply: " + e);
         } catch (RuntimeException e) {
             reason = CloseReason.INTERNAL_ERROR;
             settings.logger().log(System.Logger.Level.ERROR, "session=" + connection.id() + " internal error", e);
@@ -83,8 +86,14 @@ public final class LineSession {
             conversation.closed(reason, nanos, bytesIn, bytesOut);
             SessionLog line = SessionLog.event(settings.logEvent()).with("session", connection.id());
             conversation.summarize(line);
-            settings.logger().log(System.Logger.Level.INFO, line.with("in_bytes", bytesIn).with("out_bytes", bytesOut)
-                    .with("duration_ms", nanos / 1_000_000).with("reason", reason.label()).toString());
+            settings.logger()
+                    .log(
+                            System.Logger.Level.INFO,
+                            line.with("in_bytes", bytesIn)
+                                    .with("out_bytes", bytesOut)
+                                    .with("duration_ms", nanos / 1_000_000)
+                                    .with("reason", reason.label())
+                                    .toString());
         }
     }
 

@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param handshakeTimeout how long a TLS handshake may take
  * @param inputBuffers     the pool input buffers are borrowed from while there is input
  */
-public record SessionSettings(String logEvent, System.Logger logger, Optional<TlsContext> tls, boolean implicitTls,
-                              Duration handshakeTimeout, BufferPool inputBuffers) {
+public record SessionSettings(
+        String logEvent,
+        System.Logger logger,
+        Optional<TlsContext> tls,
+        boolean implicitTls,
+        Duration handshakeTimeout,
+        BufferPool inputBuffers) {
     public SessionSettings {
         if (implicitTls && tls.isEmpty()) {
             throw new IllegalArgumentException("implicit TLS needs a certificate");

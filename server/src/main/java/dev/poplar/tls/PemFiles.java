@@ -26,8 +26,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * SEC1 ("EC PRIVATE KEY") form. Encrypted keys are refused with a message saying so.
  */
 public final class PemFiles {
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     public static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
@@ -52,10 +51,11 @@ public final class PemFiles {
         for (Object o : objects(file)) {
             switch (o) {
                 case PrivateKeyInfo info -> {
-                    return converter.getPrivateKey(info);           // PKCS#8
+                    return converter.getPrivateKey(info); // PKCS#8
                 }
                 case PEMKeyPair pair -> {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo()); // PKCS#1 RSA, SEC1 EC (public part optional)
+                    return converter.getPrivateKey(
+                            pair.getPrivateKeyInfo()); // PKCS#1 RSA, SEC1 EC (public part optional)
                 }
                 case PEMEncryptedKeyPair e -> throw encrypted(file);
                 case PKCS8EncryptedPrivateKeyInfo e -> throw encrypted(file);
@@ -68,12 +68,14 @@ public final class PemFiles {
     }
 
     private static IOException encrypted(Path file) {
-        return new IOException(file + " holds an encrypted key; Poplar needs it unencrypted (mode 0600, owned by the poplar user)");
+        return new IOException(
+                file + " holds an encrypted key; Poplar needs it unencrypted (mode 0600, owned by the poplar user)");
     }
 
     private static List<Object> objects(Path file) throws IOException {
         List<Object> out = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(r)) {
             for (Object o; (o = parser.readObject()) != null; ) {
                 out.add(o);
             }

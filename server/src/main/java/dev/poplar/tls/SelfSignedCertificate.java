@@ -43,8 +43,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * subjectAltName (RFC 5280 section 4.2.1.6) and the serverAuth extended key usage.
  */
 public final class SelfSignedCertificate {
-    private SelfSignedCertificate() {
-    }
+    private SelfSignedCertificate() {}
 
     /** Writes {@code cert} (PEM certificate) and {@code key} (PEM PKCS#8, mode 0600). */
     public static void write(Path cert, Path key, String commonName, List<String> dnsNames, Duration validity)
@@ -56,18 +55,26 @@ public final class SelfSignedCertificate {
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = g.generateKeyPair();
         Instant now = Instant.now();
-        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                name,
                 new BigInteger(127, new SecureRandom()).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), name, pair.getPublic());
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(validity)),
+                name,
+                pair.getPublic());
         X509Certificate certificate;
         try {
             builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(dnsNames));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            certificate = new JcaX509CertificateConverter()
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
         } catch (CertIOException | OperatorCreationException e) {
             throw new GeneralSecurityException("cannot build the certificate: " + e.getMessage(), e);
         }
@@ -81,7 +88,9 @@ public final class SelfSignedCertificate {
         for (int i = 0; i < out.length; i++) {
             String n = names.get(i);
             boolean address = n.matches("[0-9.]+") || n.contains(":");
-            out[i] = address ? new GeneralName(GeneralName.iPAddress, InetAddress.getByName(n).getHostAddress())
+            out[i] = address
+                    ? new GeneralName(
+                            GeneralName.iPAddress, InetAddress.getByName(n).getHostAddress())
                     : new GeneralName(GeneralName.dNSName, n);
         }
         return new GeneralNames(out);
@@ -98,7 +107,11 @@ public final class SelfSignedCertificate {
     private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = secret
-                ? Files.createTempFile(dir, ".poplar", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                ? Files.createTempFile(
+                        dir,
+                        ".poplar",
+                        ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                 : Files.createTempFile(dir, ".poplar", ".tmp");
         Files.writeString(tmp, content);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

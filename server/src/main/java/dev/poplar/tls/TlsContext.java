@@ -30,13 +30,18 @@ public final class TlsContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.poplar.tls");
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String[] CIPHERS = {
-        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
+    };
 
-    private record Loaded(SSLContext context, Instant notAfter, String subject, FileTime certTime, FileTime keyTime) {
-    }
+    private record Loaded(SSLContext context, Instant notAfter, String subject, FileTime certTime, FileTime keyTime) {}
 
     private final Path cert;
     private final Path key;
@@ -49,7 +54,8 @@ public final class TlsContext implements AutoCloseable {
         this.cert = cert;
         this.key = key;
         this.current = first;
-        this.reloader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poplar-tls-reload").daemon(true).factory());
+        this.reloader = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("poplar-tls-reload").daemon(true).factory());
         long ms = reloadInterval.toMillis();
         reloader.scheduleWithFixedDelay(this::checkForChanges, ms, ms, TimeUnit.MILLISECONDS);
     }
@@ -57,8 +63,10 @@ public final class TlsContext implements AutoCloseable {
     /** Loads the pair now; fails with a message naming the file and the problem. */
     public static TlsContext load(Path cert, Path key, Duration reloadInterval) throws IOException {
         TlsContext c = new TlsContext(cert, key, read(cert, key), reloadInterval);
-        LOG.log(System.Logger.Level.INFO, "tls_certificate_loaded cert=" + cert + " subject=\"" + c.current.subject
-                + "\" not_after=" + c.current.notAfter);
+        LOG.log(
+                System.Logger.Level.INFO,
+                "tls_certificate_loaded cert=" + cert + " subject=\"" + c.current.subject + "\" not_after="
+                        + c.current.notAfter);
         return c;
     }
 
@@ -77,8 +85,12 @@ public final class TlsContext implements AutoCloseable {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, null);
             X509Certificate leaf = chain.getFirst();
-            return new Loaded(ctx, leaf.getNotAfter().toInstant(), leaf.getSubjectX500Principal().getName(),
-                    certTime, keyTime);
+            return new Loaded(
+                    ctx,
+                    leaf.getNotAfter().toInstant(),
+                    leaf.getSubjectX500Principal().getName(),
+                    certTime,
+                    keyTime);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use TLS certificate " + cert + " with key " + key + ": " + e.getMessage(), e);
         }
@@ -88,25 +100,31 @@ public final class TlsContext implements AutoCloseable {
     public void checkForChanges() {
         try {
             Loaded c = current;
-            if (Files.getLastModifiedTime(cert).equals(c.certTime) && Files.getLastModifiedTime(key).equals(c.keyTime)) {
+            if (Files.getLastModifiedTime(cert).equals(c.certTime)
+                    && Files.getLastModifiedTime(key).equals(c.keyTime)) {
                 return;
             }
             Loaded fresh = read(cert, key);
             current = fresh;
             reloads.incrementAndGet();
-            LOG.log(System.Logger.Level.INFO, "tls_certificate_reloaded cert=" + cert + " subject=\"" + fresh.subject
-                    + "\" not_after=" + fresh.notAfter);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "tls_certificate_reloaded cert=" + cert + " subject=\"" + fresh.subject + "\" not_after="
+                            + fresh.notAfter);
         } catch (IOException | RuntimeException e) {
             reloadFailures.incrementAndGet();
-            LOG.log(System.Logger.Level.ERROR, "tls_certificate_reload_failed cert=" + cert
-                    + " keeping the previous certificate: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "tls_certificate_reload_failed cert=" + cert + " keeping the previous certificate: "
+                            + e.getMessage());
         }
     }
 
     /** Wraps an accepted socket as the server side of a TLS connection; does not handshake yet. */
     public SSLSocket wrap(Socket raw) throws IOException {
-        SSLSocket s = (SSLSocket) current.context.getSocketFactory().createSocket(raw,
-                raw.getInetAddress().getHostAddress(), raw.getPort(), true);
+        SSLSocket s = (SSLSocket) current.context
+                .getSocketFactory()
+                .createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
         s.setUseClientMode(false);
         SSLParameters p = s.getSSLParameters();
         p.setProtocols(PROTOCOLS);

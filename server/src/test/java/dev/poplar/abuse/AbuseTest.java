@@ -43,9 +43,20 @@ class AbuseTest {
 
     @Test
     void aBruteForceRunIsSlowedAndBannedWhileTheRealUserLogsInPromptly() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_AUTH_FAILURE_DELAY", "20ms", "POPLAR_AUTH_FAILURE_DELAY_MAX", "200ms",
-                "POPLAR_AUTH_BAN_AFTER", "250", "POPLAR_AUTH_BAN_WINDOW", "10m", "POPLAR_AUTH_BAN_DURATION", "15m",
-                "POPLAR_POP3_MAX_BAD_COMMANDS", "1000")) {
+        try (TestServer s = TestServer.start(
+                dir,
+                "POPLAR_AUTH_FAILURE_DELAY",
+                "20ms",
+                "POPLAR_AUTH_FAILURE_DELAY_MAX",
+                "200ms",
+                "POPLAR_AUTH_BAN_AFTER",
+                "250",
+                "POPLAR_AUTH_BAN_WINDOW",
+                "10m",
+                "POPLAR_AUTH_BAN_DURATION",
+                "15m",
+                "POPLAR_POP3_MAX_BAD_COMMANDS",
+                "1000")) {
             s.addUser("alice", "correct horse");
             AtomicInteger refused = new AtomicInteger();
             AtomicInteger guessed = new AtomicInteger();
@@ -93,9 +104,11 @@ class AbuseTest {
             assertTrue(guessed.get() >= 200, "hundreds of guesses were made: " + guessed.get());
             assertTrue(legitMillis.stream().allMatch(ms -> ms < 1000), "prompt: " + legitMillis);
             // The guesser's address is banned now; others are not.
-            assertEquals("-ERR [SYS/TEMP] Too many failed logins from your address, try again later",
+            assertEquals(
+                    "-ERR [SYS/TEMP] Too many failed logins from your address, try again later",
                     login(s.pop3Port(), "127.0.0.2", "alice", "correct horse"));
-            assertTrue(login(s.pop3Port(), "127.0.0.1", "alice", "correct horse").startsWith("+OK Logged in"));
+            assertTrue(
+                    login(s.pop3Port(), "127.0.0.1", "alice", "correct horse").startsWith("+OK Logged in"));
             String scrape = s.server().metrics().scrapeText();
             assertTrue(scrape.contains("poplar_auth_bans_total 1.0"), "one ban");
             assertTrue(scrape.contains("poplar_connections_rejected_total{listener=\"pop3\",reason=\"banned\"}"));
@@ -104,8 +117,16 @@ class AbuseTest {
 
     @Test
     void failedLoginsCostGrowingDelaysButAllowListedAddressesNone() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_AUTH_FAILURE_DELAY", "50ms", "POPLAR_AUTH_FAILURE_DELAY_MAX", "400ms",
-                "POPLAR_AUTH_BAN_AFTER", "6", "POPLAR_AUTH_BAN_ALLOW_LIST", "127.0.0.4/32")) {
+        try (TestServer s = TestServer.start(
+                dir,
+                "POPLAR_AUTH_FAILURE_DELAY",
+                "50ms",
+                "POPLAR_AUTH_FAILURE_DELAY_MAX",
+                "400ms",
+                "POPLAR_AUTH_BAN_AFTER",
+                "6",
+                "POPLAR_AUTH_BAN_ALLOW_LIST",
+                "127.0.0.4/32")) {
             s.addUser("bob", "pw-bob");
             List<Long> delays = new ArrayList<>();
             try (LineClient c = new LineClient(s.pop3Port(), "127.0.0.3")) {
@@ -134,7 +155,8 @@ class AbuseTest {
 
     @Test
     void floodsPastEachConnectionLimitGetAClearSysTemp() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_POP3_MAX_CONNECTIONS", "12", "POPLAR_POP3_MAX_CONNECTIONS_PER_IP", "5")) {
+        try (TestServer s =
+                TestServer.start(dir, "POPLAR_POP3_MAX_CONNECTIONS", "12", "POPLAR_POP3_MAX_CONNECTIONS_PER_IP", "5")) {
             List<LineClient> open = new ArrayList<>();
             try {
                 for (int i = 0; i < 5; i++) {
@@ -143,7 +165,8 @@ class AbuseTest {
                     open.add(c);
                 }
                 try (LineClient sixth = new LineClient(s.pop3Port(), "127.0.0.5")) {
-                    assertEquals("-ERR [SYS/TEMP] Too many connections from your address, try again later", sixth.line());
+                    assertEquals(
+                            "-ERR [SYS/TEMP] Too many connections from your address, try again later", sixth.line());
                     assertTrue(sixth.closedByServer());
                 }
                 for (int i = 0; i < 7; i++) {
@@ -170,15 +193,19 @@ class AbuseTest {
                 }
             }
             String scrape = s.server().metrics().scrapeText();
-            assertTrue(scrape.contains("poplar_connections_rejected_total{listener=\"pop3\",reason=\"max_connections_per_ip\"} 1.0"));
-            assertTrue(scrape.matches("(?s).*poplar_connections_rejected_total\\{listener=\"pop3\",reason=\"max_connections\"} [1-9].*"));
+            assertTrue(scrape.contains(
+                    "poplar_connections_rejected_total{listener=\"pop3\",reason=\"max_connections_per_ip\"} 1.0"));
+            assertTrue(scrape.matches(
+                    "(?s).*poplar_connections_rejected_total\\{listener=\"pop3\",reason=\"max_connections\"} [1-9].*"));
         }
     }
 
     @Test
     void perUserSessionLimitWithSharedMaildrops() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_POP3_MAILDROP_LOCK", "shared", "POPLAR_POP3_MAX_CONNECTIONS_PER_USER", "2");
-             LineClient a = new LineClient(s.pop3Port()); LineClient b = new LineClient(s.pop3Port())) {
+        try (TestServer s = TestServer.start(
+                        dir, "POPLAR_POP3_MAILDROP_LOCK", "shared", "POPLAR_POP3_MAX_CONNECTIONS_PER_USER", "2");
+                LineClient a = new LineClient(s.pop3Port());
+                LineClient b = new LineClient(s.pop3Port())) {
             s.addUser("carol", "pw-carol");
             for (LineClient c : List.of(a, b)) {
                 c.line();
@@ -186,7 +213,8 @@ class AbuseTest {
                 c.line();
                 assertTrue(c.line().startsWith("+OK Logged in"));
             }
-            assertEquals("-ERR [SYS/TEMP] Too many sessions for this user, try again later",
+            assertEquals(
+                    "-ERR [SYS/TEMP] Too many sessions for this user, try again later",
                     login(s.pop3Port(), "127.0.0.1", "carol", "pw-carol"));
         }
     }
@@ -204,7 +232,8 @@ class AbuseTest {
                 c.line();
                 assertTrue(c.line().startsWith("+OK Logged in"));
             }
-            assertEquals("-ERR [LOGIN-DELAY] Minimum time between logins is 3600 seconds",
+            assertEquals(
+                    "-ERR [LOGIN-DELAY] Minimum time between logins is 3600 seconds",
                     login(s.pop3Port(), "127.0.0.1", "dave", "pw-dave"));
         }
     }
@@ -212,7 +241,7 @@ class AbuseTest {
     @Test
     void idleConnectionsBeforeLoginGoAfterTheShortAuthTimeout() throws Exception {
         try (TestServer s = TestServer.start(dir, "POPLAR_POP3_AUTH_TIMEOUT", "1s", "POPLAR_POP3_IDLE_TIMEOUT", "10m");
-             LineClient c = new LineClient(s.pop3Port())) {
+                LineClient c = new LineClient(s.pop3Port())) {
             long t0 = System.nanoTime();
             c.line();
             assertTrue(c.closedByServer());
@@ -225,8 +254,16 @@ class AbuseTest {
     void proxyProtocolFromATrustedProxyGivesTheRealClientAddress() throws Exception {
         // Behind nginx, TLS ends at the proxy and the proxied clients are not loopback: plaintext
         // logins must be allowed on this hop (docs/security.md).
-        try (TestServer s = TestServer.start(dir, "POPLAR_POP3_TRUSTED_PROXIES", "127.0.0.1/32",
-                "POPLAR_AUTH_BAN_AFTER", "2", "POPLAR_AUTH_FAILURE_DELAY", "0", "POPLAR_AUTH_ALLOW_PLAINTEXT", "always")) {
+        try (TestServer s = TestServer.start(
+                dir,
+                "POPLAR_POP3_TRUSTED_PROXIES",
+                "127.0.0.1/32",
+                "POPLAR_AUTH_BAN_AFTER",
+                "2",
+                "POPLAR_AUTH_FAILURE_DELAY",
+                "0",
+                "POPLAR_AUTH_ALLOW_PLAINTEXT",
+                "always")) {
             s.addUser("erin", "pw-erin");
             try (LineClient c = new LineClient(s.pop3Port())) {
                 c.send(ProxyProtocol.v1Header("203.0.113.7", "192.0.2.1", 40000, 110));
@@ -239,8 +276,36 @@ class AbuseTest {
             }
             // Version 2, binary, IPv4.
             try (LineClient c = new LineClient(s.pop3Port())) {
-                byte[] v2 = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A,
-                    0x21, 0x11, 0x00, 0x0C, (byte) 198, 51, 100, 9, (byte) 192, 0, 2, 1, 0x1f, 0x40, 0x00, 0x6e};
+                byte[] v2 = {
+                    0x0D,
+                    0x0A,
+                    0x0D,
+                    0x0A,
+                    0x00,
+                    0x0D,
+                    0x0A,
+                    0x51,
+                    0x55,
+                    0x49,
+                    0x54,
+                    0x0A,
+                    0x21,
+                    0x11,
+                    0x00,
+                    0x0C,
+                    (byte) 198,
+                    51,
+                    100,
+                    9,
+                    (byte) 192,
+                    0,
+                    2,
+                    1,
+                    0x1f,
+                    0x40,
+                    0x00,
+                    0x6e
+                };
                 c.send(v2);
                 assertTrue(c.line().startsWith("+OK"));
                 c.send("USER erin\r\nPASS wrong\r\nUSER erin\r\nPASS wrong\r\n");

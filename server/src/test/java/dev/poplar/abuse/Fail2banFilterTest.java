@@ -49,22 +49,25 @@ class Fail2banFilterTest {
             @Override
             public void publish(LogRecord r) {
                 if (r.getMessage().contains("auth_failed")) {
-                    lines.add((format == SessionLog.Format.JSON ? new JsonLogFormatter().format(r)
-                            : "2026-11-26T07:00:00.000Z WARNING dev.poplar.auth " + r.getMessage()).trim());
+                    lines.add((format == SessionLog.Format.JSON
+                                    ? new JsonLogFormatter().format(r)
+                                    : "2026-11-26T07:00:00.000Z WARNING dev.poplar.auth " + r.getMessage())
+                            .trim());
                 }
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger.getLogger("").addHandler(capture);
-        try (TestServer s = TestServer.start(dir.resolve(format.name()), "POPLAR_LOG_FORMAT", format.name().toLowerCase());
-             LineClient c = new LineClient(s.pop3Port(), "127.0.0.9")) {
+        try (TestServer s = TestServer.start(
+                        dir.resolve(format.name()),
+                        "POPLAR_LOG_FORMAT",
+                        format.name().toLowerCase());
+                LineClient c = new LineClient(s.pop3Port(), "127.0.0.9")) {
             c.line();
             c.send("USER someone\r\nPASS wrong password\r\n");
             c.line();

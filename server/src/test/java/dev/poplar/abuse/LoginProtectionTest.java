@@ -44,7 +44,8 @@ class LoginProtectionTest {
     @Test
     void saslFailuresAreCountedPerUserLikeUserPass() throws Exception {
         // Each attempt from a new address, so only the per-user count can grow the delay.
-        try (TestServer s = TestServer.start(dir, "POPLAR_AUTH_FAILURE_DELAY", "100ms", "POPLAR_AUTH_FAILURE_DELAY_MAX", "5s")) {
+        try (TestServer s =
+                TestServer.start(dir, "POPLAR_AUTH_FAILURE_DELAY", "100ms", "POPLAR_AUTH_FAILURE_DELAY_MAX", "5s")) {
             s.addUser("victim", "the-real-one");
             List<Long> millis = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -63,8 +64,14 @@ class LoginProtectionTest {
 
     @Test
     void oneSessionCapAndLoginDelayForPop3AndPop3sTogether() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_POP3_MAILDROP_LOCK", "shared",
-                "POPLAR_POP3_MAX_CONNECTIONS_PER_USER", "1", "POPLAR_POP3_MAX_CONNECTIONS_PER_IP", "2")) {
+        try (TestServer s = TestServer.start(
+                dir,
+                "POPLAR_POP3_MAILDROP_LOCK",
+                "shared",
+                "POPLAR_POP3_MAX_CONNECTIONS_PER_USER",
+                "1",
+                "POPLAR_POP3_MAX_CONNECTIONS_PER_IP",
+                "2")) {
             s.addUser("carol", "c-pass");
             try (LineClient plain = new LineClient(s.pop3Port(), "127.0.2.1")) {
                 plain.line();
@@ -75,14 +82,20 @@ class LoginProtectionTest {
                     tls.line();
                     tls.send("USER carol\r\nPASS c-pass\r\n");
                     tls.line();
-                    assertEquals("-ERR [SYS/TEMP] Too many sessions for this user, try again later", tls.line(),
+                    assertEquals(
+                            "-ERR [SYS/TEMP] Too many sessions for this user, try again later",
+                            tls.line(),
                             "the per-user cap counts POP3 and POP3S together");
                     // Two connections from 127.0.2.1 are open (one per port): a third is over the per-IP cap.
                     // POP3S refuses by closing: a TLS client cannot read a clear-text -ERR.
-                    assertThrows(java.io.IOException.class,
-                            () -> LineClient.implicitTls(s.pop3sPort(), "127.0.2.1", s.dataDir()).close());
+                    assertThrows(
+                            java.io.IOException.class,
+                            () -> LineClient.implicitTls(s.pop3sPort(), "127.0.2.1", s.dataDir())
+                                    .close());
                     try (LineClient third = new LineClient(s.pop3Port(), "127.0.2.1")) {
-                        assertEquals("-ERR [SYS/TEMP] Too many connections from your address, try again later", third.line());
+                        assertEquals(
+                                "-ERR [SYS/TEMP] Too many connections from your address, try again later",
+                                third.line());
                     }
                 }
             }
@@ -93,7 +106,9 @@ class LoginProtectionTest {
                 assertTrue(userPass(plain, "dave", "d-pass").startsWith("+OK Logged in"));
             }
             try (LineClient tls = LineClient.implicitTls(s.pop3sPort(), "127.0.0.1", s.dataDir())) {
-                assertEquals("-ERR [LOGIN-DELAY] Minimum time between logins is 60 seconds", userPass(tls, "dave", "d-pass"),
+                assertEquals(
+                        "-ERR [LOGIN-DELAY] Minimum time between logins is 60 seconds",
+                        userPass(tls, "dave", "d-pass"),
                         "LOGIN-DELAY is not dodged by switching to port 995");
             }
         }
@@ -158,7 +173,8 @@ class LoginProtectionTest {
         try (LineClient c = new LineClient(s.pop3Port())) {
             c.line();
             String clientFirst = "n,,n=" + user + ",r=abcdefghijkl";
-            c.send("AUTH SCRAM-SHA-256 " + Base64.getEncoder().encodeToString(clientFirst.getBytes(StandardCharsets.UTF_8)) + "\r\n");
+            c.send("AUTH SCRAM-SHA-256 "
+                    + Base64.getEncoder().encodeToString(clientFirst.getBytes(StandardCharsets.UTF_8)) + "\r\n");
             String challenge = c.line();
             assertTrue(challenge.startsWith("+ "), challenge);
             String serverFirst = new String(Base64.getDecoder().decode(challenge.substring(2)), StandardCharsets.UTF_8);
@@ -187,13 +203,18 @@ class LoginProtectionTest {
     void newPasswordsFollowTheRules() throws Exception {
         try (TestServer s = TestServer.start(dir, "POPLAR_AUTH_MIN_PASSWORD_LENGTH", "8")) {
             AdminException tooShort = assertThrows(AdminException.class, () -> s.addUser("frank", "x"));
-            assertEquals("the password is shorter than 8 characters (poplar.auth.min-password-length)", tooShort.getMessage());
-            AdminException hash = assertThrows(AdminException.class,
-                    () -> s.addUser("frank", "{SHA512-CRYPT}$6$rounds=5000$salt$abcdefghij"));
+            assertEquals(
+                    "the password is shorter than 8 characters (poplar.auth.min-password-length)",
+                    tooShort.getMessage());
+            AdminException hash = assertThrows(
+                    AdminException.class, () -> s.addUser("frank", "{SHA512-CRYPT}$6$rounds=5000$salt$abcdefghij"));
             assertTrue(hash.getMessage().contains("looks like a password hash"), hash.getMessage());
-            AdminException imported = assertThrows(AdminException.class,
+            AdminException imported = assertThrows(
+                    AdminException.class,
                     () -> s.admin().importUsers("gina long-enough-pass\nhank $2y$05$abcdefghijklmnopqrstuv\n"));
-            assertTrue(imported.getMessage().contains("user hank: the password looks like a password hash"), imported.getMessage());
+            assertTrue(
+                    imported.getMessage().contains("user hank: the password looks like a password hash"),
+                    imported.getMessage());
             assertTrue(!imported.getMessage().contains("$2y$"), "never echoes the password");
             s.addUser("frank", "eight-ok");
         }
@@ -201,16 +222,20 @@ class LoginProtectionTest {
 
     @Test
     void plaintextOnlyThroughTrustedProxies() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_POP3_TRUSTED_PROXIES", "127.0.0.9/32",
-                "POPLAR_AUTH_ALLOW_PLAINTEXT", "trusted-proxies")) {
+        try (TestServer s = TestServer.start(
+                dir, "POPLAR_POP3_TRUSTED_PROXIES", "127.0.0.9/32", "POPLAR_AUTH_ALLOW_PLAINTEXT", "trusted-proxies")) {
             s.addUser("ivan", "ivan-pass");
             try (LineClient viaProxy = new LineClient(s.pop3Port(), "127.0.0.9")) {
                 viaProxy.send(ProxyProtocol.v1Header("203.0.113.7", "192.0.2.1", 40000, 110));
-                assertTrue(userPass(viaProxy, "ivan", "ivan-pass").startsWith("+OK Logged in"), "nginx ended TLS: allowed");
+                assertTrue(
+                        userPass(viaProxy, "ivan", "ivan-pass").startsWith("+OK Logged in"),
+                        "nginx ended TLS: allowed");
             }
             try (LineClient direct = new LineClient(s.pop3Port(), "127.0.0.1")) {
-                assertEquals("-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995",
-                        userPass(direct, "ivan", "ivan-pass"), "not even from loopback without the proxy");
+                assertEquals(
+                        "-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995",
+                        userPass(direct, "ivan", "ivan-pass"),
+                        "not even from loopback without the proxy");
             }
             try (LineClient tls = LineClient.implicitTls(s.pop3sPort(), "127.0.0.1", s.dataDir())) {
                 assertTrue(userPass(tls, "ivan", "ivan-pass").startsWith("+OK Logged in"));
@@ -221,8 +246,8 @@ class LoginProtectionTest {
     @Test
     void twoHundredClientsFromOneHostLogInAtTheDefaults() throws Exception {
         // The review's load test: 200 at once from this host failed at the old per-IP cap of 100.
-        try (TestServer s = TestServer.start(dir, "POPLAR_POP3_MAILDROP_LOCK", "shared",
-                "POPLAR_POP3_MAX_CONNECTIONS_PER_USER", "1000")) {
+        try (TestServer s = TestServer.start(
+                dir, "POPLAR_POP3_MAILDROP_LOCK", "shared", "POPLAR_POP3_MAX_CONNECTIONS_PER_USER", "1000")) {
             s.addUser("load", "load-pass");
             List<LineClient> open = new ArrayList<>();
             try {

@@ -23,7 +23,9 @@ class AdminApiTest {
     private static HttpResponse<String> call(HttpClient http, String method, String url, String token, String body)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -32,40 +34,73 @@ class AdminApiTest {
 
     @Test
     void healthNeedsNoTokenAndTheApiDoes() throws Exception {
-        try (TestServer s = TestServer.start(dir); HttpClient http = HttpClient.newHttpClient()) {
+        try (TestServer s = TestServer.start(dir);
+                HttpClient http = HttpClient.newHttpClient()) {
             String base = "http://127.0.0.1:" + s.httpPort();
-            assertEquals(200, call(http, "GET", base + "/health/live", null, null).statusCode());
-            assertEquals(200, call(http, "GET", base + "/health/ready", null, null).statusCode());
+            assertEquals(
+                    200, call(http, "GET", base + "/health/live", null, null).statusCode());
+            assertEquals(
+                    200, call(http, "GET", base + "/health/ready", null, null).statusCode());
             assertEquals(401, call(http, "GET", base + "/api/users", null, null).statusCode());
-            assertEquals(401, call(http, "GET", base + "/api/users", "wrong-token", null).statusCode());
+            assertEquals(
+                    401,
+                    call(http, "GET", base + "/api/users", "wrong-token", null).statusCode());
             Path tokenFile = dir.resolve(DataDirectory.TOKEN_FILE);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
             String token = Files.readString(tokenFile).trim();
-            assertEquals(200, call(http, "GET", base + "/api/users", token, null).statusCode());
+            assertEquals(
+                    200, call(http, "GET", base + "/api/users", token, null).statusCode());
         }
     }
 
     @Test
     void usersAndMailboxesThroughTheApi() throws Exception {
-        try (TestServer s = TestServer.start(dir); HttpClient http = HttpClient.newHttpClient()) {
+        try (TestServer s = TestServer.start(dir);
+                HttpClient http = HttpClient.newHttpClient()) {
             String base = "http://127.0.0.1:" + s.httpPort();
-            String token = Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
-            assertEquals(200, call(http, "POST", base + "/api/users", token, "{\"name\":\"erin\",\"password\":\"pw1\"}").statusCode());
-            HttpResponse<String> dup = call(http, "POST", base + "/api/users", token, "{\"name\":\"ERIN\",\"password\":\"pw1\"}");
+            String token =
+                    Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            assertEquals(
+                    200,
+                    call(http, "POST", base + "/api/users", token, "{\"name\":\"erin\",\"password\":\"pw1\"}")
+                            .statusCode());
+            HttpResponse<String> dup =
+                    call(http, "POST", base + "/api/users", token, "{\"name\":\"ERIN\",\"password\":\"pw1\"}");
             assertEquals(409, dup.statusCode());
             assertTrue(dup.body().contains("already exists"), dup.body());
-            assertEquals(400, call(http, "POST", base + "/api/users", token, "{\"name\":\"bad name\",\"password\":\"x\"}").statusCode());
-            assertEquals(400, call(http, "POST", base + "/api/users", token, "not json").statusCode());
-            assertEquals(200, call(http, "POST", base + "/api/mailboxes/erin/messages", token, "Subject: via api\n\nhi\n").statusCode());
+            assertEquals(
+                    400,
+                    call(http, "POST", base + "/api/users", token, "{\"name\":\"bad name\",\"password\":\"x\"}")
+                            .statusCode());
+            assertEquals(
+                    400,
+                    call(http, "POST", base + "/api/users", token, "not json").statusCode());
+            assertEquals(
+                    200,
+                    call(http, "POST", base + "/api/mailboxes/erin/messages", token, "Subject: via api\n\nhi\n")
+                            .statusCode());
             HttpResponse<String> stats = call(http, "GET", base + "/api/mailboxes/erin", token, null);
             assertTrue(stats.body().contains("\"messages\":1"), stats.body());
-            assertEquals(404, call(http, "GET", base + "/api/mailboxes/nobody", token, null).statusCode());
-            assertEquals(200, call(http, "PUT", base + "/api/users/erin/password", token, "{\"password\":\"pw2\"}").statusCode());
-            HttpResponse<String> imported = call(http, "POST", base + "/api/users/import", token, "frank f1\nerin pw2\n");
+            assertEquals(
+                    404,
+                    call(http, "GET", base + "/api/mailboxes/nobody", token, null)
+                            .statusCode());
+            assertEquals(
+                    200,
+                    call(http, "PUT", base + "/api/users/erin/password", token, "{\"password\":\"pw2\"}")
+                            .statusCode());
+            HttpResponse<String> imported =
+                    call(http, "POST", base + "/api/users/import", token, "frank f1\nerin pw2\n");
             assertEquals("{\"created\":1,\"updated\":0,\"unchanged\":1}", normalise(imported.body()));
-            assertEquals(200, call(http, "DELETE", base + "/api/users/erin", token, null).statusCode());
-            assertEquals(404, call(http, "DELETE", base + "/api/users/erin", token, null).statusCode());
-            assertEquals("{\"users\":[\"frank\"]}", call(http, "GET", base + "/api/users", token, null).body());
+            assertEquals(
+                    200,
+                    call(http, "DELETE", base + "/api/users/erin", token, null).statusCode());
+            assertEquals(
+                    404,
+                    call(http, "DELETE", base + "/api/users/erin", token, null).statusCode());
+            assertEquals(
+                    "{\"users\":[\"frank\"]}",
+                    call(http, "GET", base + "/api/users", token, null).body());
         }
     }
 
@@ -74,20 +109,25 @@ class AdminApiTest {
         // The review's 400 MB upload: the server must answer at the limit, not after the body.
         try (TestServer s = TestServer.start(dir, "POPLAR_LMTP_MAX_MESSAGE_SIZE", "1M")) {
             s.addUser("erin", "pw1");
-            String token = Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            String token =
+                    Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
             for (boolean chunked : new boolean[] {false, true}) {
                 try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.httpPort())) {
                     socket.setSoTimeout(20_000);
                     var out = socket.getOutputStream();
                     out.write(("POST /api/mailboxes/erin/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
-                            + "\r\n" + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: 419430400") + "\r\n\r\n")
+                                    + "\r\n" + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: 419430400")
+                                    + "\r\n\r\n")
                             .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     Thread writer = Thread.ofVirtual().start(() -> {
-                        byte[] piece = ("x".repeat(1023) + "\n").repeat(64).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        byte[] piece = ("x".repeat(1023) + "\n")
+                                .repeat(64)
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                         try {
                             for (int i = 0; i < 6400; i++) { // 400 MiB, if the server kept reading
                                 if (chunked) {
-                                    out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                    out.write((Integer.toHexString(piece.length) + "\r\n")
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                                 }
                                 out.write(piece);
                                 if (chunked) {
@@ -98,9 +138,11 @@ class AdminApiTest {
                             // refused and closed
                         }
                     });
-                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                            java.nio.charset.StandardCharsets.US_ASCII)).readLine();
-                    assertTrue(status.startsWith("HTTP/1.1 413 "), status + " " + (chunked ? "chunked" : "with a length"));
+                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                            .readLine();
+                    assertTrue(
+                            status.startsWith("HTTP/1.1 413 "), status + " " + (chunked ? "chunked" : "with a length"));
                     socket.close();
                     writer.join(20_000);
                 }
@@ -111,14 +153,17 @@ class AdminApiTest {
 
     @Test
     void anEmptyMessageIsRefusedWhetherTheServerRunsOrNot() throws Exception {
-        try (TestServer s = TestServer.start(dir); HttpClient http = HttpClient.newHttpClient()) {
+        try (TestServer s = TestServer.start(dir);
+                HttpClient http = HttpClient.newHttpClient()) {
             s.addUser("erin", "pw1");
-            String token = Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
-            HttpResponse<String> r = call(http, "POST", "http://127.0.0.1:" + s.httpPort() + "/api/mailboxes/erin/messages", token, null);
+            String token =
+                    Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            HttpResponse<String> r = call(
+                    http, "POST", "http://127.0.0.1:" + s.httpPort() + "/api/mailboxes/erin/messages", token, null);
             assertEquals(400, r.statusCode());
             assertTrue(r.body().contains("the message is empty"), r.body());
-            AdminException offline = org.junit.jupiter.api.Assertions.assertThrows(AdminException.class,
-                    () -> s.admin().deliver("erin", new byte[0]));
+            AdminException offline = org.junit.jupiter.api.Assertions.assertThrows(
+                    AdminException.class, () -> s.admin().deliver("erin", new byte[0]));
             assertEquals(AdminException.Kind.INVALID, offline.kind());
             assertEquals(0, s.admin().stats("erin").messages());
         }
@@ -128,7 +173,8 @@ class AdminApiTest {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         try {
             var n = m.readTree(json);
-            return "{\"created\":" + n.get("created") + ",\"updated\":" + n.get("updated") + ",\"unchanged\":" + n.get("unchanged") + "}";
+            return "{\"created\":" + n.get("created") + ",\"updated\":" + n.get("updated") + ",\"unchanged\":"
+                    + n.get("unchanged") + "}";
         } catch (Exception e) {
             throw new AssertionError(e);
         }

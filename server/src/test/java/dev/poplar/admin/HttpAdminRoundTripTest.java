@@ -29,22 +29,38 @@ class HttpAdminRoundTripTest {
     @Test
     void everyOperationOverHttpMatchesTheLocalAnswer() throws Exception {
         try (TestServer server = TestServer.start(dir.resolve("data"));
-             HttpAdminClient http = new HttpAdminClient("http://127.0.0.1:" + server.httpPort(),
-                     Files.readString(dir.resolve("data").resolve(DataDirectory.TOKEN_FILE)).trim())) {
+                HttpAdminClient http = new HttpAdminClient(
+                        "http://127.0.0.1:" + server.httpPort(),
+                        Files.readString(dir.resolve("data").resolve(DataDirectory.TOKEN_FILE))
+                                .trim())) {
             LocalAdmin local = server.admin();
             http.addUser("rita", "pw-rita-1");
             assertEquals(List.of("rita"), http.listUsers());
             assertEquals(local.listUsers(), http.listUsers());
-            assertEquals(new AdminOperations.ImportResult(1, 1, 0), http.importUsers("sam pw-sam-1\nrita pw-rita-2\n", false));
+            assertEquals(
+                    new AdminOperations.ImportResult(1, 1, 0),
+                    http.importUsers("sam pw-sam-1\nrita pw-rita-2\n", false));
             http.setPassword("sam", "pw-sam-2");
             long uid = http.deliver("rita", Messages.simple(1).getBytes(StandardCharsets.US_ASCII));
             assertEquals(1, uid);
             assertEquals(local.stats("rita"), http.stats("rita"));
             assertEquals(local.messages("rita", true), http.messages("rita", true));
-            assertEquals(new AdminOperations.MigrationBatch(1, 0), http.migrate("rita", List.of(
-                    new AdminOperations.MigratedMessage("old-1", 1_700_000_000_000L, Messages.simple(2).getBytes(StandardCharsets.US_ASCII)))));
-            assertEquals(new AdminOperations.MigrationBatch(0, 1), http.migrate("rita", List.of(
-                    new AdminOperations.MigratedMessage("old-1", 1_700_000_000_000L, Messages.simple(2).getBytes(StandardCharsets.US_ASCII)))));
+            assertEquals(
+                    new AdminOperations.MigrationBatch(1, 0),
+                    http.migrate(
+                            "rita",
+                            List.of(new AdminOperations.MigratedMessage(
+                                    "old-1",
+                                    1_700_000_000_000L,
+                                    Messages.simple(2).getBytes(StandardCharsets.US_ASCII)))));
+            assertEquals(
+                    new AdminOperations.MigrationBatch(0, 1),
+                    http.migrate(
+                            "rita",
+                            List.of(new AdminOperations.MigratedMessage(
+                                    "old-1",
+                                    1_700_000_000_000L,
+                                    Messages.simple(2).getBytes(StandardCharsets.US_ASCII)))));
             assertEquals("old-1", http.messages("rita", false).get(1).uidl());
 
             String appPassword = http.addAppPassword("rita", "phone");
@@ -56,10 +72,15 @@ class HttpAdminRoundTripTest {
             http.setApopSecret("rita", "apop-secret-1");
             http.setApopSecret("rita", null);
 
-            ExpungeCriteria byUid = new ExpungeCriteria(false, OptionalLong.of(uid), Optional.empty(), OptionalLong.empty());
-            assertEquals(new ExpungeCriteria.Result(1, Messages.simple(1).length() + "Delivered-To: rita\r\n".length()),
+            ExpungeCriteria byUid =
+                    new ExpungeCriteria(false, OptionalLong.of(uid), Optional.empty(), OptionalLong.empty());
+            assertEquals(
+                    new ExpungeCriteria.Result(1, Messages.simple(1).length() + "Delivered-To: rita\r\n".length()),
                     http.expunge("rita", byUid));
-            ExpungeCriteria old = new ExpungeCriteria(false, OptionalLong.empty(), Optional.of(Instant.parse("2024-01-01T00:00:00Z")),
+            ExpungeCriteria old = new ExpungeCriteria(
+                    false,
+                    OptionalLong.empty(),
+                    Optional.of(Instant.parse("2024-01-01T00:00:00Z")),
                     OptionalLong.of(1L << 30));
             assertEquals(1, http.expunge("rita", old).messages(), "the migrated message is from 2023");
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveAdminTest {
     @TempDir
     Path dir;
+
     TestServer server;
     HttpAdminClient admin;
 
@@ -38,7 +39,8 @@ class LiveAdminTest {
         for (int i = 1; i <= 4; i++) {
             server.deliver("lena", Messages.simple(i));
         }
-        admin = new HttpAdminClient("http://127.0.0.1:" + server.httpPort(),
+        admin = new HttpAdminClient(
+                "http://127.0.0.1:" + server.httpPort(),
                 Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim());
     }
 
@@ -106,18 +108,22 @@ class LiveAdminTest {
 
     @Test
     void drainStopsAcceptingAndReportsNotReadyWhileLiveSessionsFinish() throws Exception {
-        try (LineClient c = loggedIn(server.pop3Port()); HttpClient http = HttpClient.newHttpClient()) {
+        try (LineClient c = loggedIn(server.pop3Port());
+                HttpClient http = HttpClient.newHttpClient()) {
             ServerControl.DrainStatus d = admin.drain();
             assertTrue(d.draining());
             assertEquals(1, d.sessions());
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.httpPort() + "/health/ready")).build(),
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/health/ready"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, ready.statusCode());
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", server.pop3Port()).close());
             c.send("DELE 2\r\nQUIT\r\n");
             assertEquals("+OK Message 2 deleted", c.line());
-            assertTrue(c.line().startsWith("+OK Poplar signing off, 1 messages deleted"), "the live session finishes normally");
+            assertTrue(
+                    c.line().startsWith("+OK Poplar signing off, 1 messages deleted"),
+                    "the live session finishes normally");
         }
         assertEquals(3, admin.stats("lena").messages());
     }

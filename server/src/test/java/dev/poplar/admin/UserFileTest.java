@@ -17,8 +17,8 @@ class UserFileTest {
 
     @Test
     void badLinesAreAllReportedWithoutPasswords() {
-        AdminException e = assertThrows(AdminException.class,
-                () -> UserFile.parse("ok pw\nnopassword\nbad!name hunter2\nok again\n"));
+        AdminException e = assertThrows(
+                AdminException.class, () -> UserFile.parse("ok pw\nnopassword\nbad!name hunter2\nok again\n"));
         assertTrue(e.getMessage().contains("line 2"));
         assertTrue(e.getMessage().contains("line 3"));
         assertTrue(e.getMessage().contains("line 4"), "duplicate user");

@@ -15,25 +15,42 @@ class ArchitectureTest {
 
     @Test
     void rocksDbTypesStayInsideTheStorageEngine() {
-        noClasses().that().resideOutsideOfPackage("dev.poplar.storage.rocks..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.rocksdb..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.poplar.storage.rocks..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.rocksdb..")
                 .check(classes);
     }
 
     /** Every module (server, cli, admin, http, ...) sees the store through the SPI; one class opens it. */
     @Test
     void onlyTheStoreOpenerNamesTheEngine() {
-        noClasses().that().resideOutsideOfPackage("dev.poplar.storage.rocks..")
-                .and().doNotHaveFullyQualifiedName("dev.poplar.server.StoreOpener")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.poplar.storage.rocks..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.poplar.storage.rocks..")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.poplar.server.StoreOpener")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.poplar.storage.rocks..")
                 .check(classes);
     }
 
     @Test
     void theStorageSpiDependsOnNoServerCode() {
-        noClasses().that().resideInAPackage("dev.poplar.storage..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.poplar.pop3..", "dev.poplar.lmtp..",
-                        "dev.poplar.server..", "dev.poplar.http..", "io.helidon..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.poplar.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.poplar.pop3..",
+                        "dev.poplar.lmtp..",
+                        "dev.poplar.server..",
+                        "dev.poplar.http..",
+                        "io.helidon..")
                 .check(classes);
     }
 }

@@ -30,8 +30,10 @@ class ApopTest {
             s.addUser("gus", "main-pw");
             s.addUser("hal", "main-pw");
             s.admin().setApopSecret("gus", "tanstaaf");
-            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                    Files.getPosixFilePermissions(dir.resolve("apop.key"))));
+            assertEquals(
+                    "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(dir.resolve("apop.key"))));
             POP3Client c = new POP3Client();
             c.connect("127.0.0.1", s.pop3Port());
             String ts = timestamp(c);
@@ -46,7 +48,9 @@ class ApopTest {
             String other = timestamp(again);
             assertFalse(other.equals(ts), "a fresh timestamp per connection");
             assertFalse(again.login("gus", ts, "tanstaaf"), "a replayed digest fails");
-            assertEquals("-ERR [AUTH] Invalid user name or password", again.getReplyString().trim());
+            assertEquals(
+                    "-ERR [AUTH] Invalid user name or password",
+                    again.getReplyString().trim());
             assertFalse(again.login("hal", other, "anything"), "no APOP secret: no APOP");
             assertFalse(again.login("gus", other, "wrong"));
             assertTrue(again.login("gus", other, "tanstaaf"));
@@ -63,7 +67,9 @@ class ApopTest {
             c.connect("127.0.0.1", s.pop3Port());
             assertEquals("+OK Poplar POP3 server ready", c.getReplyString().trim());
             assertEquals(POP3Reply.ERROR, c.sendCommand("APOP gus 0123456789abcdef0123456789abcdef"));
-            assertEquals("-ERR APOP is not enabled on this server", c.getReplyString().trim());
+            assertEquals(
+                    "-ERR APOP is not enabled on this server",
+                    c.getReplyString().trim());
             c.disconnect();
         }
     }

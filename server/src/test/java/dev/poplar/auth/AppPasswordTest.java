@@ -28,8 +28,9 @@ class AppPasswordTest {
     @Test
     void createUseListRevoke() throws Exception {
         try (TestServer s = TestServer.start(dir);
-             HttpAdminClient admin = new HttpAdminClient("http://127.0.0.1:" + s.httpPort(),
-                     Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim())) {
+                HttpAdminClient admin = new HttpAdminClient(
+                        "http://127.0.0.1:" + s.httpPort(),
+                        Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim())) {
             s.addUser("pat", "main-password");
             String phone = admin.addAppPassword("pat", "phone");
             String laptop = admin.addAppPassword("pat", "laptop");
@@ -43,20 +44,28 @@ class AppPasswordTest {
                 assertTrue(c.line().startsWith("+OK Logged in"));
             }
             assertEquals(2, admin.appPasswords("pat").size());
-            assertEquals(AdminException.Kind.CONFLICT,
-                    assertThrows(AdminException.class, () -> admin.addAppPassword("pat", "phone")).kind());
-            assertEquals(AdminException.Kind.INVALID,
-                    assertThrows(AdminException.class, () -> admin.addAppPassword("pat", "bad label!")).kind());
+            assertEquals(
+                    AdminException.Kind.CONFLICT,
+                    assertThrows(AdminException.class, () -> admin.addAppPassword("pat", "phone"))
+                            .kind());
+            assertEquals(
+                    AdminException.Kind.INVALID,
+                    assertThrows(AdminException.class, () -> admin.addAppPassword("pat", "bad label!"))
+                            .kind());
             admin.revokeAppPassword("pat", "phone");
             assertEquals("-ERR [AUTH] Invalid user name or password", login(s.pop3Port(), "pat", phone));
             assertTrue(login(s.pop3Port(), "pat", laptop).startsWith("+OK Logged in"), "the other one still works");
-            assertEquals(AdminException.Kind.NOT_FOUND,
-                    assertThrows(AdminException.class, () -> admin.revokeAppPassword("pat", "phone")).kind());
+            assertEquals(
+                    AdminException.Kind.NOT_FOUND,
+                    assertThrows(AdminException.class, () -> admin.revokeAppPassword("pat", "phone"))
+                            .kind());
             for (int i = 0; i < 9; i++) {
                 admin.addAppPassword("pat", "device" + i);
             }
-            assertEquals(AdminException.Kind.INVALID,
-                    assertThrows(AdminException.class, () -> admin.addAppPassword("pat", "one-too-many")).kind());
+            assertEquals(
+                    AdminException.Kind.INVALID,
+                    assertThrows(AdminException.class, () -> admin.addAppPassword("pat", "one-too-many"))
+                            .kind());
         }
     }
 }

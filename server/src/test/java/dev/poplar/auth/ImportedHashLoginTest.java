@@ -27,11 +27,25 @@ class ImportedHashLoginTest {
     @TempDir
     Path dir;
 
-    private static final List<String> SCHEMES = List.of("SHA512-CRYPT", "SHA256-CRYPT", "MD5-CRYPT", "BLF-CRYPT", "ARGON2I",
-            "ARGON2ID", "PBKDF2", "SSHA", "SSHA256", "SSHA512", "SHA256", "SHA512", "PLAIN", "CLEAR");
+    private static final List<String> SCHEMES = List.of(
+            "SHA512-CRYPT",
+            "SHA256-CRYPT",
+            "MD5-CRYPT",
+            "BLF-CRYPT",
+            "ARGON2I",
+            "ARGON2ID",
+            "PBKDF2",
+            "SSHA",
+            "SSHA256",
+            "SSHA512",
+            "SHA256",
+            "SHA512",
+            "PLAIN",
+            "CLEAR");
 
     private static String doveadm(String scheme, String password) throws Exception {
-        Tools.Result r = Tools.run(List.of(Tools.require("doveadm").toString(), "pw", "-s", scheme, "-p", password), null);
+        Tools.Result r =
+                Tools.run(List.of(Tools.require("doveadm").toString(), "pw", "-s", scheme, "-p", password), null);
         assertEquals(0, r.exit(), r.output());
         return r.output().strip();
     }
@@ -50,32 +64,68 @@ class ImportedHashLoginTest {
             String password = "Pw of " + user + " ü " + i;
             passwords.put(user, password);
             String hash = doveadm(scheme, password);
-            file.append(i++ % 2 == 0 ? user + ":" + hash + ":1000:1000::/var/vmail/" + user + "::\n" : user + " " + hash + "\n");
+            file.append(
+                    i++ % 2 == 0
+                            ? user + ":" + hash + ":1000:1000::/var/vmail/" + user + "::\n"
+                            : user + " " + hash + "\n");
         }
         Path users = dir.resolve("passwd");
         Files.writeString(users, file);
         Path data = dir.resolve("data");
-        CliProcess.Result imported = CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString());
+        CliProcess.Result imported =
+                CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString());
         assertEquals(0, imported.exit(), imported.err());
-        assertTrue(imported.out().startsWith("imported users: " + SCHEMES.size() + " created, 0 updated, 0 unchanged"), imported.out());
+        assertTrue(
+                imported.out().startsWith("imported users: " + SCHEMES.size() + " created, 0 updated, 0 unchanged"),
+                imported.out());
         CliProcess.Result again = CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString());
-        assertTrue(again.out().startsWith("imported users: 0 created, 0 updated, " + SCHEMES.size() + " unchanged"), again.out());
+        assertTrue(
+                again.out().startsWith("imported users: 0 created, 0 updated, " + SCHEMES.size() + " unchanged"),
+                again.out());
 
         try (TestServer s = TestServer.start(data)) {
             for (var e : passwords.entrySet()) {
-                String hash = s.server().store().account(e.getKey()).orElseThrow().importedHash().orElseThrow();
-                assertEquals("-ERR [AUTH] Invalid user name or password", login(s.pop3Port(), e.getKey(), hash),
+                String hash = s.server()
+                        .store()
+                        .account(e.getKey())
+                        .orElseThrow()
+                        .importedHash()
+                        .orElseThrow();
+                assertEquals(
+                        "-ERR [AUTH] Invalid user name or password",
+                        login(s.pop3Port(), e.getKey(), hash),
                         "the hash string is not the password: " + e.getKey());
                 assertTrue(login(s.pop3Port(), e.getKey(), e.getValue()).startsWith("+OK Logged in"), e.getKey());
-                assertTrue(s.server().store().account(e.getKey()).orElseThrow().importedHash().isEmpty(), "re-hashed: " + e.getKey());
-                assertTrue(login(s.pop3Port(), e.getKey(), e.getValue()).startsWith("+OK Logged in"), "again: " + e.getKey());
+                assertTrue(
+                        s.server()
+                                .store()
+                                .account(e.getKey())
+                                .orElseThrow()
+                                .importedHash()
+                                .isEmpty(),
+                        "re-hashed: " + e.getKey());
+                assertTrue(
+                        login(s.pop3Port(), e.getKey(), e.getValue()).startsWith("+OK Logged in"),
+                        "again: " + e.getKey());
             }
-            assertTrue(s.server().metrics().scrapeText().contains("poplar_auth_password_rehashes_total " + SCHEMES.size() + ".0"),
+            assertTrue(
+                    s.server()
+                            .metrics()
+                            .scrapeText()
+                            .contains("poplar_auth_password_rehashes_total " + SCHEMES.size() + ".0"),
                     "re-hashed once each");
             // A re-run of the import during the move leaves the re-hashed users alone.
-            CliProcess.Result rerun = CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString());
-            assertTrue(rerun.out().startsWith("imported users: 0 created, 0 updated, " + SCHEMES.size() + " unchanged"), rerun.out());
-            assertTrue(s.server().store().account(passwords.keySet().iterator().next()).orElseThrow().importedHash().isEmpty());
+            CliProcess.Result rerun =
+                    CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString());
+            assertTrue(
+                    rerun.out().startsWith("imported users: 0 created, 0 updated, " + SCHEMES.size() + " unchanged"),
+                    rerun.out());
+            assertTrue(s.server()
+                    .store()
+                    .account(passwords.keySet().iterator().next())
+                    .orElseThrow()
+                    .importedHash()
+                    .isEmpty());
             // After the re-hash the user has SCRAM keys.
             String user = passwords.keySet().iterator().next();
             try (LineClient c = new LineClient(s.pop3Port())) {
@@ -96,7 +146,10 @@ class ImportedHashLoginTest {
         Path users = dir.resolve("users");
         Files.writeString(users, "carol " + doveadm("SHA512-CRYPT", "carol's pass") + "\n");
         Path data = dir.resolve("data");
-        assertEquals(0, CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString()).exit());
+        assertEquals(
+                0,
+                CliProcess.run(data, Map.of(), null, "user", "import", "--hashed", users.toString())
+                        .exit());
         try (TestServer s = TestServer.start(data, "POPLAR_AUTH_REHASH_IMPORTED", "false")) {
             for (int k = 0; k < 2; k++) {
                 try (LineClient c = new LineClient(s.pop3Port())) {
@@ -107,10 +160,18 @@ class ImportedHashLoginTest {
                     c.line();
                 }
             }
-            assertTrue(s.server().store().account("carol").orElseThrow().importedHash().isPresent(), "kept as imported");
+            assertTrue(
+                    s.server()
+                            .store()
+                            .account("carol")
+                            .orElseThrow()
+                            .importedHash()
+                            .isPresent(),
+                    "kept as imported");
             // An app password works for an imported user too (the main password is the imported hash).
             String app = s.admin().addAppPassword("carol", "phone");
-            assertTrue(login(s.pop3Port(), "carol", app).startsWith("+OK Logged in"), "app password of an imported user");
+            assertTrue(
+                    login(s.pop3Port(), "carol", app).startsWith("+OK Logged in"), "app password of an imported user");
             assertEquals("-ERR [AUTH] Invalid user name or password", login(s.pop3Port(), "carol", "wrong one"));
         }
     }
@@ -118,9 +179,12 @@ class ImportedHashLoginTest {
     @Test
     void badHashLinesAreRefusedWithTheirLineAndNothingIsImported() throws Exception {
         Path users = dir.resolve("users");
-        Files.writeString(users, "ok {SSHA}" + Base64.getEncoder().encodeToString(new byte[24]) + "\n"
-                + "bad {NOPE}abc\nworse:$6$tooshort\nplain-password-here\n");
-        CliProcess.Result r = CliProcess.run(dir.resolve("data"), Map.of(), null, "user", "import", "--hashed", users.toString());
+        Files.writeString(
+                users,
+                "ok {SSHA}" + Base64.getEncoder().encodeToString(new byte[24]) + "\n"
+                        + "bad {NOPE}abc\nworse:$6$tooshort\nplain-password-here\n");
+        CliProcess.Result r =
+                CliProcess.run(dir.resolve("data"), Map.of(), null, "user", "import", "--hashed", users.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("line 2: unsupported password scheme {NOPE}"), r.err());
         assertTrue(r.err().contains("line 4: expected 'name {SCHEME}hash' or 'name:{SCHEME}hash:...'"), r.err());

@@ -34,11 +34,29 @@ final class Jwts {
     void writeJwks(Path file) throws Exception {
         RSAPublicKey rp = (RSAPublicKey) rsa.getPublic();
         ECPublicKey ep = (ECPublicKey) ec.getPublic();
-        Map<String, Object> jwks = Map.of("keys", List.of(
-                Map.of("kty", "RSA", "kid", "rsa-1", "n", b64(unsigned(rp.getModulus().toByteArray())),
-                        "e", b64(unsigned(rp.getPublicExponent().toByteArray()))),
-                Map.of("kty", "EC", "kid", "ec-1", "crv", "P-256", "x", b64(fixed(ep.getW().getAffineX().toByteArray())),
-                        "y", b64(fixed(ep.getW().getAffineY().toByteArray())))));
+        Map<String, Object> jwks = Map.of(
+                "keys",
+                List.of(
+                        Map.of(
+                                "kty",
+                                "RSA",
+                                "kid",
+                                "rsa-1",
+                                "n",
+                                b64(unsigned(rp.getModulus().toByteArray())),
+                                "e",
+                                b64(unsigned(rp.getPublicExponent().toByteArray()))),
+                        Map.of(
+                                "kty",
+                                "EC",
+                                "kid",
+                                "ec-1",
+                                "crv",
+                                "P-256",
+                                "x",
+                                b64(fixed(ep.getW().getAffineX().toByteArray())),
+                                "y",
+                                b64(fixed(ep.getW().getAffineY().toByteArray())))));
         Files.writeString(file, JSON.writeValueAsString(jwks));
     }
 
@@ -50,7 +68,8 @@ final class Jwts {
         return sign("ES256", "ec-1", claims, ec.getPrivate(), "SHA256withECDSAinP1363Format");
     }
 
-    static String sign(String alg, String kid, Map<String, Object> claims, PrivateKey key, String javaAlg) throws Exception {
+    static String sign(String alg, String kid, Map<String, Object> claims, PrivateKey key, String javaAlg)
+            throws Exception {
         String head = b64(JSON.writeValueAsBytes(Map.of("alg", alg, "kid", kid, "typ", "JWT")));
         String body = b64(JSON.writeValueAsBytes(claims));
         Signature s = Signature.getInstance(javaAlg);

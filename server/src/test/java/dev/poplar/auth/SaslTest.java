@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SaslTest {
     @TempDir
     Path dir;
+
     TestServer server;
     Jwts issuer;
 
@@ -30,8 +31,14 @@ class SaslTest {
         issuer = new Jwts();
         Path jwks = dir.resolve("jwks.json");
         issuer.writeJwks(jwks);
-        server = TestServer.start(dir.resolve("data"), "POPLAR_AUTH_OAUTH_ISSUER", "https://idp.example",
-                "POPLAR_AUTH_OAUTH_AUDIENCE", "poplar", "POPLAR_AUTH_OAUTH_JWKS_FILE", jwks.toString());
+        server = TestServer.start(
+                dir.resolve("data"),
+                "POPLAR_AUTH_OAUTH_ISSUER",
+                "https://idp.example",
+                "POPLAR_AUTH_OAUTH_AUDIENCE",
+                "poplar",
+                "POPLAR_AUTH_OAUTH_JWKS_FILE",
+                jwks.toString());
         server.addUser("alice@example.org", "wonder-land 1");
     }
 
@@ -176,7 +183,8 @@ class SaslTest {
         String body = Jwts.b64(Jwts.JSON.writeValueAsBytes(claims));
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-        return head + "." + body + "." + Jwts.b64(mac.doFinal((head + "." + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        return head + "." + body + "."
+                + Jwts.b64(mac.doFinal((head + "." + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     private Map<String, Object> claims(String email, long expiresIn, String audience) {
@@ -194,7 +202,8 @@ class SaslTest {
 
     @Test
     void oauthBearerWithRsaAndEcTokens() throws Exception {
-        for (String token : List.of(issuer.rs256(claims("alice@example.org", 300, "poplar")),
+        for (String token : List.of(
+                issuer.rs256(claims("alice@example.org", 300, "poplar")),
                 issuer.es256(claims("alice@example.org", 300, "poplar")))) {
             try (LineClient c = client()) {
                 c.send("AUTH OAUTHBEARER " + b64(oauthbearer("alice@example.org", token)) + "\r\n");
@@ -210,7 +219,8 @@ class SaslTest {
         try (LineClient c = client()) {
             c.send("AUTH OAUTHBEARER\r\n");
             assertEquals("+ ", c.line());
-            c.send(b64(oauthbearer("alice@example.org", issuer.rs256(claims("alice@example.org", 300, "poplar")))) + "\r\n");
+            c.send(b64(oauthbearer("alice@example.org", issuer.rs256(claims("alice@example.org", 300, "poplar"))))
+                    + "\r\n");
             assertLoggedInThenQuit(c);
         }
     }
@@ -221,14 +231,25 @@ class SaslTest {
                 "expired", issuer.rs256(claims("alice@example.org", -600, "poplar")),
                 "wrong audience", issuer.rs256(claims("alice@example.org", 300, "someone-else")),
                 "another user", issuer.rs256(claims("mallory@example.org", 300, "poplar")),
-                "tampered", issuer.rs256(claims("alice@example.org", 300, "poplar")).replaceFirst("\\.[^.]+\\.", "."
-                        + Jwts.b64("{\"iss\":\"https://idp.example\",\"aud\":\"poplar\",\"email\":\"alice@example.org\",\"exp\":9999999999}".getBytes()) + "."),
+                "tampered",
+                        issuer.rs256(claims("alice@example.org", 300, "poplar"))
+                                .replaceFirst(
+                                        "\\.[^.]+\\.",
+                                        "."
+                                                + Jwts.b64(
+                                                        "{\"iss\":\"https://idp.example\",\"aud\":\"poplar\",\"email\":\"alice@example.org\",\"exp\":9999999999}"
+                                                                .getBytes())
+                                                + "."),
                 "not a jwt", "abc");
         Map<String, String> forged = new java.util.LinkedHashMap<>(bad);
         Map<String, Object> good = claims("alice@example.org", 300, "poplar");
-        forged.put("alg none", Jwts.b64("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes()) + "."
-                + Jwts.b64(Jwts.JSON.writeValueAsBytes(good)) + ".");
-        forged.put("HS256 keyed with the RSA public key", hs256(good, issuer.rsa.getPublic().getEncoded()));
+        forged.put(
+                "alg none",
+                Jwts.b64("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes()) + "."
+                        + Jwts.b64(Jwts.JSON.writeValueAsBytes(good)) + ".");
+        forged.put(
+                "HS256 keyed with the RSA public key",
+                hs256(good, issuer.rsa.getPublic().getEncoded()));
         Map<String, Object> wrongIssuer = new HashMap<>(good);
         wrongIssuer.put("iss", "https://evil.example");
         forged.put("wrong issuer", issuer.rs256(wrongIssuer));
@@ -243,9 +264,13 @@ class SaslTest {
         forged.put("no user claim", issuer.rs256(noUser));
         java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
-        forged.put("signed by another key", Jwts.sign("RS256", "rsa-1", good, g.generateKeyPair().getPrivate(), "SHA256withRSA"));
+        forged.put(
+                "signed by another key",
+                Jwts.sign("RS256", "rsa-1", good, g.generateKeyPair().getPrivate(), "SHA256withRSA"));
         forged.put("unknown kid", Jwts.sign("RS256", "rsa-9", good, issuer.rsa.getPrivate(), "SHA256withRSA"));
-        forged.put("RS256 header, EC signature", Jwts.sign("RS256", "ec-1", good, issuer.ec.getPrivate(), "SHA256withECDSAinP1363Format"));
+        forged.put(
+                "RS256 header, EC signature",
+                Jwts.sign("RS256", "ec-1", good, issuer.ec.getPrivate(), "SHA256withECDSAinP1363Format"));
         forged.put("RS384", Jwts.sign("RS384", "rsa-1", good, issuer.rsa.getPrivate(), "SHA384withRSA"));
         for (Map.Entry<String, String> e : forged.entrySet()) {
             try (LineClient c = client()) {
@@ -259,7 +284,8 @@ class SaslTest {
         }
         try (LineClient c = client()) {
             String expired = issuer.rs256(claims("alice@example.org", -600, "poplar"));
-            c.send("AUTH XOAUTH2 " + b64("user=alice@example.org\u0001auth=Bearer " + expired + "\u0001\u0001") + "\r\n");
+            c.send("AUTH XOAUTH2 " + b64("user=alice@example.org\u0001auth=Bearer " + expired + "\u0001\u0001")
+                    + "\r\n");
             assertTrue(unb64(c.line().substring(2)).contains("\"status\":\"401\""));
             c.send("\r\n");
             assertEquals("-ERR [AUTH] Invalid user name or password", c.line());

@@ -39,14 +39,15 @@ final class ScramClient {
                 case 'r' -> nonce = part.substring(2);
                 case 's' -> salt = Base64.getDecoder().decode(part.substring(2));
                 case 'i' -> iterations = Integer.parseInt(part.substring(2));
-                default -> { }
+                default -> {}
             }
         }
         if (nonce == null || !nonce.startsWith(clientNonce)) {
             throw new IllegalStateException("server nonce does not extend ours");
         }
         byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+                .getEncoded();
         byte[] clientKey = hmac(salted, "Client Key");
         byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
         String withoutProof = "c=biws,r=" + nonce;

@@ -36,12 +36,10 @@ class SecretsTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
@@ -84,7 +82,8 @@ class SecretsTest {
         String authMessage = "n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
                 + "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
         byte[] serverSignature = PasswordHasher.hmac(c.serverKey(), authMessage);
-        assertTrue(java.util.Base64.getEncoder().encodeToString(serverSignature)
+        assertTrue(java.util.Base64.getEncoder()
+                .encodeToString(serverSignature)
                 .equals("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="));
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.poplar.server.DataDirectory;
 import dev.poplar.testing.CliProcess;
 import dev.poplar.testing.TestServer;
-import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -40,8 +40,12 @@ class CliRoughEdgesTest {
         CliProcess.Result nobody = poplar(null, "import", "--mbox", mbox.toString(), "nobody");
         assertEquals(3, nobody.exit(), nobody.err());
         assertEquals("poplar: no such user: nobody\n", nobody.err());
-        assertEquals(0, poplar("secret-pass\n", "user", "add", "alice", "--password-stdin").exit());
-        CliProcess.Result missing = poplar(null, "import", "--mbox", dir.resolve("missing.mbox").toString(), "alice");
+        assertEquals(
+                0,
+                poplar("secret-pass\n", "user", "add", "alice", "--password-stdin")
+                        .exit());
+        CliProcess.Result missing =
+                poplar(null, "import", "--mbox", dir.resolve("missing.mbox").toString(), "alice");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains(dir.resolve("missing.mbox") + " does not exist"), missing.err());
         assertNoStackTrace(missing);
@@ -49,7 +53,10 @@ class CliRoughEdgesTest {
 
     @Test
     void anEmptyMessageIsRefusedTheSameWayOfflineAndOnline() throws Exception {
-        assertEquals(0, poplar("secret-pass\n", "user", "add", "bob", "--password-stdin").exit());
+        assertEquals(
+                0,
+                poplar("secret-pass\n", "user", "add", "bob", "--password-stdin")
+                        .exit());
         CliProcess.Result offline = poplar("", "deliver", "bob");
         assertEquals(1, offline.exit());
         assertEquals("poplar: the message is empty; nothing was delivered\n", offline.err());
@@ -102,7 +109,9 @@ class CliRoughEdgesTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int exit = PoplarCli.run(args);
-            return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+            return new String[] {
+                Integer.toString(exit), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+            };
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -111,8 +120,16 @@ class CliRoughEdgesTest {
 
     @Test
     void aCertificateCannotExpireBeforeItStarts() throws Exception {
-        CliProcess.Result r = poplar(null, "tls", "self-signed", "--days", "-3", "--cert", dir.resolve("c.pem").toString(),
-                "--key", dir.resolve("k.pem").toString());
+        CliProcess.Result r = poplar(
+                null,
+                "tls",
+                "self-signed",
+                "--days",
+                "-3",
+                "--cert",
+                dir.resolve("c.pem").toString(),
+                "--key",
+                dir.resolve("k.pem").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("--days must be between 1 and 3650, not -3"), r.err());
         assertFalse(Files.exists(dir.resolve("c.pem")));
@@ -154,8 +171,14 @@ class CliRoughEdgesTest {
             Files.createDirectories(data);
             Files.copy(dir.resolve("other").resolve(DataDirectory.TOKEN_FILE), data.resolve(DataDirectory.TOKEN_FILE));
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    StartingHolder.class.getName(), data.toString(), "http://127.0.0.1:" + server.httpPort()).start();
+            Process holder = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            StartingHolder.class.getName(),
+                            data.toString(),
+                            "http://127.0.0.1:" + server.httpPort())
+                    .start();
             try {
                 assertEquals("holding", new String(holder.getInputStream().readNBytes(7), StandardCharsets.UTF_8));
                 long t0 = System.nanoTime();

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.testing.CliProcess;
 import dev.poplar.testing.TestServer;
-import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,21 +33,27 @@ class CliTest {
         CliProcess.Result bad = poplar("pw\n", "user", "add", "bad name", "--password-stdin");
         assertEquals(1, bad.exit(), mode);
         assertTrue(bad.err().contains("invalid user name"), mode + ": " + bad.err());
-        assertEquals(0, poplar("Subject: cli\n\nfrom the cli\n", "deliver", "gwen").exit(), mode);
+        assertEquals(
+                0, poplar("Subject: cli\n\nfrom the cli\n", "deliver", "gwen").exit(), mode);
         CliProcess.Result missing = poplar("x\n", "deliver", "nobody");
         assertEquals(3, missing.exit(), mode);
         assertEquals("poplar: no such user: nobody\n", missing.err(), mode);
         CliProcess.Result stats = poplar(null, "mailbox", "stats", "gwen");
         assertEquals(0, stats.exit(), mode);
         assertTrue(stats.out().contains("messages:  1"), mode + ": " + stats.out());
-        assertEquals(0, poplar("pw-two\n", "user", "passwd", "gwen", "--password-stdin").exit(), mode);
+        assertEquals(
+                0,
+                poplar("pw-two\n", "user", "passwd", "gwen", "--password-stdin").exit(),
+                mode);
         Path users = dir.resolve("users-" + mode + ".txt");
         Files.writeString(users, "hal h1\nivy i1\n");
         CliProcess.Result imp = poplar(null, "user", "import", users.toString());
         assertEquals(0, imp.exit(), mode + ": " + imp.err());
         assertTrue(imp.out().startsWith("imported users: 2 created, 0 updated, 0 unchanged"), imp.out());
         CliProcess.Result again = poplar(null, "user", "import", users.toString());
-        assertTrue(again.out().startsWith("imported users: 0 created, 0 updated, 2 unchanged"), "idempotent: " + again.out());
+        assertTrue(
+                again.out().startsWith("imported users: 0 created, 0 updated, 2 unchanged"),
+                "idempotent: " + again.out());
         assertEquals("gwen\nhal\nivy\n", poplar(null, "user", "list").out(), mode);
         assertEquals(0, poplar(null, "user", "del", "hal").exit(), mode);
         assertEquals(3, poplar(null, "user", "del", "hal").exit(), mode);
@@ -71,8 +77,10 @@ class CliTest {
     void importsMboxAndMaildir() throws Exception {
         assertEquals(0, poplar("pw\n", "user", "add", "jo", "--password-stdin").exit());
         Path mbox = dir.resolve("in.mbox");
-        Files.writeString(mbox, "From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nbody one\n>From the start\n\n"
-                + "From c@d Thu Jan  1 00:00:01 2026\nSubject: two\n\nbody two\n");
+        Files.writeString(
+                mbox,
+                "From a@b Thu Jan  1 00:00:00 2026\nSubject: one\n\nbody one\n>From the start\n\n"
+                        + "From c@d Thu Jan  1 00:00:01 2026\nSubject: two\n\nbody two\n");
         CliProcess.Result r = poplar(null, "import", "--mbox", mbox.toString(), "jo");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("imported 2 messages into jo"), r.out());
@@ -85,7 +93,8 @@ class CliTest {
         r = poplar(null, "import", "--maildir", maildir.toString(), "jo");
         assertEquals(0, r.exit(), r.err());
         assertTrue(poplar(null, "mailbox", "stats", "jo").out().contains("messages:  4"));
-        CliProcess.Result notMbox = poplar(null, "import", "--mbox", dir.resolve("users-none").toString(), "jo");
+        CliProcess.Result notMbox =
+                poplar(null, "import", "--mbox", dir.resolve("users-none").toString(), "jo");
         assertEquals(1, notMbox.exit());
         assertTrue(notMbox.err().contains("cannot read the source"), notMbox.err());
     }
@@ -133,6 +142,8 @@ class CliTest {
         Files.writeString(config, "poplar:\n  pop3:\n    prot: 1110\n");
         CliProcess.Result r = poplar(null, "user", "list", "--config", config.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("unknown key poplar.pop3.prot") && r.err().contains("did you mean poplar.pop3.port"), r.err());
+        assertTrue(
+                r.err().contains("unknown key poplar.pop3.prot") && r.err().contains("did you mean poplar.pop3.port"),
+                r.err());
     }
 }

@@ -39,7 +39,10 @@ class ImportTest {
         CliProcess.Result r = poplar("import", "--maildir", md.toString(), "ann");
         assertTrue(r.out().startsWith("imported 2 messages into ann"), r.out());
         CliProcess.Result again = poplar("import", "--maildir", md.toString(), "ann");
-        assertTrue(again.out().startsWith("imported 0 messages into ann") && again.out().contains("2 were there already"), again.out());
+        assertTrue(
+                again.out().startsWith("imported 0 messages into ann")
+                        && again.out().contains("2 were there already"),
+                again.out());
 
         Path mbox = dir.resolve("in.mbox");
         Files.writeString(mbox, "From a@b Tue Jan  3 10:00:00 2023\nSubject: quoted\n\n>From the original text\n");
@@ -50,9 +53,16 @@ class ImportTest {
             var l = s.server().store().listing("ann");
             assertEquals(3, l.size());
             assertEquals(first.replace("\n", "\r\n").length(), l.octets(0), "no Delivered-To added");
-            assertEquals("Subject: quoted\r\n\r\n>From the original text\r\n".length(), l.octets(2), "mboxo: '>From ' kept");
-            var old = s.admin().expunge("ann", new dev.poplar.storage.ExpungeCriteria(false, OptionalLong.empty(),
-                    Optional.of(Instant.parse("2023-06-01T00:00:00Z")), OptionalLong.empty()));
+            assertEquals(
+                    "Subject: quoted\r\n\r\n>From the original text\r\n".length(), l.octets(2), "mboxo: '>From ' kept");
+            var old = s.admin()
+                    .expunge(
+                            "ann",
+                            new dev.poplar.storage.ExpungeCriteria(
+                                    false,
+                                    OptionalLong.empty(),
+                                    Optional.of(Instant.parse("2023-06-01T00:00:00Z")),
+                                    OptionalLong.empty()));
             assertEquals(2, old.messages(), "the January 2023 ones, by their source dates");
         }
     }
@@ -62,9 +72,14 @@ class ImportTest {
         assertEquals(0, poplar("user", "add", "ben", "--password-stdin").exit());
         Path mbox = dir.resolve("b.mbox");
         Files.writeString(mbox, "From a@b Tue Jan  3 10:00:00 2023\nSubject: s\n\nx\n");
-        assertEquals(0, poplar("import", "--mbox", mbox.toString(), "--add-delivered-to", "ben").exit());
+        assertEquals(
+                0,
+                poplar("import", "--mbox", mbox.toString(), "--add-delivered-to", "ben")
+                        .exit());
         try (TestServer s = TestServer.start(dir.resolve("data"))) {
-            assertEquals("Delivered-To: ben\r\nSubject: s\r\n\r\nx\r\n".length(), s.server().store().listing("ben").octets(0));
+            assertEquals(
+                    "Delivered-To: ben\r\nSubject: s\r\n\r\nx\r\n".length(),
+                    s.server().store().listing("ben").octets(0));
         }
     }
 }

@@ -52,13 +52,17 @@ class ConfigLoaderTest {
 
     @Test
     void errorsNameTheKeyAndTheFix() throws Exception {
-        assertMessage(Map.of("POPLAR_POP3_PORT", "70000"),
+        assertMessage(
+                Map.of("POPLAR_POP3_PORT", "70000"),
                 "invalid configuration: poplar.pop3.port (env POPLAR_POP3_PORT) must be a port number 0-65535 (0 disables the listener)");
-        assertMessage(Map.of("POPLAR_POP3_MAILDROP_LOCK", "sometimes"),
+        assertMessage(
+                Map.of("POPLAR_POP3_MAILDROP_LOCK", "sometimes"),
                 "invalid configuration: poplar.pop3.maildrop-lock (env POPLAR_POP3_MAILDROP_LOCK) must be exclusive or shared");
-        assertMessage(Map.of("POPLAR_POP3_IDLE_TIMEOUT", "soon"),
+        assertMessage(
+                Map.of("POPLAR_POP3_IDLE_TIMEOUT", "soon"),
                 "invalid configuration: poplar.pop3.idle-timeout (env POPLAR_POP3_IDLE_TIMEOUT) must be a duration such as 30s, 10m or 1h");
-        assertMessage(Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "big"),
+        assertMessage(
+                Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "big"),
                 "invalid configuration: poplar.lmtp.max-message-size (env POPLAR_LMTP_MAX_MESSAGE_SIZE) must be a size such as 512K, 50M or 1G");
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "poplar:\n  lmtp:\n    max-mesage-size: 1M\n");

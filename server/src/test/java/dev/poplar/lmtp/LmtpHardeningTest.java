@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LmtpHardeningTest {
     @TempDir
     Path dir;
+
     TestServer server;
 
     @BeforeEach
@@ -91,7 +92,11 @@ class LmtpHardeningTest {
                 c.send("Subject: innocent\r\n\r\nhello" + fakeEnd
                         + "MAIL FROM:<ceo@bank.example>\r\nRCPT TO:<bob>\r\nDATA\r\nSubject: forged\r\n\r\nsend money\r\n"
                         + ".\r\n");
-                assertEquals("250 2.0.0 <alice> Saved", c.line(), "only the real end ends DATA: " + fakeEnd.replace("\r", "CR").replace("\n", "LF"));
+                assertEquals(
+                        "250 2.0.0 <alice> Saved",
+                        c.line(),
+                        "only the real end ends DATA: "
+                                + fakeEnd.replace("\r", "CR").replace("\n", "LF"));
                 c.send("QUIT\r\n");
                 assertTrue(c.line().startsWith("221"));
             }
@@ -100,7 +105,9 @@ class LmtpHardeningTest {
         assertEquals(4, server.admin().stats("alice").messages());
         String stored = LmtpTest.pop3Retr(server.pop3Port(), "alice", "a-pass", 1);
         assertTrue(stored.contains("MAIL FROM:<ceo@bank.example>\r\n"), stored);
-        assertFalse(stored.replace("\r\n", "").contains("\r") || stored.replace("\r\n", "").contains("\n"),
+        assertFalse(
+                stored.replace("\r\n", "").contains("\r")
+                        || stored.replace("\r\n", "").contains("\n"),
                 "the stored message has CRLF line ends only");
     }
 

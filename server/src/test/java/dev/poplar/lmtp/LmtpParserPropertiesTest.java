@@ -26,9 +26,23 @@ class LmtpParserPropertiesTest {
     Arbitrary<byte[]> lmtpish() {
         Arbitrary<byte[]> piece = Arbitraries.oneOf(
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(30),
-                Arbitraries.of("\r\n", "\n", "\r", ".", "..", "\r\n.\r\n", "\n.\n", "\n.\r\n", "\r.\r\n", ".\r", "MAIL FROM:<a@b>",
-                        "Subject: x", "\u00e4\u00f6").map(t -> t.getBytes(StandardCharsets.UTF_8)),
-                Arbitraries.integers().between(LineReader.MAX_LINE - 3, LineReader.MAX_LINE + 3)
+                Arbitraries.of(
+                                "\r\n",
+                                "\n",
+                                "\r",
+                                ".",
+                                "..",
+                                "\r\n.\r\n",
+                                "\n.\n",
+                                "\n.\r\n",
+                                "\r.\r\n",
+                                ".\r",
+                                "MAIL FROM:<a@b>",
+                                "Subject: x",
+                                "\u00e4\u00f6")
+                        .map(t -> t.getBytes(StandardCharsets.UTF_8)),
+                Arbitraries.integers()
+                        .between(LineReader.MAX_LINE - 3, LineReader.MAX_LINE + 3)
                         .map(n -> "L".repeat(n).getBytes(StandardCharsets.US_ASCII)));
         return piece.list().ofMaxSize(40).map(ps -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -40,7 +54,8 @@ class LmtpParserPropertiesTest {
     // ---- LineReader ---------------------------------------------------------------------------
 
     @Property(tries = 400)
-    void lineReaderGivesTheModelsLinesAtAnySplit(@ForAll("lmtpish") byte[] input, @ForAll @IntRange(min = 1, max = 97) int chunk) {
+    void lineReaderGivesTheModelsLinesAtAnySplit(
+            @ForAll("lmtpish") byte[] input, @ForAll @IntRange(min = 1, max = 97) int chunk) {
         assertEquals(lineModel(input), lines(input, chunk));
     }
 
@@ -78,8 +93,10 @@ class LmtpParserPropertiesTest {
     // ---- DataDecoder ----------------------------------------------------------------------------
 
     @Property(tries = 400)
-    void dataDecoderStoresWhatTheModelSaysAtAnySplit(@ForAll("lmtpish") byte[] body, @ForAll @IntRange(min = 1, max = 50) int chunk) {
-        byte[] input = (new String(body, StandardCharsets.ISO_8859_1) + "\r\n.\r\nAFTER").getBytes(StandardCharsets.ISO_8859_1);
+    void dataDecoderStoresWhatTheModelSaysAtAnySplit(
+            @ForAll("lmtpish") byte[] body, @ForAll @IntRange(min = 1, max = 50) int chunk) {
+        byte[] input = (new String(body, StandardCharsets.ISO_8859_1) + "\r\n.\r\nAFTER")
+                .getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(dataModel(input), decode(input, chunk));
     }
 
@@ -100,7 +117,9 @@ class LmtpParserPropertiesTest {
             for (String line : smtpLines) {
                 String unstuffed = line.startsWith(".") ? line.substring(1) : line;
                 for (String stored : unstuffed.split("\r|\n", -1)) {
-                    wire.append(stored.startsWith(".") ? "." : "").append(stored).append("\r\n");
+                    wire.append(stored.startsWith(".") ? "." : "")
+                            .append(stored)
+                            .append("\r\n");
                 }
             }
         }
@@ -113,7 +132,8 @@ class LmtpParserPropertiesTest {
         for (int off = 0; off < input.length; off += chunk) {
             ByteBuffer buf = ByteBuffer.wrap(input, off, Math.min(chunk, input.length - off));
             if (d.feed(buf, b)) {
-                String rest = new String(input, buf.position(), input.length - buf.position(), StandardCharsets.ISO_8859_1);
+                String rest =
+                        new String(input, buf.position(), input.length - buf.position(), StandardCharsets.ISO_8859_1);
                 return List.of(new String(b.build().toByteArray(), StandardCharsets.ISO_8859_1), rest);
             }
         }

@@ -9,10 +9,10 @@ import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.WireMessageBuilder;
 import dev.poplar.storage.memory.MemoryMailStore;
+import dev.poplar.testing.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import dev.poplar.testing.TestConfig;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,19 @@ class LmtpStepTest {
         store = new MemoryMailStore();
         store.createAccount("alice", CREDS);
         store.createAccount("bob@example.org", CREDS);
-        lmtp = new LmtpDispatcher(store, store, TestConfig.with("poplar.lmtp.hostname", "mx.test",
-                "poplar.lmtp.max-message-size", "1000", "poplar.lmtp.max-recipients", "3", "poplar.lmtp.max-line-length", "100").lmtp(),
+        lmtp = new LmtpDispatcher(
+                store,
+                store,
+                TestConfig.with(
+                                "poplar.lmtp.hostname",
+                                "mx.test",
+                                "poplar.lmtp.max-message-size",
+                                "1000",
+                                "poplar.lmtp.max-recipients",
+                                "3",
+                                "poplar.lmtp.max-line-length",
+                                "100")
+                        .lmtp(),
                 new LmtpMeters(new SimpleMeterRegistry()));
         state = LmtpState.CONNECTED;
     }
@@ -73,7 +84,8 @@ class LmtpStepTest {
 
     @Test
     void lhloListsTheExtensionsAndSmtpGreetingsAreRefused() {
-        assertEquals("250-mx.test\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE 1000\r\n",
+        assertEquals(
+                "250-mx.test\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE 1000\r\n",
                 send("LHLO client.test"));
         assertEquals("500 5.5.1 This is an LMTP server: use LHLO (RFC 2033)\r\n", send("EHLO client.test"));
         assertEquals("500 5.5.1 This is an LMTP server: use LHLO (RFC 2033)\r\n", send("HELO client.test"));
@@ -107,7 +119,8 @@ class LmtpStepTest {
     @Test
     void controlCharactersInCommandLinesAreRefused() {
         send("LHLO c");
-        assertEquals("501 5.5.2 Control characters are not allowed in commands\r\n",
+        assertEquals(
+                "501 5.5.2 Control characters are not allowed in commands\r\n",
                 send("MAIL FROM:<a@b>\rRCPT TO:<alice>"));
         assertEquals("501 5.5.2 Control characters are not allowed in commands\r\n", send("MAIL FROM:<a\u0000@b>"));
         assertEquals(LmtpState.READY, state);
@@ -125,7 +138,9 @@ class LmtpStepTest {
     @Test
     void recipientsResolveToAccountsAndUnknownOnesAreRefused() {
         transaction();
-        assertEquals("250 2.1.5 <alice@example.org> Recipient OK\r\n", send("RCPT TO:<alice@example.org>"),
+        assertEquals(
+                "250 2.1.5 <alice@example.org> Recipient OK\r\n",
+                send("RCPT TO:<alice@example.org>"),
                 "the local part names the account");
         assertEquals("250 2.1.5 <bob@example.org> Recipient OK\r\n", send("RCPT TO:<bob@example.org>"));
         assertEquals("550 5.1.1 <carol@example.org> User unknown\r\n", send("RCPT TO:<carol@example.org>"));
@@ -140,15 +155,17 @@ class LmtpStepTest {
         transaction("alice", "bob@example.org");
         assertEquals("354 Start mail input; end with <CRLF>.<CRLF>\r\n", send("DATA"));
         assertInstanceOf(LmtpState.Data.class, state);
-        assertEquals("250 2.0.0 <alice> Saved\r\n250 2.0.0 <bob@example.org> Saved\r\n",
+        assertEquals(
+                "250 2.0.0 <alice> Saved\r\n250 2.0.0 <bob@example.org> Saved\r\n",
                 feed(message("Subject: hi\r\n\r\nbody\r\n")));
         assertEquals(2, last.delivered());
         assertEquals(LmtpState.READY, state);
         assertEquals(1, store.stats("alice").messages());
         try (var drop = store.openMaildrop("bob@example.org", dev.poplar.storage.LockPolicy.EXCLUSIVE);
-             var reader = drop.read(0)) {
+                var reader = drop.read(0)) {
             int n = reader.next();
-            assertEquals("Return-Path: <sender@example.net>\r\nDelivered-To: bob@example.org\r\nSubject: hi\r\n\r\nbody\r\n",
+            assertEquals(
+                    "Return-Path: <sender@example.net>\r\nDelivered-To: bob@example.org\r\nSubject: hi\r\n\r\nbody\r\n",
                     new String(reader.buffer(), 0, n, StandardCharsets.US_ASCII));
         }
     }
@@ -157,18 +174,22 @@ class LmtpStepTest {
     void oversizedOrOverlongDataIsRefusedPerRecipientAndARunawayClientIsCutOff() throws StoreException {
         transaction("alice", "bob@example.org");
         send("DATA");
-        assertEquals("552 5.3.4 <alice> Message size exceeds the limit of 1000 octets\r\n"
-                + "552 5.3.4 <bob@example.org> Message size exceeds the limit of 1000 octets\r\n",
+        assertEquals(
+                "552 5.3.4 <alice> Message size exceeds the limit of 1000 octets\r\n"
+                        + "552 5.3.4 <bob@example.org> Message size exceeds the limit of 1000 octets\r\n",
                 feed(new LmtpInput.TooLarge(false)));
         assertEquals(Effect.NONE, last.effect());
         transaction("alice");
         send("DATA");
-        assertEquals("500 5.5.0 <alice> Line too long: the limit is 100 octets per line\r\n",
+        assertEquals(
+                "500 5.5.0 <alice> Line too long: the limit is 100 octets per line\r\n",
                 feed(new LmtpInput.LineTooLong(false)));
         transaction("alice");
         send("DATA");
-        assertEquals("552 5.3.4 <alice> Message size exceeds the limit of 1000 octets\r\n"
-                + "421 4.3.0 mx.test Too much data without an end, closing connection\r\n", feed(new LmtpInput.TooLarge(true)));
+        assertEquals(
+                "552 5.3.4 <alice> Message size exceeds the limit of 1000 octets\r\n"
+                        + "421 4.3.0 mx.test Too much data without an end, closing connection\r\n",
+                feed(new LmtpInput.TooLarge(true)));
         assertEquals(Effect.close(CloseReason.INPUT_TOO_LARGE), last.effect());
         assertEquals(0, store.stats("alice").messages());
     }
@@ -178,13 +199,15 @@ class LmtpStepTest {
         transaction("alice", "bob@example.org");
         send("DATA");
         store.failWrites(new StoreException("io error", true));
-        assertEquals("451 4.3.0 <alice> Temporary failure storing the message, try again later\r\n"
-                + "451 4.3.0 <bob@example.org> Temporary failure storing the message, try again later\r\n",
+        assertEquals(
+                "451 4.3.0 <alice> Temporary failure storing the message, try again later\r\n"
+                        + "451 4.3.0 <bob@example.org> Temporary failure storing the message, try again later\r\n",
                 feed(message("Subject: x\r\n\r\ny\r\n")));
         transaction("alice");
         send("DATA");
         store.failWrites(StoreException.diskFull("no space", null));
-        assertEquals("452 4.3.1 <alice> Temporary failure storing the message, try again later\r\n",
+        assertEquals(
+                "452 4.3.1 <alice> Temporary failure storing the message, try again later\r\n",
                 feed(message("Subject: x\r\n\r\ny\r\n")));
         store.failWrites(null);
         assertEquals(0, store.stats("alice").messages());
@@ -195,7 +218,8 @@ class LmtpStepTest {
         transaction("alice", "bob@example.org");
         send("DATA");
         store.deleteAccount("bob@example.org");
-        assertEquals("250 2.0.0 <alice> Saved\r\n550 5.1.1 <bob@example.org> User unknown\r\n",
+        assertEquals(
+                "250 2.0.0 <alice> Saved\r\n550 5.1.1 <bob@example.org> User unknown\r\n",
                 feed(message("Subject: x\r\n\r\ny\r\n")));
         assertEquals(1, last.delivered());
         assertEquals(1, last.rejected());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LmtpTest {
     @TempDir
     Path dir;
+
     TestServer server;
 
     @BeforeEach
@@ -37,7 +38,13 @@ class LmtpTest {
         LineClient c = new LineClient(server.lmtpPort());
         assertEquals("220 poplar.test Poplar LMTP ready", c.line());
         c.send("LHLO mta.example\r\n");
-        assertEquals(List.of("250-poplar.test", "250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 SIZE 1048576"),
+        assertEquals(
+                List.of(
+                        "250-poplar.test",
+                        "250-PIPELINING",
+                        "250-ENHANCEDSTATUSCODES",
+                        "250-8BITMIME",
+                        "250 SIZE 1048576"),
                 List.of(c.line(), c.line(), c.line(), c.line(), c.line()));
         return c;
     }
@@ -79,9 +86,11 @@ class LmtpTest {
             c.send("QUIT\r\n");
             assertTrue(c.line().startsWith("221 2.0.0"));
         }
-        assertEquals("Return-Path: <sender@example.net>\r\nDelivered-To: alice@example.org\r\nSubject: lmtp\r\n\r\nhello\r\n.dotted\r\n",
+        assertEquals(
+                "Return-Path: <sender@example.net>\r\nDelivered-To: alice@example.org\r\nSubject: lmtp\r\n\r\nhello\r\n.dotted\r\n",
                 pop3Retr(server.pop3Port(), "alice", "a-pass", 1));
-        assertEquals("Return-Path: <sender@example.net>\r\nDelivered-To: Bob@Example.org\r\nSubject: lmtp\r\n\r\nhello\r\n.dotted\r\n",
+        assertEquals(
+                "Return-Path: <sender@example.net>\r\nDelivered-To: Bob@Example.org\r\nSubject: lmtp\r\n\r\nhello\r\n.dotted\r\n",
                 pop3Retr(server.pop3Port(), "bob@example.org", "b-pass", 1));
     }
 
@@ -177,7 +186,12 @@ class LmtpTest {
             StringBuilder body = new StringBuilder(21_000_000);
             int line = 0;
             while (body.length() < 20_000_000) {
-                body.append(line % 17 == 0 ? "." : "").append("line ").append(line++).append(" ").append("y".repeat(60)).append("\r\n");
+                body.append(line % 17 == 0 ? "." : "")
+                        .append("line ")
+                        .append(line++)
+                        .append(" ")
+                        .append("y".repeat(60))
+                        .append("\r\n");
             }
             String message = "Subject: twenty megabytes\r\n\r\n" + body;
             try (LineClient c = new LineClient(big.lmtpPort())) {

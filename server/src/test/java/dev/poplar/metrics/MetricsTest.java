@@ -31,6 +31,7 @@ class MetricsTest {
 
     @TempDir
     Path dir;
+
     TestServer server;
     HttpClient http;
 
@@ -69,7 +70,8 @@ class MetricsTest {
     }
 
     private HttpResponse<String> scrape(String accept) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"));
         if (accept != null) {
             b.header("Accept", accept);
         }
@@ -77,8 +79,10 @@ class MetricsTest {
     }
 
     private static Set<String> sampleNames(String scrape) {
-        return scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+        return scrape.lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.split("[{ ]", 2)[0])
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
@@ -123,7 +127,8 @@ class MetricsTest {
             Thread.sleep(100); // polling a condition with a deadline
             live = sampleNames(scrape(null).body());
         }
-        for (Path file : List.of(Path.of("../ops/prometheus/poplar.rules.yml"), Path.of("../ops/grafana/poplar-overview.json"))) {
+        for (Path file : List.of(
+                Path.of("../ops/prometheus/poplar.rules.yml"), Path.of("../ops/grafana/poplar-overview.json"))) {
             Matcher m = METRIC.matcher(Files.readString(file));
             Set<String> used = new TreeSet<>();
             while (m.find()) {
@@ -140,10 +145,15 @@ class MetricsTest {
     @Test
     void everyMetricIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("../docs/operations.md"));
-        Set<String> families = scrape(null).body().lines().filter(l -> l.startsWith("# TYPE poplar_"))
-                .map(l -> l.split(" ")[2]).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> families = scrape(null)
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("# TYPE poplar_"))
+                .map(l -> l.split(" ")[2])
+                .collect(Collectors.toCollection(TreeSet::new));
         assertFalse(families.isEmpty());
-        Set<String> undocumented = families.stream().filter(n -> !doc.contains("`" + n + "`"))
+        Set<String> undocumented = families.stream()
+                .filter(n -> !doc.contains("`" + n + "`"))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(Set.of(), undocumented, "metrics missing from docs/operations.md");
     }
@@ -151,12 +161,14 @@ class MetricsTest {
     @Test
     void promtoolAcceptsTheScrapeAndTheRules() throws Exception {
         Path promtool = Tools.require("promtool");
-        Tools.Result metrics = Tools.run(List.of(promtool.toString(), "check", "metrics"), scrape(null).body());
+        Tools.Result metrics = Tools.run(
+                List.of(promtool.toString(), "check", "metrics"), scrape(null).body());
         assertEquals(0, metrics.exit(), metrics.output());
-        Tools.Result check = Tools.run(List.of(promtool.toString(), "check", "rules", "../ops/prometheus/poplar.rules.yml"), null);
+        Tools.Result check =
+                Tools.run(List.of(promtool.toString(), "check", "rules", "../ops/prometheus/poplar.rules.yml"), null);
         assertEquals(0, check.exit(), check.output());
-        Tools.Result test = Tools.run(List.of(promtool.toString(), "test", "rules",
-                "../ops/prometheus/tests/poplar.rules.test.yml"), null);
+        Tools.Result test = Tools.run(
+                List.of(promtool.toString(), "test", "rules", "../ops/prometheus/tests/poplar.rules.test.yml"), null);
         assertEquals(0, test.exit(), test.output());
     }
 }

@@ -33,7 +33,8 @@ class PrometheusIntegrationTest {
     @Test
     void prometheusScrapesPoplar() throws Exception {
         Path prometheus = Tools.require("prometheus");
-        try (TestServer server = TestServer.start(dir.resolve("poplar")); HttpClient http = HttpClient.newHttpClient()) {
+        try (TestServer server = TestServer.start(dir.resolve("poplar"));
+                HttpClient http = HttpClient.newHttpClient()) {
             server.addUser("prom", "pw-prom");
             int port = TestServer.freePort();
             Path config = dir.resolve("prometheus.yml");
@@ -45,9 +46,14 @@ class PrometheusIntegrationTest {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(server.httpPort()));
-            Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            Process p = new ProcessBuilder(
+                            prometheus.toString(),
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                            "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
             try {
                 String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
                 waitFor(http, api + enc("up{job=\"poplar\"}"), 1, "target up");
@@ -58,8 +64,11 @@ class PrometheusIntegrationTest {
                         c.line();
                     }
                 }
-                waitFor(http, api + enc("poplar_pop3_commands_total{job=\"poplar\",cmd_name=\"STAT\",reply_state=\"OK\"}"),
-                        1, "STAT counter seen by Prometheus");
+                waitFor(
+                        http,
+                        api + enc("poplar_pop3_commands_total{job=\"poplar\",cmd_name=\"STAT\",reply_state=\"OK\"}"),
+                        1,
+                        "STAT counter seen by Prometheus");
             } finally {
                 p.destroy();
                 p.waitFor(20, TimeUnit.SECONDS);
@@ -73,8 +82,8 @@ class PrometheusIntegrationTest {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
                 last = r.body();
                 JsonNode result = JSON.readTree(r.body()).path("data").path("result");
                 if (result.size() > 0 && result.get(0).path("value").get(1).asDouble() >= atLeast) {

@@ -32,17 +32,21 @@ class DovecotMaildirTest {
         Files.writeString(m.resolve("cur/1700000003.c:2,S"), "A: 3\n\nx\n");
         Files.writeString(m.resolve("cur/1700000004.d:2,S"), "A: 4\n\nx\n");
         Files.writeString(m.resolve("cur/1700000005.e:2,S"), "A: 5\n\nx\n");
-        Files.writeString(m.resolve("dovecot-uidlist"), "3 V1000 N20 Gx\n"
-                + "1 :1700000001.a\n"
-                + "garbage line\n"
-                + "2 Pdup :1700000002.b\n"
-                + "3 Pdup :1700000003.c\n"
-                + "4 Pbad\u0001uidl :1700000004.d\n"
-                + "2 :1700000005.e\n"
-                + "9 :1700000009.missing\n"
-                + "10 W123\n");
+        Files.writeString(
+                m.resolve("dovecot-uidlist"),
+                "3 V1000 N20 Gx\n"
+                        + "1 :1700000001.a\n"
+                        + "garbage line\n"
+                        + "2 Pdup :1700000002.b\n"
+                        + "3 Pdup :1700000003.c\n"
+                        + "4 Pbad\u0001uidl :1700000004.d\n"
+                        + "2 :1700000005.e\n"
+                        + "9 :1700000009.missing\n"
+                        + "10 W123\n");
         SourceListing l = DovecotMaildir.read(m, "%08Xu%08Xv");
-        assertEquals(List.of("00000001000003e8", "dup", "00000014000003e8"), l.messages().stream().map(SourceMessage::uidl).toList());
+        assertEquals(
+                List.of("00000001000003e8", "dup", "00000014000003e8"),
+                l.messages().stream().map(SourceMessage::uidl).toList());
         String problems = String.join("\n", l.problems());
         assertTrue(problems.contains("line 3: unreadable record"), problems);
         assertTrue(problems.contains("UIDL dup is used twice in the source; only the first was migrated"), problems);
@@ -50,7 +54,10 @@ class DovecotMaildirTest {
         assertTrue(problems.contains("line 7: UID 2 out of order or repeated"), problems);
         assertTrue(problems.contains("line 9: unreadable record"), problems);
         // 1700000005.e lost its record (repeated UID): it is new to Dovecot and gets N (20).
-        assertEquals(1_700_000_001_000L, ((MaildirMessage) l.messages().getFirst()).receivedMillis(), "the date in the file name");
+        assertEquals(
+                1_700_000_001_000L,
+                ((MaildirMessage) l.messages().getFirst()).receivedMillis(),
+                "the date in the file name");
     }
 
     @Test
@@ -62,7 +69,9 @@ class DovecotMaildirTest {
         assertEquals(2, none.messages().size(), "no uidlist: file names as UIDLs (what Courier and qmail do)");
         Files.writeString(m.resolve("dovecot-uidlist"), "what is this\n");
         SourceListing broken = DovecotMaildir.read(m, "%08Xu%08Xv");
-        assertTrue(String.join("\n", broken.problems()).contains("unreadable header"), broken.problems().toString());
+        assertTrue(
+                String.join("\n", broken.problems()).contains("unreadable header"),
+                broken.problems().toString());
         assertEquals(2, broken.messages().size());
     }
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class AbstractPop3ContractTest {
     @TempDir
     Path dir;
+
     TestServer server;
 
     /** A connected (and, for TLS transports, secured) client in AUTHORIZATION state. */
@@ -74,7 +75,10 @@ abstract class AbstractPop3ContractTest {
         assertTrue(c.getReplyString().startsWith("+OK"));
         assertTrue(c.capa());
         List<String> before = Arrays.asList(c.getReplyStrings());
-        assertTrue(before.containsAll(List.of("TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER")), before.toString());
+        assertTrue(
+                before.containsAll(
+                        List.of("TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER")),
+                before.toString());
         assertTrue(before.stream().noneMatch(l -> l.startsWith("IMPLEMENTATION")), "no version before login");
         assertTrue(c.login("alice", "wonderland"));
         assertTrue(c.capa());
@@ -131,7 +135,9 @@ abstract class AbstractPop3ContractTest {
     void topZeroIsHeadersAndBlankLineOnly() throws IOException {
         POP3Client c = login();
         String top = read(c.retrieveMessageTop(1, 0));
-        assertEquals("Delivered-To: alice\r\nFrom: sender@example.org\r\nTo: user@example.org\r\nSubject: message 1\r\n\r\n", top);
+        assertEquals(
+                "Delivered-To: alice\r\nFrom: sender@example.org\r\nTo: user@example.org\r\nSubject: message 1\r\n\r\n",
+                top);
         String two = read(c.retrieveMessageTop(1, 2));
         assertTrue(two.endsWith("\r\n\r\nLine one of message 1\r\n.starts with a dot\r\n"), two);
         String many = read(c.retrieveMessageTop(1, 1000));
@@ -230,7 +236,9 @@ abstract class AbstractPop3ContractTest {
         POP3Client first = login();
         POP3Client second = connect(server.pop3Port());
         assertFalse(second.login("alice", "wonderland"));
-        assertEquals("-ERR [IN-USE] Mailbox is in use by another POP3 session", second.getReplyString().trim());
+        assertEquals(
+                "-ERR [IN-USE] Mailbox is in use by another POP3 session",
+                second.getReplyString().trim());
         first.logout();
         assertTrue(second.login("alice", "wonderland"), "free again after QUIT");
         second.logout();
@@ -257,11 +265,13 @@ abstract class AbstractPop3ContractTest {
                 raw[i] = '\n';
             }
         }
-        byte[] msg = ("Subject: bin\n\n" + new String(raw, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] msg = ("Subject: bin\n\n" + new String(raw, StandardCharsets.ISO_8859_1))
+                .getBytes(StandardCharsets.ISO_8859_1);
         server.deliver("alice", msg);
         POP3Client c = login();
         String body = read(c.retrieveMessage(4));
-        byte[] expected = ("Delivered-To: alice\r\n" + new String(msg, StandardCharsets.ISO_8859_1).replace("\n", "\r\n"))
+        byte[] expected = ("Delivered-To: alice\r\n"
+                        + new String(msg, StandardCharsets.ISO_8859_1).replace("\n", "\r\n"))
                 .getBytes(StandardCharsets.ISO_8859_1);
         byte[] got = body.getBytes(StandardCharsets.ISO_8859_1);
         assertArrayEquals(expected, got);

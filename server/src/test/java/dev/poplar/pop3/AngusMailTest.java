@@ -42,7 +42,8 @@ class AngusMailTest {
             for (int i = 0; i < messages.length; i++) {
                 assertEquals("message " + (i + 1), messages[i].getSubject());
                 String content = ((String) messages[i].getContent()).replace("\r\n", "\n");
-                assertEquals("Line one of message " + (i + 1) + "\n.starts with a dot\n..two dots\nlast line\n", content);
+                assertEquals(
+                        "Line one of message " + (i + 1) + "\n.starts with a dot\n..two dots\nlast line\n", content);
                 String uid = ((POP3Folder) inbox).getUID(messages[i]);
                 assertEquals(true, uid != null && !uid.isEmpty());
             }

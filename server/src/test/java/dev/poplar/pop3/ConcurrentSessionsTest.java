@@ -42,8 +42,11 @@ class ConcurrentSessionsTest {
                         c.setDefaultTimeout(60_000);
                         // 200 different clients: each from its own loopback address (the per-address
                         // connection limit is 100 by default).
-                        c.connect(java.net.InetAddress.getByName("127.0.0.1"), server.pop3Port(),
-                                java.net.InetAddress.getByName("127.0.1." + (user + 1)), 0);
+                        c.connect(
+                                java.net.InetAddress.getByName("127.0.0.1"),
+                                server.pop3Port(),
+                                java.net.InetAddress.getByName("127.0.1." + (user + 1)),
+                                0);
                         if (!c.login("user" + user, "pw" + user)) {
                             throw new AssertionError("login " + user + ": " + c.getReplyString());
                         }

@@ -59,8 +59,7 @@ class PipelineFlushTest {
             }
 
             @Override
-            public void setSoTimeout(int timeout) {
-            }
+            public void setSoTimeout(int timeout) {}
         };
         Connection connection = new Connection() {
             public String id() {
@@ -87,19 +86,23 @@ class PipelineFlushTest {
                 return Interruption.NONE;
             }
 
-            public void publish(String user, String state, long in, long out) {
-            }
+            public void publish(String user, String state, long in, long out) {}
 
-            public void writeStarted(long nanoTime) {
-            }
+            public void writeStarted(long nanoTime) {}
         };
         try (dev.poplar.storage.memory.MemoryMailStore store = new dev.poplar.storage.memory.MemoryMailStore()) {
             Authenticator authenticator = new Authenticator(store, new PasswordHasher(1000));
-            Pop3Service service = new Pop3Service(store, authenticator,
-                    new dev.poplar.auth.sasl.SaslMechanisms(authenticator, java.util.Optional.empty(), java.util.List.of(dev.poplar.auth.sasl.SaslMechanism.PLAIN)),
+            Pop3Service service = new Pop3Service(
+                    store,
+                    authenticator,
+                    new dev.poplar.auth.sasl.SaslMechanisms(
+                            authenticator,
+                            java.util.Optional.empty(),
+                            java.util.List.of(dev.poplar.auth.sasl.SaslMechanism.PLAIN)),
                     dev.poplar.abuse.LoginPolicy.open(),
                     Pop3Harness.settings(),
-                    dev.poplar.pop3.Pop3Meters.detached(), false);
+                    dev.poplar.pop3.Pop3Meters.detached(),
+                    false);
             service.handle(connection);
         }
         String replies = sink.toString(StandardCharsets.US_ASCII);

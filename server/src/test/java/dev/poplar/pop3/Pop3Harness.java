@@ -5,8 +5,8 @@ import dev.poplar.abuse.LoginGuard;
 import dev.poplar.abuse.UserSessions;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
-import dev.poplar.config.PoplarConfig;
 import dev.poplar.auth.sasl.SaslMechanisms;
+import dev.poplar.config.PoplarConfig;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.StoreException;
@@ -35,11 +35,17 @@ final class Pop3Harness {
 
     /** The defaults, with clear-text passwords allowed and PLAIN and SCRAM-SHA-256 offered. */
     static Pop3Settings settings(String... keysAndValues) {
-        java.util.List<String> all = new java.util.ArrayList<>(List.of("poplar.auth.allow-plaintext", "always",
-                "poplar.auth.mechanisms", "PLAIN,SCRAM-SHA-256", "poplar.pop3.max-bad-commands", "10"));
+        java.util.List<String> all = new java.util.ArrayList<>(List.of(
+                "poplar.auth.allow-plaintext",
+                "always",
+                "poplar.auth.mechanisms",
+                "PLAIN,SCRAM-SHA-256",
+                "poplar.pop3.max-bad-commands",
+                "10"));
         all.addAll(List.of(keysAndValues));
         PoplarConfig config = TestConfig.with(all.toArray(String[]::new));
-        return new Pop3Settings(config.pop3(), config.auth(), "Poplar-test", Optional.empty(), Optional.empty(), "localhost");
+        return new Pop3Settings(
+                config.pop3(), config.auth(), "Poplar-test", Optional.empty(), Optional.empty(), "localhost");
     }
 
     Pop3Harness() {
@@ -52,10 +58,20 @@ final class Pop3Harness {
         userSessions = new UserSessions(sessionsPerUser);
         LoginDelay delay = new LoginDelay(loginDelay);
         Pop3Meters meters = Pop3Meters.detached();
-        dispatcher = new Pop3Dispatcher(new AuthorizationCommands(store, store, authenticator,
-                new SaslMechanisms(authenticator, Optional.empty(), settings.saslMechanisms()), new LoginGuard(guard),
-                delay, userSessions, settings, meters), new TransactionCommands(meters),
-                new Capabilities(settings.implementation(), delay.seconds()), settings);
+        dispatcher = new Pop3Dispatcher(
+                new AuthorizationCommands(
+                        store,
+                        store,
+                        authenticator,
+                        new SaslMechanisms(authenticator, Optional.empty(), settings.saslMechanisms()),
+                        new LoginGuard(guard),
+                        delay,
+                        userSessions,
+                        settings,
+                        meters),
+                new TransactionCommands(meters),
+                new Capabilities(settings.implementation(), delay.seconds()),
+                settings);
         peer = new Pop3Peer("test-1", InetAddress.getLoopbackAddress(), false, Pop3Peer.CLEAR, null);
     }
 
@@ -84,7 +100,8 @@ final class Pop3Harness {
     /** Sends one line (without its line end) and returns the reply as the wire would carry it. */
     String send(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        ParseResult input = state instanceof SessionState.Sasl ? new ParseResult.SaslResponse(line)
+        ParseResult input = state instanceof SessionState.Sasl
+                ? new ParseResult.SaslResponse(line)
                 : Pop3Parser.parseLine(bytes, bytes.length);
         return apply(input);
     }

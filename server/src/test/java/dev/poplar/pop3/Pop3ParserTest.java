@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class Pop3ParserTest {
 
@@ -63,32 +63,35 @@ class Pop3ParserTest {
     void incompleteLineNeedsMoreInput() {
         Pop3Parser parser = new Pop3Parser();
         assertNull(parser.next(ByteBuffer.wrap("STA".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(parsed(new Command.Stat()), parser.next(ByteBuffer.wrap("T\r\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(
+                parsed(new Command.Stat()), parser.next(ByteBuffer.wrap("T\r\n".getBytes(StandardCharsets.US_ASCII))));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', value = {
-            "''                    | Empty command",
-            "FOO                   | Unknown command",
-            "RETR                  | RETR needs a message number",
-            "RETR x                | Invalid message number",
-            "RETR -1               | Invalid message number",
-            "RETR 1 2              | RETR needs a message number",
-            "RETR 99999999999      | Invalid message number",
-            "RETR 2147483648       | Invalid message number",
-            "DELE                  | DELE needs a message number",
-            "TOP 1                 | TOP needs a message number and a line count",
-            "TOP 1 x               | Invalid line count",
-            "TOP x 1               | Invalid message number",
-            "LIST a                | Invalid message number",
-            "LIST 1 2              | LIST takes at most one argument",
-            "UIDL 0x1              | Invalid message number",
-            "STAT 1                | STAT takes no arguments",
-            "QUIT now              | QUIT takes no arguments",
-            "USER                  | USER needs exactly one argument: the user name",
-            "USER a b              | USER needs exactly one argument: the user name",
-            "PASS                  | PASS needs the password as its argument",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''                    | Empty command",
+                "FOO                   | Unknown command",
+                "RETR                  | RETR needs a message number",
+                "RETR x                | Invalid message number",
+                "RETR -1               | Invalid message number",
+                "RETR 1 2              | RETR needs a message number",
+                "RETR 99999999999      | Invalid message number",
+                "RETR 2147483648       | Invalid message number",
+                "DELE                  | DELE needs a message number",
+                "TOP 1                 | TOP needs a message number and a line count",
+                "TOP 1 x               | Invalid line count",
+                "TOP x 1               | Invalid message number",
+                "LIST a                | Invalid message number",
+                "LIST 1 2              | LIST takes at most one argument",
+                "UIDL 0x1              | Invalid message number",
+                "STAT 1                | STAT takes no arguments",
+                "QUIT now              | QUIT takes no arguments",
+                "USER                  | USER needs exactly one argument: the user name",
+                "USER a b              | USER needs exactly one argument: the user name",
+                "PASS                  | PASS needs the password as its argument",
+            })
     void malformedLinesAreRejectedWithAReason(String line, String reason) {
         List<ParseResult> r = parseInChunks((line + "\r\n").getBytes(StandardCharsets.US_ASCII), 1000);
         assertEquals(1, r.size());
@@ -98,7 +101,8 @@ class Pop3ParserTest {
 
     @Test
     void controlCharactersAndNulsAreRejected() {
-        List<ParseResult> r = parseInChunks("US\0ER a\r\nSTAT\u0007\r\nNOOP\r\n".getBytes(StandardCharsets.ISO_8859_1), 3);
+        List<ParseResult> r =
+                parseInChunks("US\0ER a\r\nSTAT\u0007\r\nNOOP\r\n".getBytes(StandardCharsets.ISO_8859_1), 3);
         assertInstanceOf(ParseResult.Malformed.class, r.get(0));
         assertInstanceOf(ParseResult.Malformed.class, r.get(1));
         assertEquals(parsed(new Command.Noop()), r.get(2), "resynchronised on the next line");
@@ -106,7 +110,8 @@ class Pop3ParserTest {
 
     @Test
     void aControlCharacterInAKnownCommandIsRejectedForWhatItIs() {
-        List<ParseResult> r = parseInChunks("USER al\u0001ice\r\nPASS a\u007fb\r\n".getBytes(StandardCharsets.ISO_8859_1), 1);
+        List<ParseResult> r =
+                parseInChunks("USER al\u0001ice\r\nPASS a\u007fb\r\n".getBytes(StandardCharsets.ISO_8859_1), 1);
         assertEquals(new ParseResult.Malformed("USER", "Control characters are not allowed in commands"), r.get(0));
         assertEquals(new ParseResult.Malformed("PASS", "Control characters are not allowed in commands"), r.get(1));
     }
@@ -121,7 +126,8 @@ class Pop3ParserTest {
     @Test
     void argumentsUpTo255OctetsAreAcceptedAndLongerRejected() {
         String name = "u".repeat(255);
-        assertEquals(List.of(parsed(new Command.User(name))),
+        assertEquals(
+                List.of(parsed(new Command.User(name))),
                 parseInChunks(("USER " + name + "\r\n").getBytes(StandardCharsets.US_ASCII), 64));
         List<ParseResult> r = parseInChunks(("USER " + name + "x\r\nNOOP\r\n").getBytes(StandardCharsets.US_ASCII), 64);
         assertInstanceOf(ParseResult.Malformed.class, r.get(0));
@@ -134,7 +140,8 @@ class Pop3ParserTest {
         for (int chunk : new int[] {1, 7, 4096, junk.length}) {
             List<ParseResult> r = parseInChunks(junk, chunk);
             assertEquals(2, r.size(), "chunk " + chunk);
-            assertEquals("Line too long (RFC 2449 limits commands to 255 octets)",
+            assertEquals(
+                    "Line too long (RFC 2449 limits commands to 255 octets)",
                     assertInstanceOf(ParseResult.Malformed.class, r.get(0)).reason());
             assertEquals(parsed(new Command.Stat()), r.get(1));
         }
@@ -142,7 +149,8 @@ class Pop3ParserTest {
 
     @Test
     void keywordsAreCaseInsensitiveAndArgumentsKeepTheirCase() {
-        assertEquals(List.of(parsed(new Command.User("Alice")), parsed(new Command.Top(1, 2))),
+        assertEquals(
+                List.of(parsed(new Command.User("Alice")), parsed(new Command.Top(1, 2))),
                 parseInChunks("uSeR Alice\r\ntop 1 2\r\n".getBytes(StandardCharsets.US_ASCII), 5));
     }
 
@@ -154,9 +162,11 @@ class Pop3ParserTest {
     @Test
     void longAuthLinesAreAcceptedUpToTheSaslLimitAndOthersAreNot() {
         String token = "A".repeat(4000);
-        List<ParseResult> r = parseInChunks(("AUTH XOAUTH2 " + token + "\r\nUSER " + token + "\r\nNOOP\r\n")
-                .getBytes(StandardCharsets.US_ASCII), 97);
-        assertEquals(parsed(new Command.Auth(java.util.Optional.of("XOAUTH2"), java.util.Optional.of(token))), r.get(0));
+        List<ParseResult> r = parseInChunks(
+                ("AUTH XOAUTH2 " + token + "\r\nUSER " + token + "\r\nNOOP\r\n").getBytes(StandardCharsets.US_ASCII),
+                97);
+        assertEquals(
+                parsed(new Command.Auth(java.util.Optional.of("XOAUTH2"), java.util.Optional.of(token))), r.get(0));
         assertInstanceOf(ParseResult.Malformed.class, r.get(1));
         assertEquals(parsed(new Command.Noop()), r.get(2));
     }
@@ -166,8 +176,11 @@ class Pop3ParserTest {
         Pop3Parser parser = new Pop3Parser();
         parser.saslMode(true);
         String response = "B".repeat(10_000);
-        ByteBuffer in = ByteBuffer.wrap((response + "\r\n" + "C".repeat(20_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer in =
+                ByteBuffer.wrap((response + "\r\n" + "C".repeat(20_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         assertEquals(new ParseResult.SaslResponse(response), parser.next(in));
-        assertEquals("SASL response too long", assertInstanceOf(ParseResult.Malformed.class, parser.next(in)).reason());
+        assertEquals(
+                "SASL response too long",
+                assertInstanceOf(ParseResult.Malformed.class, parser.next(in)).reason());
     }
 }

@@ -29,7 +29,8 @@ class Pop3RobustnessTest {
 
     @Test
     void thousandPipelinedCommandsGetThousandRepliesInOrder() throws Exception {
-        try (TestServer s = serverWithMail(dir); LineClient c = new LineClient(s.pop3Port())) {
+        try (TestServer s = serverWithMail(dir);
+                LineClient c = new LineClient(s.pop3Port())) {
             c.line();
             StringBuilder batch = new StringBuilder("USER bob\r\nPASS builder\r\n");
             for (int i = 0; i < 1000; i++) {
@@ -50,7 +51,8 @@ class Pop3RobustnessTest {
 
     @Test
     void malformedAndOverlongLinesGetErrAndTheSessionGoesOn() throws Exception {
-        try (TestServer s = serverWithMail(dir); LineClient c = new LineClient(s.pop3Port())) {
+        try (TestServer s = serverWithMail(dir);
+                LineClient c = new LineClient(s.pop3Port())) {
             c.line();
             c.send("HELO\r\n");
             assertEquals("-ERR Unknown command", c.line());
@@ -72,7 +74,8 @@ class Pop3RobustnessTest {
 
     @Test
     void tooManyBadCommandsInARowCloseTheConnection() throws Exception {
-        try (TestServer s = serverWithMail(dir, "POPLAR_POP3_MAX_BAD_COMMANDS", "5"); LineClient c = new LineClient(s.pop3Port())) {
+        try (TestServer s = serverWithMail(dir, "POPLAR_POP3_MAX_BAD_COMMANDS", "5");
+                LineClient c = new LineClient(s.pop3Port())) {
             c.line();
             c.send("BAD\r\n".repeat(5));
             for (int i = 0; i < 5; i++) {
@@ -142,7 +145,8 @@ class Pop3RobustnessTest {
             assertEquals("-ERR [SYS/TEMP] Server shutting down, try again later", c.line());
             assertTrue(c.closedByServer());
         }
-        try (TestServer again = TestServer.start(dir); LineClient c = new LineClient(again.pop3Port())) {
+        try (TestServer again = TestServer.start(dir);
+                LineClient c = new LineClient(again.pop3Port())) {
             c.line();
             c.send("USER bob\r\nPASS builder\r\n");
             c.line();
@@ -153,8 +157,8 @@ class Pop3RobustnessTest {
     @Test
     void sharedPolicyLetsTwoSessionsInAndEachQuitDeletesWhatItMarked() throws Exception {
         try (TestServer s = serverWithMail(dir, "POPLAR_POP3_MAILDROP_LOCK", "shared");
-             LineClient a = new LineClient(s.pop3Port());
-             LineClient b = new LineClient(s.pop3Port())) {
+                LineClient a = new LineClient(s.pop3Port());
+                LineClient b = new LineClient(s.pop3Port())) {
             for (LineClient c : List.of(a, b)) {
                 c.line();
                 c.send("USER bob\r\nPASS builder\r\n");
@@ -176,7 +180,8 @@ class Pop3RobustnessTest {
 
     @Test
     void crlfAndBareLfCommandsBothWork() throws Exception {
-        try (TestServer s = serverWithMail(dir); LineClient c = new LineClient(s.pop3Port())) {
+        try (TestServer s = serverWithMail(dir);
+                LineClient c = new LineClient(s.pop3Port())) {
             c.line();
             c.send("USER bob\nPASS builder\nSTAT\n".getBytes(StandardCharsets.US_ASCII));
             c.line();

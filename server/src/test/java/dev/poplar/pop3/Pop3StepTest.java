@@ -1,9 +1,9 @@
 package dev.poplar.pop3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.poplar.abuse.LoginGuard;
 import dev.poplar.net.CloseReason;
@@ -94,8 +94,10 @@ class Pop3StepTest {
         pop.login("alice", "wonderland");
         int size = Messages.simple(1).length();
         assertEquals("+OK 3 " + 3 * size + "\r\n", pop.send("STAT"));
-        assertEquals("+OK 3 messages (" + 3 * size + " octets)\r\n1 " + size + "\r\n2 " + size + "\r\n3 " + size
-                + "\r\n.\r\n", pop.send("LIST"));
+        assertEquals(
+                "+OK 3 messages (" + 3 * size + " octets)\r\n1 " + size + "\r\n2 " + size + "\r\n3 " + size
+                        + "\r\n.\r\n",
+                pop.send("LIST"));
         assertEquals("+OK 2 " + size + "\r\n", pop.send("LIST 2"));
         String uidl = pop.send("UIDL");
         String[] lines = uidl.split("\r\n");
@@ -160,7 +162,9 @@ class Pop3StepTest {
         pop.login("alice", "wonderland");
         pop.send("DELE 1");
         pop.store.failWrites(new StoreException("disk on fire", true));
-        assertEquals("-ERR [SYS/TEMP] Deleted messages were not removed and are kept; try again later\r\n", pop.send("QUIT"));
+        assertEquals(
+                "-ERR [SYS/TEMP] Deleted messages were not removed and are kept; try again later\r\n",
+                pop.send("QUIT"));
         assertEquals(closed(CloseReason.UPDATE_FAILED), pop.effect);
         pop.store.failWrites(null);
         assertEquals(3, pop.store.stats("alice").messages());
@@ -189,8 +193,19 @@ class Pop3StepTest {
     @Test
     void capaAnnouncesTheAuthorizationCapabilitiesInBothStatesAndTheVersionOnlyAfterLogin() {
         List<String> before = List.of(pop.send("CAPA").split("\r\n"));
-        assertEquals(List.of("+OK Capability list follows", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
-                "EXPIRE NEVER", "USER", "SASL PLAIN SCRAM-SHA-256", "."), before);
+        assertEquals(
+                List.of(
+                        "+OK Capability list follows",
+                        "TOP",
+                        "UIDL",
+                        "RESP-CODES",
+                        "AUTH-RESP-CODE",
+                        "PIPELINING",
+                        "EXPIRE NEVER",
+                        "USER",
+                        "SASL PLAIN SCRAM-SHA-256",
+                        "."),
+                before);
         pop.login("alice", "wonderland");
         List<String> after = List.of(pop.send("CAPA").split("\r\n"));
         assertTrue(after.contains("IMPLEMENTATION Poplar-test"), after.toString());
@@ -218,11 +233,15 @@ class Pop3StepTest {
         dev.poplar.tls.SelfSignedCertificate.write(cert, key, "test", List.of("localhost"), Duration.ofDays(1));
         try (TlsContext tls = TlsContext.load(cert, key, Duration.ofHours(1))) {
             Pop3Settings s = Pop3Harness.settings("poplar.auth.allow-plaintext", "never");
-            Pop3Harness withTls = new Pop3Harness(new Pop3Settings(s.pop3(), s.auth(), s.implementation(), Optional.of(tls),
-                    s.apop(), s.hostname()), LoginGuard.Settings.off(), Duration.ZERO, 10);
+            Pop3Harness withTls = new Pop3Harness(
+                    new Pop3Settings(s.pop3(), s.auth(), s.implementation(), Optional.of(tls), s.apop(), s.hostname()),
+                    LoginGuard.Settings.off(),
+                    Duration.ZERO,
+                    10);
             assertTrue(withTls.send("CAPA").contains("\r\nSTLS\r\n"));
             assertFalse(withTls.send("CAPA").contains("\r\nUSER\r\n"), "no clear-text passwords before TLS");
-            assertEquals("-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995\r\n",
+            assertEquals(
+                    "-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995\r\n",
                     withTls.send("USER alice"));
             assertEquals("+OK Begin TLS negotiation\r\n", withTls.send("STLS"));
             assertEquals(Effect.START_TLS, withTls.effect);
@@ -257,10 +276,13 @@ class Pop3StepTest {
         pop.send("AUTH PLAIN");
         assertEquals("-ERR Invalid base64 in the SASL response\r\n", pop.send("not base64!"));
         pop.send("AUTH PLAIN");
-        assertEquals("-ERR Expected a SASL response; authentication cancelled\r\n",
+        assertEquals(
+                "-ERR Expected a SASL response; authentication cancelled\r\n",
                 pop.apply(new ParseResult.Parsed(new Command.Noop())));
         pop.send("AUTH PLAIN");
-        assertEquals("-ERR SASL response too long\r\n", pop.apply(new ParseResult.Malformed("AUTH", "SASL response too long")));
+        assertEquals(
+                "-ERR SASL response too long\r\n",
+                pop.apply(new ParseResult.Malformed("AUTH", "SASL response too long")));
         assertEquals(SessionState.Authorization.start(), pop.state);
         assertEquals("-ERR No SASL exchange in progress\r\n", pop.apply(new ParseResult.SaslResponse("AAAA")));
         assertEquals("-ERR Unsupported authentication mechanism KERBEROS_V4\r\n", pop.send("AUTH KERBEROS_V4"));
@@ -277,7 +299,8 @@ class Pop3StepTest {
 
     @Test
     void loginDelayAndTheSessionLimitStayInAuthorization() throws StoreException {
-        Pop3Harness delayed = new Pop3Harness(Pop3Harness.settings(), LoginGuard.Settings.off(), Duration.ofMinutes(5), 1)
+        Pop3Harness delayed = new Pop3Harness(
+                        Pop3Harness.settings(), LoginGuard.Settings.off(), Duration.ofMinutes(5), 1)
                 .user("carol", "pw");
         assertTrue(delayed.send("CAPA").contains("LOGIN-DELAY 300"));
         delayed.login("carol", "pw");
@@ -288,8 +311,8 @@ class Pop3StepTest {
         assertEquals("-ERR [LOGIN-DELAY] Minimum time between logins is 300 seconds\r\n", delayed.send("PASS pw"));
         assertEquals(SessionState.Authorization.start(), delayed.state);
 
-        Pop3Harness limited = new Pop3Harness(Pop3Harness.settings(), LoginGuard.Settings.off(), Duration.ZERO, 1)
-                .user("dan", "pw");
+        Pop3Harness limited =
+                new Pop3Harness(Pop3Harness.settings(), LoginGuard.Settings.off(), Duration.ZERO, 1).user("dan", "pw");
         assertTrue(limited.userSessions.tryAcquire("dan")); // another session of dan's holds the one slot
         limited.send("USER dan");
         assertEquals("-ERR [SYS/TEMP] Too many sessions for this user, try again later\r\n", limited.send("PASS pw"));
@@ -297,11 +320,12 @@ class Pop3StepTest {
 
     @Test
     void theFailureThatEarnsABanClosesTheConnection() throws StoreException {
-        LoginGuard.Settings banAtOnce = new LoginGuard.Settings(Duration.ZERO, Duration.ZERO, 1, Duration.ofMinutes(10),
-                Duration.ofMinutes(15), List.of());
+        LoginGuard.Settings banAtOnce = new LoginGuard.Settings(
+                Duration.ZERO, Duration.ZERO, 1, Duration.ofMinutes(10), Duration.ofMinutes(15), List.of());
         Pop3Harness guarded = new Pop3Harness(Pop3Harness.settings(), banAtOnce, Duration.ZERO, 10).user("eve", "pw");
         guarded.send("USER eve");
-        assertEquals("-ERR [AUTH] Invalid user name or password; too many failures, closing\r\n", guarded.send("PASS x"));
+        assertEquals(
+                "-ERR [AUTH] Invalid user name or password; too many failures, closing\r\n", guarded.send("PASS x"));
         assertEquals(closed(CloseReason.BANNED), guarded.effect);
     }
 }

@@ -3,7 +3,6 @@ package dev.poplar.pop3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.poplar.storage.ChunkReader;
-import dev.poplar.storage.StoreException;
 import dev.poplar.storage.WireMessage;
 import dev.poplar.storage.WireMessageBuilder;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +38,8 @@ class ReplyWriterTest {
         assertEquals("+OK 2 320\r\n", write(new Reply.Ok("2 320")));
         assertEquals("+OK\r\n", write(new Reply.Ok("")));
         assertEquals("-ERR No such message\r\n", write(new Reply.Err("No such message")));
-        assertEquals("-ERR [IN-USE] Mailbox is locked\r\n", write(new Reply.Err(ResponseCode.IN_USE, "Mailbox is locked")));
+        assertEquals(
+                "-ERR [IN-USE] Mailbox is locked\r\n", write(new Reply.Err(ResponseCode.IN_USE, "Mailbox is locked")));
         assertEquals("-ERR [SYS/TEMP] later\r\n", write(new Reply.Err(ResponseCode.SYS_TEMP, "later")));
         assertEquals("-ERR [AUTH] no\r\n", write(new Reply.Err(ResponseCode.AUTH, "no")));
     }
@@ -53,39 +53,46 @@ class ReplyWriterTest {
             sink.line(3, "abc.1");
             sink.line(4, "abc.".getBytes(StandardCharsets.US_ASCII), 42);
         });
-        assertEquals("+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n..hidden\r\n3 abc.1\r\n4 abc.42\r\n.\r\n", write(r));
+        assertEquals(
+                "+OK 2 messages (320 octets)\r\n1 120\r\n2 200\r\n..hidden\r\n3 abc.1\r\n4 abc.42\r\n.\r\n", write(r));
     }
 
     @Test
     void emptyMultiLine() throws Exception {
-        assertEquals("+OK 0 messages (0 octets)\r\n.\r\n", write(new Reply.MultiLine("0 messages (0 octets)", sink -> { })));
+        assertEquals(
+                "+OK 0 messages (0 octets)\r\n.\r\n", write(new Reply.MultiLine("0 messages (0 octets)", sink -> {})));
     }
 
     @Test
     void messageIsCopiedInWireFormAndTerminated() throws Exception {
         WireMessage m = WireMessageBuilder.fromRaw("A: 1\r\n\r\n.x\r\ny\r\n".getBytes(StandardCharsets.US_ASCII));
         for (int chunk : new int[] {1, 2, 3, 5, 100}) {
-            Reply r = new Reply.Message("13 octets", chunks(m.toByteArray(), chunk), m.headerWireLength(), OptionalInt.empty());
+            Reply r = new Reply.Message(
+                    "13 octets", chunks(m.toByteArray(), chunk), m.headerWireLength(), OptionalInt.empty());
             assertEquals("+OK 13 octets\r\nA: 1\r\n\r\n..x\r\ny\r\n.\r\n", write(r), "chunk " + chunk);
         }
     }
 
     @Test
     void topSendsHeadersBlankLineAndExactlyNBodyLinesAtAnyChunking() throws Exception {
-        byte[] wire = WireMessageBuilder.fromRaw("S: t\r\nX: y\r\n\r\n1\r\n.2\r\n3\r\n".getBytes(StandardCharsets.US_ASCII))
+        byte[] wire = WireMessageBuilder.fromRaw(
+                        "S: t\r\nX: y\r\n\r\n1\r\n.2\r\n3\r\n".getBytes(StandardCharsets.US_ASCII))
                 .toByteArray();
         long header = "S: t\r\nX: y\r\n\r\n".length();
         String[] expected = {
-                "S: t\r\nX: y\r\n\r\n",
-                "S: t\r\nX: y\r\n\r\n1\r\n",
-                "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n",
-                "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n3\r\n",
-                "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n3\r\n",
+            "S: t\r\nX: y\r\n\r\n",
+            "S: t\r\nX: y\r\n\r\n1\r\n",
+            "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n",
+            "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n3\r\n",
+            "S: t\r\nX: y\r\n\r\n1\r\n..2\r\n3\r\n",
         };
         for (int lines = 0; lines < expected.length; lines++) {
             for (int chunk = 1; chunk <= wire.length; chunk++) {
-                Reply r = new Reply.Message("Top of message follows", chunks(wire, chunk), header, OptionalInt.of(lines));
-                assertEquals("+OK Top of message follows\r\n" + expected[lines] + ".\r\n", write(r),
+                Reply r =
+                        new Reply.Message("Top of message follows", chunks(wire, chunk), header, OptionalInt.of(lines));
+                assertEquals(
+                        "+OK Top of message follows\r\n" + expected[lines] + ".\r\n",
+                        write(r),
                         "TOP n " + lines + " with chunk " + chunk);
             }
         }

@@ -58,7 +58,8 @@ class TlsTest {
         }
 
         SSLSocket startTls(Path cert) throws Exception {
-            SSLSocket tls = (SSLSocket) TestTls.context(cert).getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
+            SSLSocket tls = (SSLSocket)
+                    TestTls.context(cert).getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
             tls.startHandshake();
             socket = tls;
             streams();
@@ -73,7 +74,8 @@ class TlsTest {
 
     @Test
     void inputPipelinedBeforeTheSwitchIsDiscarded() throws Exception {
-        try (TestServer s = TestServer.start(dir); RawClient c = new RawClient(s.pop3Port())) {
+        try (TestServer s = TestServer.start(dir);
+                RawClient c = new RawClient(s.pop3Port())) {
             s.addUser("alice", "pw-alice");
             c.line();
             c.send("STLS\r\nUSER alice\r\n"); // the USER must not survive the handshake
@@ -101,7 +103,8 @@ class TlsTest {
 
     @Test
     void plaintextPolicyNeverRequiresTlsAndCapaFollows() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_AUTH_ALLOW_PLAINTEXT", "never"); RawClient c = new RawClient(s.pop3Port())) {
+        try (TestServer s = TestServer.start(dir, "POPLAR_AUTH_ALLOW_PLAINTEXT", "never");
+                RawClient c = new RawClient(s.pop3Port())) {
             s.addUser("bob", "pw-bob");
             c.line();
             c.send("CAPA\r\n");
@@ -112,7 +115,8 @@ class TlsTest {
             assertFalse(capa.toString().contains("USER"), capa.toString());
             assertTrue(capa.toString().contains("STLS"), capa.toString());
             c.send("USER bob\r\n");
-            assertEquals("-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995", c.line());
+            assertEquals(
+                    "-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995", c.line());
             c.send("STLS\r\n");
             c.line();
             c.startTls(TestTls.devCertificate(dir));
@@ -127,13 +131,23 @@ class TlsTest {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         SelfSignedCertificate.write(cert, key, "first.test", List.of("first.test"), Duration.ofDays(10));
-        try (TestServer s = TestServer.start(dir.resolve("data"), "POPLAR_TLS_CERT", cert.toString(),
-                "POPLAR_TLS_KEY", key.toString(), "POPLAR_TLS_RELOAD_INTERVAL", "200ms")) {
+        try (TestServer s = TestServer.start(
+                dir.resolve("data"),
+                "POPLAR_TLS_CERT",
+                cert.toString(),
+                "POPLAR_TLS_KEY",
+                key.toString(),
+                "POPLAR_TLS_RELOAD_INTERVAL",
+                "200ms")) {
             assertEquals("CN=first.test", peer(s.pop3sPort(), cert));
             Path next = dir.resolve("next");
             Files.createDirectories(next);
-            SelfSignedCertificate.write(next.resolve("cert.pem"), next.resolve("key.pem"), "second.test",
-                    List.of("second.test"), Duration.ofDays(90));
+            SelfSignedCertificate.write(
+                    next.resolve("cert.pem"),
+                    next.resolve("key.pem"),
+                    "second.test",
+                    List.of("second.test"),
+                    Duration.ofDays(90));
             // As certbot does: new files moved into place.
             Files.move(next.resolve("key.pem"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.move(next.resolve("cert.pem"), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -144,27 +158,36 @@ class TlsTest {
                 seen = peer(s.pop3sPort(), cert);
             }
             assertEquals("CN=second.test", seen);
-            assertTrue(s.server().tls().orElseThrow().notAfter().isAfter(java.time.Instant.now().plus(Duration.ofDays(80))));
+            assertTrue(s.server()
+                    .tls()
+                    .orElseThrow()
+                    .notAfter()
+                    .isAfter(java.time.Instant.now().plus(Duration.ofDays(80))));
         }
     }
 
     /** The subject of the certificate the server presents on the POP3S port. */
     private static String peer(int port, Path trusted) throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
+        ctx.init(
+                null,
+                new javax.net.ssl.TrustManager[] {
+                    new javax.net.ssl.X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
+                        public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.startHandshake();
-            return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+            return ((X509Certificate) s.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal()
+                    .getName();
         }
     }
 

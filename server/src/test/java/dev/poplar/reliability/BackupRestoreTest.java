@@ -58,7 +58,8 @@ class BackupRestoreTest {
                 }
             });
             awaitAcked(acked, 200);
-            try (HttpAdminClient admin = new HttpAdminClient("http://127.0.0.1:" + s.httpPort(),
+            try (HttpAdminClient admin = new HttpAdminClient(
+                    "http://127.0.0.1:" + s.httpPort(),
                     Files.readString(data.resolve(DataDirectory.TOKEN_FILE)).trim())) {
                 ackedBeforeBackup.addAll(List.copyOf(acked));
                 assertEquals(1, admin.backup(backup.toString()));
@@ -72,8 +73,14 @@ class BackupRestoreTest {
 
         // Restore with the real CLI, as an operator would, on the stopped node.
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), PoplarCli.class.getName(), "restore", backup.toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PoplarCli.class.getName(),
+                "restore",
+                backup.toString());
         pb.environment().put("POPLAR_DATA_DIR", data.toString());
         Process p = pb.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

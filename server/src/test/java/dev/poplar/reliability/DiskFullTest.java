@@ -43,15 +43,19 @@ class DiskFullTest {
     }
 
     private static int ready(HttpClient http, int port) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     @Test
     void aFullDiskDefersDeliveriesKeepsMessagesAndRecovers() throws Exception {
         Path fs = dir.resolve("fs");
         Files.createDirectories(fs);
-        Tools.Result mount = Tools.run(List.of("mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", fs.toString()), null);
+        Tools.Result mount =
+                Tools.run(List.of("mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", fs.toString()), null);
         if (mount.exit() != 0) {
             if ("1".equals(System.getenv("POPLAR_REQUIRE_TOOLS"))) {
                 throw new AssertionError("cannot mount a tmpfs (needs root): " + mount.output());
@@ -59,7 +63,7 @@ class DiskFullTest {
             Assumptions.abort("cannot mount a tmpfs here (needs root): " + mount.output());
         }
         try (HttpClient http = HttpClient.newHttpClient();
-             TestServer s = TestServer.start(fs.resolve("data"), "POPLAR_LMTP_MAX_MESSAGE_SIZE", "8M")) {
+                TestServer s = TestServer.start(fs.resolve("data"), "POPLAR_LMTP_MAX_MESSAGE_SIZE", "8M")) {
             s.addUser("full", "pw");
             s.deliver("full", Messages.simple(1));
             s.deliver("full", Messages.simple(2));
@@ -87,7 +91,8 @@ class DiskFullTest {
                 c.body();
                 c.send("DELE 1\r\nQUIT\r\n");
                 c.line();
-                assertEquals("-ERR [SYS/TEMP] Deleted messages were not removed and are kept; try again later", c.line());
+                assertEquals(
+                        "-ERR [SYS/TEMP] Deleted messages were not removed and are kept; try again later", c.line());
             }
             Files.delete(filler);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -33,8 +33,25 @@ import org.junit.jupiter.api.io.TempDir;
  * server still serves, no file descriptor or platform thread leaked, and the store is consistent.
  */
 class FuzzTest {
-    private static final String[] COMMANDS = {"USER fz", "PASS fz-pass", "STAT", "LIST", "LIST 1", "UIDL", "RETR 1",
-        "TOP 1 0", "DELE 1", "RSET", "NOOP", "CAPA", "QUIT", "AUTH PLAIN", "STLS", "APOP fz 0123", "RETR 99999999999"};
+    private static final String[] COMMANDS = {
+        "USER fz",
+        "PASS fz-pass",
+        "STAT",
+        "LIST",
+        "LIST 1",
+        "UIDL",
+        "RETR 1",
+        "TOP 1 0",
+        "DELE 1",
+        "RSET",
+        "NOOP",
+        "CAPA",
+        "QUIT",
+        "AUTH PLAIN",
+        "STLS",
+        "APOP fz 0123",
+        "RETR 99999999999"
+    };
 
     @TempDir
     Path dir;
@@ -54,7 +71,7 @@ class FuzzTest {
                 case 0 -> cmd = cmd.toLowerCase();
                 case 1 -> cmd = cmd.substring(0, r.nextInt(cmd.length() + 1));
                 case 2 -> cmd = cmd + " " + (char) r.nextInt(256);
-                default -> { }
+                default -> {}
             }
             sb.append(cmd).append(r.nextBoolean() ? "\r\n" : "\n");
         }
@@ -116,7 +133,8 @@ class FuzzTest {
                 }
                 default -> { // LMTP: vanish in the middle of DATA, or send garbage
                     out.write(("LHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<fz>\r\nDATA\r\nSubject: cut\r\n\r\n"
-                            + "x".repeat(r.nextInt(100_000))).getBytes(StandardCharsets.US_ASCII));
+                                    + "x".repeat(r.nextInt(100_000)))
+                            .getBytes(StandardCharsets.US_ASCII));
                     if (r.nextBoolean()) {
                         out.write(randomStream(r));
                     }
@@ -142,7 +160,8 @@ class FuzzTest {
             long seed = Long.getLong("poplar.fuzz.seed", System.nanoTime());
             int clients = Integer.getInteger("poplar.fuzz.clients", 400);
             System.out.println("fuzz: seed " + seed + ", " + clients + " clients");
-            try (ExecutorService pool = Executors.newFixedThreadPool(32, Thread.ofVirtual().factory())) {
+            try (ExecutorService pool =
+                    Executors.newFixedThreadPool(32, Thread.ofVirtual().factory())) {
                 List<Future<?>> all = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {
                     long clientSeed = seed + i;
@@ -162,14 +181,17 @@ class FuzzTest {
             System.out.println("fuzz: fds " + fdsBefore + " -> " + fdsAfter + ", platform threads " + threadsBefore
                     + " -> " + threadsAfter);
             assertTrue(fdsAfter <= fdsBefore + 8, "file descriptors leaked: " + fdsBefore + " -> " + fdsAfter);
-            assertTrue(threadsAfter <= threadsBefore + 4, "platform threads leaked: " + threadsBefore + " -> " + threadsAfter);
+            assertTrue(
+                    threadsAfter <= threadsBefore + 4,
+                    "platform threads leaked: " + threadsBefore + " -> " + threadsAfter);
             assertTrue(s.server().ready());
             POP3Client c = new POP3Client();
             c.connect("127.0.0.1", s.pop3Port());
             assertTrue(c.login("fz", "fz-pass"), "still serving");
             c.logout();
             c.disconnect();
-            assertEquals(List.of(), StoreChecker.check((RocksMailStore) s.server().store()), "store consistent");
+            assertEquals(
+                    List.of(), StoreChecker.check((RocksMailStore) s.server().store()), "store consistent");
         }
     }
 }

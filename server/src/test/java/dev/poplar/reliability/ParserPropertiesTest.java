@@ -39,21 +39,26 @@ class ParserPropertiesTest {
 
     @Provide
     Arbitrary<byte[]> commandish() {
-        Arbitrary<String> word = Arbitraries.of("USER", "PASS", "STAT", "LIST", "RETR", "DELE", "TOP", "UIDL", "NOOP",
-                "RSET", "QUIT", "CAPA", "STLS", "AUTH", "APOP", "list", "xyz", "", ".", "\0");
-        Arbitrary<String> arg = Arbitraries.oneOf(Arbitraries.integers().between(-5, 100000).map(String::valueOf),
-                Arbitraries.strings().ofMaxLength(300), Arbitraries.of("2147483648", "99999999999", "=", "*"));
+        Arbitrary<String> word = Arbitraries.of(
+                "USER", "PASS", "STAT", "LIST", "RETR", "DELE", "TOP", "UIDL", "NOOP", "RSET", "QUIT", "CAPA", "STLS",
+                "AUTH", "APOP", "list", "xyz", "", ".", "\0");
+        Arbitrary<String> arg = Arbitraries.oneOf(
+                Arbitraries.integers().between(-5, 100000).map(String::valueOf),
+                Arbitraries.strings().ofMaxLength(300),
+                Arbitraries.of("2147483648", "99999999999", "=", "*"));
         Arbitrary<String> line = Arbitraries.oneOf(
                 word.flatMap(w -> arg.list().ofMaxSize(3).map(a -> w + (a.isEmpty() ? "" : " " + String.join(" ", a)))),
                 Arbitraries.strings().ofMaxLength(600));
         Arbitrary<String> end = Arbitraries.of("\r\n", "\n", "\r", "");
-        return line.flatMap(l -> end.map(e -> l + e)).list().ofMaxSize(30)
+        return line.flatMap(l -> end.map(e -> l + e))
+                .list()
+                .ofMaxSize(30)
                 .map(ls -> String.join("", ls).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Property(tries = 300)
-    void anyCommandStreamParsesWithoutExceptionsAtAnySplit(@ForAll("commandish") byte[] input,
-                                                           @ForAll @IntRange(min = 1, max = 64) int chunk) {
+    void anyCommandStreamParsesWithoutExceptionsAtAnySplit(
+            @ForAll("commandish") byte[] input, @ForAll @IntRange(min = 1, max = 64) int chunk) {
         List<ParseResult> whole = parse(input, Math.max(1, input.length), false);
         assertEquals(whole, parse(input, chunk, false));
         int lineEnds = 0;
@@ -72,8 +77,10 @@ class ParserPropertiesTest {
      * refused for it, a SASL line is returned as sent.
      */
     @Property(tries = 400)
-    void randomBytesGiveWhatTheModelPredicts(@ForAll("bytesWithLines") byte[] input,
-                                             @ForAll @IntRange(min = 1, max = 300) int chunk, @ForAll boolean sasl) {
+    void randomBytesGiveWhatTheModelPredicts(
+            @ForAll("bytesWithLines") byte[] input,
+            @ForAll @IntRange(min = 1, max = 300) int chunk,
+            @ForAll boolean sasl) {
         List<ParseResult> results = parse(input, chunk, sasl);
         List<byte[]> lines = new ArrayList<>();
         int start = 0;
@@ -96,9 +103,11 @@ class ParserPropertiesTest {
                 }
                 continue;
             }
-            boolean auth = raw.length >= 5 && new String(raw, 0, 5, StandardCharsets.ISO_8859_1).equalsIgnoreCase("auth ");
+            boolean auth =
+                    raw.length >= 5 && new String(raw, 0, 5, StandardCharsets.ISO_8859_1).equalsIgnoreCase("auth ");
             if (raw.length > (auth ? Pop3Parser.MAX_SASL_LINE_OCTETS : Pop3Parser.MAX_LINE_OCTETS)) {
-                assertTrue(r instanceof ParseResult.Malformed m && m.reason().startsWith("Line too long"), r.toString());
+                assertTrue(
+                        r instanceof ParseResult.Malformed m && m.reason().startsWith("Line too long"), r.toString());
                 continue;
             }
             boolean control = false;
@@ -109,7 +118,8 @@ class ParserPropertiesTest {
             boolean emptyKeyword = len == 0 || raw[0] == ' ';
             boolean refusedForControl = r instanceof ParseResult.Malformed m
                     && m.reason().equals("Control characters are not allowed in commands");
-            assertEquals(control && !emptyKeyword, refusedForControl, "line " + java.util.Arrays.toString(raw) + " -> " + r);
+            assertEquals(
+                    control && !emptyKeyword, refusedForControl, "line " + java.util.Arrays.toString(raw) + " -> " + r);
         }
     }
 
@@ -119,9 +129,12 @@ class ParserPropertiesTest {
         // and a few lines long enough to cross each limit.
         Arbitrary<byte[]> piece = Arbitraries.oneOf(
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
-                Arbitraries.of("\r\n", "\n", "AUTH ", "USER ", "PASS P\u00e4ss\r\n").map(t -> t.getBytes(StandardCharsets.UTF_8)),
+                Arbitraries.of("\r\n", "\n", "AUTH ", "USER ", "PASS P\u00e4ss\r\n")
+                        .map(t -> t.getBytes(StandardCharsets.UTF_8)),
                 Arbitraries.integers().between(250, 300).map(n -> "x".repeat(n).getBytes(StandardCharsets.US_ASCII)),
-                Arbitraries.integers().between(16_370, 16_400).map(n -> "y".repeat(n).getBytes(StandardCharsets.US_ASCII)));
+                Arbitraries.integers()
+                        .between(16_370, 16_400)
+                        .map(n -> "y".repeat(n).getBytes(StandardCharsets.US_ASCII)));
         return piece.list().ofMaxSize(40).map(ps -> {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             ps.forEach(out::writeBytes);

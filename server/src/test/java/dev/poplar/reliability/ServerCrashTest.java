@@ -48,10 +48,11 @@ class ServerCrashTest {
     Path dir;
 
     /** What the clients were told, and what they may assume. */
-    private final Map<String, String> acked = new ConcurrentHashMap<>();       // token -> expected message
-    private final Set<String> deleted = ConcurrentHashMap.newKeySet();         // tokens whose QUIT got +OK
+    private final Map<String, String> acked = new ConcurrentHashMap<>(); // token -> expected message
+
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet(); // tokens whose QUIT got +OK
     private final List<Set<String>> uncertain = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, String> uidls = new ConcurrentHashMap<>();       // token -> UIDL as seen
+    private final Map<String, String> uidls = new ConcurrentHashMap<>(); // token -> UIDL as seen
     private final AtomicInteger tokens = new AtomicInteger();
     private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -66,8 +67,14 @@ class ServerCrashTest {
 
     private Process start(int pop3, int lmtp) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), PoplarCli.class.getName(), "serve");
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PoplarCli.class.getName(),
+                "serve");
         Map<String, String> env = pb.environment();
         env.put("POPLAR_DATA_DIR", dir.resolve("data").toString());
         env.put("POPLAR_POP3_PORT", Integer.toString(pop3));
@@ -80,7 +87,9 @@ class ServerCrashTest {
         // The default exclusive lock: sessions on one mailbox are serialised, so the all-or-none check
         // below is exact (with shared maildrops two sessions may mark the same message, and one that
         // committed but was killed before its +OK cannot be told from a partial commit).
-        return pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        return pb.redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile())
+                .start();
     }
 
     private static void awaitListening(int port, Process p) throws Exception {
@@ -103,7 +112,11 @@ class ServerCrashTest {
             StringBuilder body = new StringBuilder("Subject: crash " + token + "\r\n\r\n");
             int lines = r.nextInt(200);
             for (int i = 0; i < lines; i++) {
-                body.append(i % 7 == 0 ? "." : "").append(token).append(" line ").append(i).append("\r\n");
+                body.append(i % 7 == 0 ? "." : "")
+                        .append(token)
+                        .append(" line ")
+                        .append(i)
+                        .append("\r\n");
             }
             String message = body.toString();
             try (LineClient c = new LineClient(lmtp)) {
@@ -193,8 +206,15 @@ class ServerCrashTest {
         }
         Files.writeString(users, u.toString());
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder imp = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), PoplarCli.class.getName(), "user", "import", users.toString());
+        ProcessBuilder imp = new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PoplarCli.class.getName(),
+                "user",
+                "import",
+                users.toString());
         imp.environment().put("POPLAR_DATA_DIR", dir.resolve("data").toString());
         imp.environment().put("POPLAR_AUTH_PBKDF2_ITERATIONS", "1000");
         imp.environment().put("POPLAR_AUTH_MIN_PASSWORD_LENGTH", "1");
@@ -245,7 +265,8 @@ class ServerCrashTest {
                         String token = text.substring(s + 15, text.indexOf("\r\n", s));
                         assertTrue(present.put(token, text) == null, "round " + round + ": " + token + " twice");
                         String seen = uidls.get(token);
-                        assertTrue(seen == null || seen.equals(drop.listing().uidl(m)), "UIDL of " + token + " changed");
+                        assertTrue(
+                                seen == null || seen.equals(drop.listing().uidl(m)), "UIDL of " + token + " changed");
                     }
                 }
             }
@@ -257,13 +278,17 @@ class ServerCrashTest {
             assertEquals(e.getValue(), present.get(e.getKey()), "round " + round + ": acknowledged " + e.getKey());
         }
         for (String token : deleted) {
-            assertTrue(!present.containsKey(token), "round " + round + ": acknowledged deletion of " + token + " undone");
+            assertTrue(
+                    !present.containsKey(token), "round " + round + ": acknowledged deletion of " + token + " undone");
         }
         synchronized (uncertain) {
             for (Set<String> marked : uncertain) {
-                long gone = marked.stream().filter(t -> !present.containsKey(t) || deleted.contains(t)).count();
+                long gone = marked.stream()
+                        .filter(t -> !present.containsKey(t) || deleted.contains(t))
+                        .count();
                 long stillThere = marked.stream().filter(present::containsKey).count();
-                assertTrue(gone == 0 || stillThere == 0,
+                assertTrue(
+                        gone == 0 || stillThere == 0,
                         "round " + round + ": a QUIT without +OK applied part of its deletions: " + marked);
             }
             // Settle what this round decided, so later rounds judge against it.

@@ -38,8 +38,11 @@ class SlowlorisTest {
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < slow; i++) {
                     // Many source addresses, so the per-address limit (100) is not what saves us.
-                    Socket sock = new Socket(InetAddress.getByName("127.0.0.1"), s.pop3Port(),
-                            InetAddress.getByName("127.0.2." + (1 + i % 250)), 0);
+                    Socket sock = new Socket(
+                            InetAddress.getByName("127.0.0.1"),
+                            s.pop3Port(),
+                            InetAddress.getByName("127.0.2." + (1 + i % 250)),
+                            0);
                     sock.setReceiveBufferSize(1024);
                     sockets.add(sock);
                     boolean trickle = i % 2 == 0;
@@ -80,8 +83,8 @@ class SlowlorisTest {
                     c.disconnect();
                     millis.add((System.nanoTime() - t0) / 1_000_000);
                 }
-                System.out.println("slowloris: " + slow + " slow connections open; a real client's login+RETR+QUIT took "
-                        + millis + " ms");
+                System.out.println("slowloris: " + slow
+                        + " slow connections open; a real client's login+RETR+QUIT took " + millis + " ms");
                 assertTrue(millis.stream().allMatch(ms -> ms < 1000), "within a second: " + millis);
                 stop.set(true);
             } finally {

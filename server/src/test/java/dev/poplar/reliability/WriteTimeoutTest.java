@@ -25,7 +25,8 @@ class WriteTimeoutTest {
 
     @Test
     void aClientThatStopsReadingMidRetrIsDisconnectedAndReleasesTheLease() throws Exception {
-        try (TestServer s = TestServer.start(dir, "POPLAR_WRITE_TIMEOUT", "2s", "POPLAR_LMTP_MAX_MESSAGE_SIZE", "64M")) {
+        try (TestServer s =
+                TestServer.start(dir, "POPLAR_WRITE_TIMEOUT", "2s", "POPLAR_LMTP_MAX_MESSAGE_SIZE", "64M")) {
             s.addUser("stuck", "pw");
             StringBuilder big = new StringBuilder("Subject: big\r\n\r\n");
             String line = "x".repeat(78) + "\r\n";
@@ -38,9 +39,11 @@ class WriteTimeoutTest {
             try (Socket sock = new Socket()) {
                 sock.setReceiveBufferSize(4096); // fill the pipe fast
                 sock.connect(new InetSocketAddress("127.0.0.1", s.pop3Port()));
-                BufferedReader in = new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.US_ASCII));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.US_ASCII));
                 in.readLine();
-                sock.getOutputStream().write("USER stuck\r\nPASS pw\r\nDELE 2\r\nRETR 1\r\n".getBytes(StandardCharsets.US_ASCII));
+                sock.getOutputStream()
+                        .write("USER stuck\r\nPASS pw\r\nDELE 2\r\nRETR 1\r\n".getBytes(StandardCharsets.US_ASCII));
                 started = System.nanoTime();
                 // Never read again: the server's write blocks until the watchdog cuts it.
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -61,7 +64,9 @@ class WriteTimeoutTest {
             }
             long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
             assertTrue(seconds >= 2 && seconds < 15, "cut after about the write timeout: " + seconds + "s");
-            assertTrue(s.server().metrics().scrapeText()
+            assertTrue(s.server()
+                    .metrics()
+                    .scrapeText()
                     .contains("poplar_sessions_closed_total{listener=\"pop3\",reason=\"write_timeout\"} 1.0"));
         }
     }

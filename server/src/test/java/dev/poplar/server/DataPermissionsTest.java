@@ -77,8 +77,10 @@ class DataPermissionsTest {
         Path current = data.resolve("store/CURRENT");
         Files.setPosixFilePermissions(current, PosixFilePermissions.fromString("rw-r--r--"));
         String out = poplarUnderUmask022("", "check");
-        assertTrue(out.contains("warning: permissions were looser than poplar.data-dir-mode, tightened: " + data
-                + " rwxr-xr-x -> rwx------"), out);
+        assertTrue(
+                out.contains("warning: permissions were looser than poplar.data-dir-mode, tightened: " + data
+                        + " rwxr-xr-x -> rwx------"),
+                out);
         assertTrue(out.contains(current + " rw-r--r-- -> rw-------"), out);
         assertEquals(List.of(), notPrivate(data));
     }
@@ -93,13 +95,16 @@ class DataPermissionsTest {
             assertTrue(Files.exists(root.resolve("nightly-1/BACKUP")));
             assertEquals(List.of(), notPrivate(root.resolve("nightly-1")));
             assertEquals(1, s.admin().backup(root.resolve("nightly-2").toString()), "an absolute path inside the root");
-            for (String outside : List.of(dir.resolve("elsewhere").toString(), "../escape", "/tmp/poplar-backup-outside")) {
-                AdminException e = assertThrows(AdminException.class, () -> s.admin().backup(outside));
+            for (String outside :
+                    List.of(dir.resolve("elsewhere").toString(), "../escape", "/tmp/poplar-backup-outside")) {
+                AdminException e =
+                        assertThrows(AdminException.class, () -> s.admin().backup(outside));
                 assertEquals(AdminException.Kind.INVALID, e.kind());
                 assertTrue(e.getMessage().contains("outside"), e.getMessage());
             }
             Files.createSymbolicLink(root.resolve("link"), dir);
-            AdminException viaLink = assertThrows(AdminException.class, () -> s.admin().backup("link/evil"));
+            AdminException viaLink =
+                    assertThrows(AdminException.class, () -> s.admin().backup("link/evil"));
             assertTrue(viaLink.getMessage().contains("symbolic link"), viaLink.getMessage());
             assertTrue(Files.notExists(dir.resolve("elsewhere")) && Files.notExists(dir.resolve("evil")));
         }

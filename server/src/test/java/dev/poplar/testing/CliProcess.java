@@ -12,18 +12,20 @@ import java.util.concurrent.TimeUnit;
 
 /** The poplar CLI as an operator runs it: a child process with its own JVM, stdin, output and exit code. */
 public final class CliProcess {
-    private CliProcess() {
-    }
+    private CliProcess() {}
 
-    public record Result(int exit, String out, String err) {
-    }
+    public record Result(int exit, String out, String err) {}
 
     /** Runs {@code poplar ARGS} on {@code dataDir}; {@code env} adds variables (fixtures' short passwords, ...). */
     public static Result run(Path dataDir, Map<String, String> env, String stdin, String... args)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "dev.poplar.cli.PoplarCli"));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.poplar.cli.PoplarCli"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("POPLAR_DATA_DIR", dataDir.toString());

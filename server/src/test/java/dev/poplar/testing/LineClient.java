@@ -34,9 +34,11 @@ public final class LineClient implements AutoCloseable {
 
     /** Implicit TLS (POP3S) from {@code from}, trusting exactly the server's development certificate. */
     public static LineClient implicitTls(int port, String from, java.nio.file.Path dataDir) throws Exception {
-        Socket plain = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(from), 0);
+        Socket plain =
+                new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(from), 0);
         javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestTls.context(TestTls.devCertificate(dataDir))
-                .getSocketFactory().createSocket(plain, "localhost", port, true);
+                .getSocketFactory()
+                .createSocket(plain, "localhost", port, true);
         tls.startHandshake();
         return new LineClient(tls);
     }

@@ -2,8 +2,7 @@ package dev.poplar.testing;
 
 /** Test messages. */
 public final class Messages {
-    private Messages() {
-    }
+    private Messages() {}
 
     public static String simple(int n) {
         return "From: sender@example.org\r\nTo: user@example.org\r\nSubject: message " + n + "\r\n\r\n"

@@ -9,14 +9,17 @@ import java.util.Optional;
 
 /** A configuration for tests: the defaults with some keys set, by the names operators use. */
 public final class TestConfig {
-    private TestConfig() {
-    }
+    private TestConfig() {}
 
     /** {@code with("poplar.lmtp.max-recipients", "3", ...)}: key, value pairs. */
     public static PoplarConfig with(String... keysAndValues) {
         Map<String, String> env = new HashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            env.put(keysAndValues[i].toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'),
+            env.put(
+                    keysAndValues[i]
+                            .toUpperCase(java.util.Locale.ROOT)
+                            .replace('.', '_')
+                            .replace('-', '_'),
                     keysAndValues[i + 1]);
         }
         try {

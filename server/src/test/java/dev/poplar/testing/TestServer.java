@@ -27,9 +27,15 @@ public final class TestServer implements AutoCloseable {
     private TestServer(PoplarServer server, Path dataDir) {
         this.server = server;
         this.dataDir = dataDir;
-        this.admin = new LocalAdmin(server.store(), new PasswordHasher(1000),
-                new dev.poplar.auth.PasswordRules(server.config().auth().minPasswordLength()), server.config().lmtp().maxMessageSize(),
-                server, dataDir, server.config().backupRoot(), () -> { });
+        this.admin = new LocalAdmin(
+                server.store(),
+                new PasswordHasher(1000),
+                new dev.poplar.auth.PasswordRules(server.config().auth().minPasswordLength()),
+                server.config().lmtp().maxMessageSize(),
+                server,
+                dataDir,
+                server.config().backupRoot(),
+                () -> {});
     }
 
     public static TestServer start(Path dataDir, String... overrides) throws Exception {
@@ -56,7 +62,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
-            new java.util.concurrent.atomic.AtomicInteger(15_000 + (int) (ProcessHandle.current().pid() % 1000) * 17);
+            new java.util.concurrent.atomic.AtomicInteger(
+                    15_000 + (int) (ProcessHandle.current().pid() % 1000) * 17);
 
     /**
      * A free port below Linux's ephemeral range (32768-60999): a port from ServerSocket(0) is

@@ -14,8 +14,7 @@ import javax.net.ssl.X509TrustManager;
 
 /** Client-side trust for the tests: exactly the server's certificate, nothing else. */
 public final class TestTls {
-    private TestTls() {
-    }
+    private TestTls() {}
 
     public static Path devCertificate(Path dataDir) {
         return dataDir.resolve("tls/self-signed.crt");
@@ -25,7 +24,8 @@ public final class TestTls {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
-            ks.setCertificateEntry("poplar", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            ks.setCertificateEntry(
+                    "poplar", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);

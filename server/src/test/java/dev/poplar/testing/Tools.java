@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * tool fails the test instead of silently skipping it.
  */
 public final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     public static Path require(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
@@ -45,6 +44,5 @@ public final class Tools {
         return new Result(p.exitValue(), out);
     }
 
-    public record Result(int exit, String output) {
-    }
+    public record Result(int exit, String output) {}
 }

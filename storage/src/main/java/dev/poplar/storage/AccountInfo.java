@@ -9,14 +9,19 @@ import java.util.Optional;
  * ({@code {SHA512-CRYPT}$6$...}), checked until the first login re-hashes the password into
  * {@code credentials}.
  */
-public record AccountInfo(String name, long id, long createdMillis, PasswordCredentials credentials,
-                          List<AppPassword> appPasswords, Optional<String> importedHash) {
+public record AccountInfo(
+        String name,
+        long id,
+        long createdMillis,
+        PasswordCredentials credentials,
+        List<AppPassword> appPasswords,
+        Optional<String> importedHash) {
     public AccountInfo {
         appPasswords = List.copyOf(appPasswords);
     }
 
-    public AccountInfo(String name, long id, long createdMillis, PasswordCredentials credentials,
-                       List<AppPassword> appPasswords) {
+    public AccountInfo(
+            String name, long id, long createdMillis, PasswordCredentials credentials, List<AppPassword> appPasswords) {
         this(name, id, createdMillis, credentials, appPasswords, Optional.empty());
     }
 }

@@ -9,8 +9,7 @@ import java.util.Locale;
 public final class AccountNames {
     public static final int MAX_LENGTH = 255;
 
-    private AccountNames() {
-    }
+    private AccountNames() {}
 
     /** The key form of {@code name}; throws IllegalArgumentException saying what is wrong. */
     public static String normalize(String name) {
@@ -22,8 +21,15 @@ public final class AccountNames {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-' || c == '+' || c == '@' || c == '=';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-'
+                    || c == '+'
+                    || c == '@'
+                    || c == '=';
             if (!ok) {
                 throw new IllegalArgumentException("user name may hold only letters, digits and . _ - + @ =; found "
                         + (c < 0x21 || c > 0x7e ? String.format("U+%04X", (int) c) : "'" + c + "'"));

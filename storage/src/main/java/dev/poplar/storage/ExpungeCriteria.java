@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * @param receivedBefore messages delivered before this instant
  * @param largerThan     messages whose RFC 1939 size exceeds this many octets
  */
-public record ExpungeCriteria(boolean all, OptionalLong uid, Optional<Instant> receivedBefore, OptionalLong largerThan) {
+public record ExpungeCriteria(
+        boolean all, OptionalLong uid, Optional<Instant> receivedBefore, OptionalLong largerThan) {
     public ExpungeCriteria {
         if (!all && uid.isEmpty() && receivedBefore.isEmpty() && largerThan.isEmpty()) {
             throw new IllegalArgumentException("say what to expunge: all, a UID, older than, or larger than");
@@ -26,11 +27,11 @@ public record ExpungeCriteria(boolean all, OptionalLong uid, Optional<Instant> r
     public boolean matches(long messageUid, long receivedMillis, long octets) {
         return all
                 || (uid.isPresent() && uid.getAsLong() == messageUid)
-                || (receivedBefore.isPresent() && receivedMillis < receivedBefore.get().toEpochMilli())
+                || (receivedBefore.isPresent()
+                        && receivedMillis < receivedBefore.get().toEpochMilli())
                 || (largerThan.isPresent() && octets > largerThan.getAsLong());
     }
 
     /** How many messages and octets an expunge removed. */
-    public record Result(long messages, long octets) {
-    }
+    public record Result(long messages, long octets) {}
 }

@@ -17,9 +17,15 @@ public final class MessageListing {
     /** "base36(epoch)." in ASCII, rendered once: a UIDL listing then allocates nothing per line. */
     private final byte[] uidlPrefix;
 
-    public MessageListing(long epoch, long[] uids, long[] octets, long[] wireLengths,
-                          long[] headerWireLengths, Map<Long, String> uidlOverrides) {
-        if (uids.length != octets.length || uids.length != wireLengths.length
+    public MessageListing(
+            long epoch,
+            long[] uids,
+            long[] octets,
+            long[] wireLengths,
+            long[] headerWireLengths,
+            Map<Long, String> uidlOverrides) {
+        if (uids.length != octets.length
+                || uids.length != wireLengths.length
                 || uids.length != headerWireLengths.length) {
             throw new IllegalArgumentException("listing arrays differ in length");
         }

@@ -34,8 +34,10 @@ public record PasswordCredentials(int iterations, byte[] salt, byte[] storedKey,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PasswordCredentials p && p.iterations == iterations
-                && Arrays.equals(p.salt, salt) && Arrays.equals(p.storedKey, storedKey)
+        return o instanceof PasswordCredentials p
+                && p.iterations == iterations
+                && Arrays.equals(p.salt, salt)
+                && Arrays.equals(p.storedKey, storedKey)
                 && Arrays.equals(p.serverKey, serverKey);
     }
 

@@ -10,6 +10,10 @@ package dev.poplar.storage;
  * @param writeErrors      write groups that failed
  * @param lastWriteFailed  true while the most recent write group failed
  */
-public record StoreStatistics(long commitsRequested, long walSyncs, long writeGroups, long writeNanos,
-                              long writeErrors, boolean lastWriteFailed) {
-}
+public record StoreStatistics(
+        long commitsRequested,
+        long walSyncs,
+        long writeGroups,
+        long writeNanos,
+        long writeErrors,
+        boolean lastWriteFailed) {}

@@ -7,8 +7,7 @@ package dev.poplar.storage;
  * separator can: epoch 1 uid 23 and epoch 12 uid 3).
  */
 public final class Uidl {
-    private Uidl() {
-    }
+    private Uidl() {}
 
     public static String of(long epoch, long uid) {
         return Long.toString(epoch, 36) + '.' + Long.toString(uid);
@@ -35,7 +34,9 @@ public final class Uidl {
      */
     public static long uidAfterOwn(long epoch, String uidl) {
         String prefix = Long.toString(epoch, 36) + '.';
-        if (uidl.startsWith(prefix) && uidl.length() > prefix.length() && uidl.length() - prefix.length() <= 18
+        if (uidl.startsWith(prefix)
+                && uidl.length() > prefix.length()
+                && uidl.length() - prefix.length() <= 18
                 && uidl.substring(prefix.length()).chars().allMatch(Character::isDigit)) {
             return Long.parseLong(uidl.substring(prefix.length())) + 1;
         }

@@ -67,7 +67,10 @@ public final class WireMessage {
         for (int i = 0; i < chunks.size(); i++) {
             sink.write(chunks.get(i), 0, chunkLength(i));
         }
-        return new WireMessage(sink.finish(), wireLength + headerLines.length, octets + headerLines.length,
+        return new WireMessage(
+                sink.finish(),
+                wireLength + headerLines.length,
+                octets + headerLines.length,
                 headerWireLength + headerLines.length);
     }
 

@@ -19,6 +19,7 @@ public final class WireMessageBuilder {
     private final WireMessage.ChunkSink sink = new WireMessage.ChunkSink();
     /** RFC 1939 size so far: content octets plus two per ended line. */
     private long octets;
+
     private long wireLength;
     private long headerWireLength = -1;
     private boolean overflowed;

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class MailStoreContract {
     @TempDir
     protected Path dir;
+
     protected MailStore store;
 
     /** A new, empty store (in {@code dir} where it needs a disk). */
@@ -64,9 +64,10 @@ public abstract class MailStoreContract {
         long epoch = store.listing("mig").epoch();
         WireMessage m = WireMessageBuilder.fromRaw("Subject: old\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
         long in2023 = java.time.Instant.parse("2023-05-01T10:00:00Z").toEpochMilli();
-        String ownForm = Uidl.of(epoch, 3); // as if moved from another Poplar node: without the skip, the third delivery would get UID 3
-        store.deliver(List.of(Delivery.migrated("mig", m, "000000016b0d1e15", in2023),
-                Delivery.migrated("mig", m, ownForm, in2023)));
+        String ownForm = Uidl.of(
+                epoch, 3); // as if moved from another Poplar node: without the skip, the third delivery would get UID 3
+        store.deliver(List.of(
+                Delivery.migrated("mig", m, "000000016b0d1e15", in2023), Delivery.migrated("mig", m, ownForm, in2023)));
         store.deliver(List.of(Delivery.of("mig", "", m)));
         MessageListing l = store.listing("mig");
         List<String> uidls = new java.util.ArrayList<>();
@@ -78,8 +79,13 @@ public abstract class MailStoreContract {
         assertEquals(3, java.util.Set.copyOf(uidls).size(), "the next UIDL Poplar assigns is new: " + uidls);
         assertEquals(m.octets(), l.octets(0), "no header added");
         // Retention and expunge count from the source date.
-        var removed = store.expunge("mig", new ExpungeCriteria(false, java.util.OptionalLong.empty(),
-                java.util.Optional.of(java.time.Instant.parse("2024-01-01T00:00:00Z")), java.util.OptionalLong.empty()));
+        var removed = store.expunge(
+                "mig",
+                new ExpungeCriteria(
+                        false,
+                        java.util.OptionalLong.empty(),
+                        java.util.Optional.of(java.time.Instant.parse("2024-01-01T00:00:00Z")),
+                        java.util.OptionalLong.empty()));
         assertEquals(2, removed.messages(), "both 2023 messages, not today's");
         assertThrows(IllegalArgumentException.class, () -> Delivery.migrated("mig", m, "has space", 0));
         assertThrows(IllegalArgumentException.class, () -> Delivery.migrated("mig", m, "x".repeat(71), 0));
@@ -120,7 +126,8 @@ public abstract class MailStoreContract {
     void unknownRecipientIsReportedPerDelivery() throws StoreException {
         store.createAccount("bob", CREDS);
         WireMessage wire = WireMessageBuilder.fromRaw("A: b\r\n\r\nc\r\n".getBytes(StandardCharsets.UTF_8));
-        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of("nobody", "", wire), Delivery.of("bob", "", wire)));
+        List<DeliveryOutcome> out =
+                store.deliver(List.of(Delivery.of("nobody", "", wire), Delivery.of("bob", "", wire)));
         assertInstanceOf(DeliveryOutcome.UnknownRecipient.class, out.get(0));
         assertInstanceOf(DeliveryOutcome.Delivered.class, out.get(1));
     }
@@ -170,7 +177,7 @@ public abstract class MailStoreContract {
     void sharedLeaseAllowsSeveralSessions() throws StoreException {
         store.createAccount("gina", CREDS);
         try (Maildrop a = store.openMaildrop("gina", LockPolicy.SHARED);
-             Maildrop b = store.openMaildrop("gina", LockPolicy.SHARED)) {
+                Maildrop b = store.openMaildrop("gina", LockPolicy.SHARED)) {
             assertEquals(0, a.listing().size());
             assertEquals(0, b.listing().size());
         }
@@ -243,12 +250,16 @@ public abstract class MailStoreContract {
     void appPasswordsAreAddedAndRevoked() throws StoreException {
         store.createAccount("quinn", CREDS);
         store.addAppPassword("quinn", new AppPassword("phone", 1, CREDS));
-        assertThrows(AccountExistsException.class,
-                () -> store.addAppPassword("quinn", new AppPassword("phone", 2, CREDS)));
-        assertEquals(List.of("phone"), store.account("quinn").orElseThrow().appPasswords().stream()
-                .map(AppPassword::label).toList());
+        assertThrows(
+                AccountExistsException.class, () -> store.addAppPassword("quinn", new AppPassword("phone", 2, CREDS)));
+        assertEquals(
+                List.of("phone"),
+                store.account("quinn").orElseThrow().appPasswords().stream()
+                        .map(AppPassword::label)
+                        .toList());
         store.setCredentials("quinn", CREDS);
-        assertEquals(1, store.account("quinn").orElseThrow().appPasswords().size(), "a new password keeps app passwords");
+        assertEquals(
+                1, store.account("quinn").orElseThrow().appPasswords().size(), "a new password keeps app passwords");
         assertTrue(store.revokeAppPassword("quinn", "phone"));
         assertFalse(store.revokeAppPassword("quinn", "phone"));
     }
@@ -259,18 +270,23 @@ public abstract class MailStoreContract {
         long small = deliver(store, "kim", message(1));
         long big = deliver(store, "kim", message(2) + "x".repeat(500) + "\r\n");
         long other = deliver(store, "kim", message(3));
-        var bySize = store.expunge("kim", new ExpungeCriteria(false, OptionalLong.empty(), Optional.empty(),
-                OptionalLong.of(300)));
+        var bySize = store.expunge(
+                "kim", new ExpungeCriteria(false, OptionalLong.empty(), Optional.empty(), OptionalLong.of(300)));
         assertEquals(1, bySize.messages());
         assertEquals(message(2).length() + 502, bySize.octets());
-        var byUid = store.expunge("kim", new ExpungeCriteria(false, OptionalLong.of(small), Optional.empty(),
-                OptionalLong.empty()));
+        var byUid = store.expunge(
+                "kim", new ExpungeCriteria(false, OptionalLong.of(small), Optional.empty(), OptionalLong.empty()));
         assertEquals(new ExpungeCriteria.Result(1, message(1).length()), byUid);
-        assertEquals(new ExpungeCriteria.Result(0, 0), store.expunge("kim", new ExpungeCriteria(false,
-                OptionalLong.of(big), Optional.empty(), OptionalLong.empty())), "already gone");
+        assertEquals(
+                new ExpungeCriteria.Result(0, 0),
+                store.expunge(
+                        "kim",
+                        new ExpungeCriteria(false, OptionalLong.of(big), Optional.empty(), OptionalLong.empty())),
+                "already gone");
         assertEquals(1, store.stats("kim").messages());
         assertEquals(other, store.listing("kim").uid(0));
-        assertEquals(new ExpungeCriteria.Result(1, message(3).length()), store.expunge("kim", ExpungeCriteria.everything()));
+        assertEquals(
+                new ExpungeCriteria.Result(1, message(3).length()), store.expunge("kim", ExpungeCriteria.everything()));
         assertEquals(0, store.stats("kim").octets());
         assertThrows(NoSuchAccountException.class, () -> store.expunge("nobody", ExpungeCriteria.everything()));
     }
@@ -307,13 +323,17 @@ public abstract class MailStoreContract {
     void importedHashesAreKeptUntilANewPasswordReplacesThem() throws StoreException {
         PasswordCredentials other = new PasswordCredentials(7, new byte[] {9}, new byte[] {8}, new byte[] {7});
         store.createAccount("imported", CREDS, "{SHA512-CRYPT}$6$salt$hash");
-        assertEquals(Optional.of("{SHA512-CRYPT}$6$salt$hash"), store.account("imported").orElseThrow().importedHash());
+        assertEquals(
+                Optional.of("{SHA512-CRYPT}$6$salt$hash"),
+                store.account("imported").orElseThrow().importedHash());
         store.setCredentials("imported", other);
         AccountInfo after = store.account("imported").orElseThrow();
         assertEquals(Optional.empty(), after.importedHash());
         assertEquals(other, after.credentials());
         store.setImportedHash("imported", CREDS, "{SSHA}abc");
-        assertEquals(Optional.of("{SSHA}abc"), store.account("imported").orElseThrow().importedHash());
+        assertEquals(
+                Optional.of("{SSHA}abc"),
+                store.account("imported").orElseThrow().importedHash());
         assertEquals(CREDS, store.account("imported").orElseThrow().credentials());
         assertThrows(NoSuchAccountException.class, () -> store.setImportedHash("nobody", CREDS, "{SSHA}x"));
     }
@@ -324,10 +344,13 @@ public abstract class MailStoreContract {
         for (int i = 0; i < AppPassword.MAX_PER_ACCOUNT; i++) {
             store.addAppPassword("pat", new AppPassword("p" + i, i, CREDS));
         }
-        StoreException e = assertThrows(StoreException.class, () -> store.addAppPassword("pat", new AppPassword("one-more", 1, CREDS)));
+        StoreException e = assertThrows(
+                StoreException.class, () -> store.addAppPassword("pat", new AppPassword("one-more", 1, CREDS)));
         assertFalse(e.temporary());
         assertFalse(e instanceof AccountExistsException);
-        assertEquals(AppPassword.MAX_PER_ACCOUNT, store.account("pat").orElseThrow().appPasswords().size());
+        assertEquals(
+                AppPassword.MAX_PER_ACCOUNT,
+                store.account("pat").orElseThrow().appPasswords().size());
     }
 
     @Test
@@ -344,8 +367,8 @@ public abstract class MailStoreContract {
         assertTrue(store.account("sam").isEmpty());
         assertEquals(List.of(), store.accountNames());
         assertThrows(NoSuchAccountException.class, () -> store.listing("sam"));
-        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of("sam", "", WireMessageBuilder.fromRaw(
-                message(2).getBytes(StandardCharsets.US_ASCII)))));
+        List<DeliveryOutcome> out = store.deliver(List.of(
+                Delivery.of("sam", "", WireMessageBuilder.fromRaw(message(2).getBytes(StandardCharsets.US_ASCII)))));
         assertInstanceOf(DeliveryOutcome.UnknownRecipient.class, out.getFirst());
     }
 

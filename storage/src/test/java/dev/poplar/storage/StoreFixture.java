@@ -5,14 +5,14 @@ import java.util.List;
 
 /** Helpers shared by the store tests. */
 public final class StoreFixture {
-    public static final PasswordCredentials CREDS = new PasswordCredentials(1, new byte[16], new byte[32], new byte[32]);
+    public static final PasswordCredentials CREDS =
+            new PasswordCredentials(1, new byte[16], new byte[32], new byte[32]);
 
-    private StoreFixture() {
-    }
+    private StoreFixture() {}
 
     public static long deliver(MailStore store, String user, String raw) throws StoreException {
-        List<DeliveryOutcome> out = store.deliver(List.of(Delivery.of(user, "",
-                WireMessageBuilder.fromRaw(raw.getBytes(StandardCharsets.UTF_8)))));
+        List<DeliveryOutcome> out = store.deliver(
+                List.of(Delivery.of(user, "", WireMessageBuilder.fromRaw(raw.getBytes(StandardCharsets.UTF_8)))));
         return ((DeliveryOutcome.Delivered) out.getFirst()).uid();
     }
 

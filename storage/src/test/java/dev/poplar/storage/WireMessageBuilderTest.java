@@ -19,7 +19,9 @@ class WireMessageBuilderTest {
     @Test
     void dotStuffsAndCountsOctetsBeforeStuffing() {
         WireMessage m = WireMessageBuilder.fromRaw(bytes("Subject: x\r\n\r\n.hidden\r\n..two\r\nplain\r\n"));
-        assertEquals("Subject: x\r\n\r\n..hidden\r\n...two\r\nplain\r\n", new String(m.toByteArray(), StandardCharsets.ISO_8859_1));
+        assertEquals(
+                "Subject: x\r\n\r\n..hidden\r\n...two\r\nplain\r\n",
+                new String(m.toByteArray(), StandardCharsets.ISO_8859_1));
         // RFC 1939 size: the CRLF message without the stuffed dots.
         assertEquals("Subject: x\r\n\r\n.hidden\r\n..two\r\nplain\r\n".length(), m.octets());
         assertEquals(m.octets() + 2, m.wireLength());
@@ -66,7 +68,9 @@ class WireMessageBuilderTest {
     void prefixAddsHeaderLinesToEveryCount() {
         WireMessage m = WireMessageBuilder.fromRaw(bytes("Subject: x\r\n\r\nbody\r\n"));
         WireMessage p = m.withPrefix(bytes("Delivered-To: bob\r\n"));
-        assertEquals("Delivered-To: bob\r\nSubject: x\r\n\r\nbody\r\n", new String(p.toByteArray(), StandardCharsets.ISO_8859_1));
+        assertEquals(
+                "Delivered-To: bob\r\nSubject: x\r\n\r\nbody\r\n",
+                new String(p.toByteArray(), StandardCharsets.ISO_8859_1));
         assertEquals(m.octets() + 19, p.octets());
         assertEquals(m.headerWireLength() + 19, p.headerWireLength());
     }
@@ -108,7 +112,9 @@ class WireMessageBuilderTest {
             b.appendRaw(raw, off, Math.min(1000, raw.length - off));
         }
         WireMessage m = b.build();
-        assertEquals("A: " + "x".repeat(300_000) + "\r\n\r\n..body\r\n", new String(m.toByteArray(), StandardCharsets.ISO_8859_1));
+        assertEquals(
+                "A: " + "x".repeat(300_000) + "\r\n\r\n..body\r\n",
+                new String(m.toByteArray(), StandardCharsets.ISO_8859_1));
         assertEquals(m.wireLength() - 1, m.octets());
         assertEquals(300_003 + 4, m.headerWireLength());
     }
@@ -126,12 +132,13 @@ class WireMessageBuilderTest {
         byte[] out = new byte[size];
         for (int i = 0; i < size; i++) {
             int k = r.nextInt(40);
-            out[i] = (byte) switch (k) {
-                case 0 -> '\n';
-                case 1 -> '.';
-                case 2 -> '\r';
-                default -> 'a' + r.nextInt(26);
-            };
+            out[i] = (byte)
+                    switch (k) {
+                        case 0 -> '\n';
+                        case 1 -> '.';
+                        case 2 -> '\r';
+                        default -> 'a' + r.nextInt(26);
+                    };
         }
         return out;
     }

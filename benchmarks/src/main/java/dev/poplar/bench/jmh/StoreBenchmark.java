@@ -40,9 +40,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class StoreBenchmark {
-    private static final PasswordCredentials CREDS = new PasswordCredentials(1, new byte[16], new byte[32], new byte[32]);
+    private static final PasswordCredentials CREDS =
+            new PasswordCredentials(1, new byte[16], new byte[32], new byte[32]);
 
     @Param({"4096", "40960", "1048576"})
     int size;
@@ -62,7 +65,8 @@ public class StoreBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         dir = Files.createTempDirectory("poplar-jmh");
-        store = RocksMailStore.open(dir, new RocksStoreOptions(RocksStoreOptions.defaults().blockCacheBytes(), blobFiles));
+        store = RocksMailStore.open(
+                dir, new RocksStoreOptions(RocksStoreOptions.defaults().blockCacheBytes(), blobFiles));
         store.createAccount("reader", CREDS);
         store.createAccount("big", CREDS);
         store.createAccount("sink", CREDS);
@@ -90,7 +94,8 @@ public class StoreBenchmark {
         store.checkpoint(checkpoint);
         delete(checkpoint);
         drop = store.openMaildrop("reader", LockPolicy.SHARED);
-        delivery = WireMessageBuilder.fromRaw(("Subject: d\r\n\r\n" + "y".repeat(4000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        delivery = WireMessageBuilder.fromRaw(
+                ("Subject: d\r\n\r\n" + "y".repeat(4000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     @TearDown(Level.Trial)

@@ -33,7 +33,8 @@ final class LmtpConnection implements AutoCloseable {
     /** Delivers one message (already CRLF, not yet dot-stuffed) to one recipient; true on 250. */
     void deliver(String recipient, String message) throws IOException {
         String stuffed = message.replace("\r\n.", "\r\n..");
-        out.write(("MAIL FROM:<loadgen@bench>\r\nRCPT TO:<" + recipient + ">\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("MAIL FROM:<loadgen@bench>\r\nRCPT TO:<" + recipient + ">\r\nDATA\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         expect("250");
         expect("250");

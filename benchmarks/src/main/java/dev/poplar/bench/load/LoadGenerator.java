@@ -130,10 +130,18 @@ public final class LoadGenerator {
             t.join(Duration.ofSeconds(30));
         }
         double seconds = elapsed / 1e9;
-        System.out.printf("{\"scenario\":\"%s\",\"connections\":%d,\"duration_s\":%.2f,\"ops\":%d,\"ops_per_s\":%.1f,"
+        System.out.printf(
+                "{\"scenario\":\"%s\",\"connections\":%d,\"duration_s\":%.2f,\"ops\":%d,\"ops_per_s\":%.1f,"
                         + "\"errors\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"last_error\":\"%s\"}%n",
-                scenario, connections, seconds, done, done / seconds, errors.get(),
-                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6,
+                scenario,
+                connections,
+                seconds,
+                done,
+                done / seconds,
+                errors.get(),
+                h.getValueAtPercentile(50) / 1e6,
+                h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6,
                 lastError.replace("\"", "'"));
         return errors.get() == 0 && done > 0 ? 0 : 1;
     }
@@ -231,7 +239,8 @@ public final class LoadGenerator {
     /** A message of about {@code size} bytes with 76-character lines, some starting with '.'. */
     static String message(int size) {
         StringBuilder sb = new StringBuilder("From: loadgen@bench\r\nTo: user@bench\r\nSubject: load ")
-                .append(size).append("\r\n\r\n");
+                .append(size)
+                .append("\r\n\r\n");
         int i = 0;
         while (sb.length() < size) {
             sb.append(i++ % 13 == 0 ? "." : "").append("x".repeat(74)).append("\r\n");
@@ -272,8 +281,10 @@ public final class LoadGenerator {
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf("{\"scenario\":\"seed\",\"users\":%d,\"messages_per_user\":%d,\"big_messages\":%d,\"errors\":%d,"
-                + "\"last_error\":\"%s\"}%n", users, perUser, bigMessages, errors.get(), lastError.replace("\"", "'"));
+        System.out.printf(
+                "{\"scenario\":\"seed\",\"users\":%d,\"messages_per_user\":%d,\"big_messages\":%d,\"errors\":%d,"
+                        + "\"last_error\":\"%s\"}%n",
+                users, perUser, bigMessages, errors.get(), lastError.replace("\"", "'"));
         return errors.get() == 0 ? 0 : 1;
     }
 
@@ -308,7 +319,8 @@ public final class LoadGenerator {
                 t.join();
             }
             if (errors.get() > 0) {
-                System.out.printf("{\"scenario\":\"idle\",\"connections\":%d,\"errors\":%d,\"last_error\":\"%s\"}%n",
+                System.out.printf(
+                        "{\"scenario\":\"idle\",\"connections\":%d,\"errors\":%d,\"last_error\":\"%s\"}%n",
                         n, errors.get(), lastError.replace("\"", "'"));
                 return 1;
             }
@@ -318,8 +330,10 @@ public final class LoadGenerator {
             }
             Thread.sleep(duration(opt("duration", "2s")).toMillis());
             long after = rss(pid);
-            System.out.printf("{\"scenario\":\"idle\",\"connections\":%d,\"rss_before_kib\":%d,\"rss_after_kib\":%d,"
-                    + "\"rss_per_connection_kib\":%.2f,\"errors\":0}%n", n, before, after, (after - before) / (double) n);
+            System.out.printf(
+                    "{\"scenario\":\"idle\",\"connections\":%d,\"rss_before_kib\":%d,\"rss_after_kib\":%d,"
+                            + "\"rss_per_connection_kib\":%.2f,\"errors\":0}%n",
+                    n, before, after, (after - before) / (double) n);
             return 0;
         } finally {
             for (Pop3Connection c : held) {

@@ -1,13 +1,13 @@
 package dev.poplar.bench.load;
 
 import java.io.BufferedOutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Socket;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +21,7 @@ final class Pop3Connection implements AutoCloseable {
     private final OutputStream out;
     /** Our own read buffer, scanned in a tight loop: a synchronized read() per byte made the client the bottleneck. */
     private final byte[] buf = new byte[1 << 16];
+
     private int pos;
     private int lim;
 

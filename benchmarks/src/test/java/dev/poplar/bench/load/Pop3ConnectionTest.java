@@ -37,7 +37,8 @@ class Pop3ConnectionTest {
             }
             wire.writeBytes(".\r\n+OK next\r\n".getBytes(StandardCharsets.US_ASCII));
             int maxRead = 1 + random.nextInt(round % 2 == 0 ? 3 : 300);
-            Pop3Connection c = new Pop3Connection(null, new Trickle(wire.toByteArray(), maxRead, random), OutputStream.nullOutputStream());
+            Pop3Connection c = new Pop3Connection(
+                    null, new Trickle(wire.toByteArray(), maxRead, random), OutputStream.nullOutputStream());
             assertEquals(octets, c.body(), "round " + round + ", reads of up to " + maxRead);
             assertEquals("+OK next", c.readLine(), "the body must end exactly at the terminator");
         }
@@ -61,7 +62,10 @@ class Pop3ConnectionTest {
     @Test
     void aBodyCutOffBeforeItsTerminatorIsAnError() {
         byte[] wire = "+OK hi\r\nabc\r\n.\r".getBytes(StandardCharsets.US_ASCII);
-        assertThrows(IOException.class, () -> new Pop3Connection(null, new Trickle(wire, 2, new Random(1)), OutputStream.nullOutputStream()).body());
+        assertThrows(
+                IOException.class,
+                () -> new Pop3Connection(null, new Trickle(wire, 2, new Random(1)), OutputStream.nullOutputStream())
+                        .body());
     }
 
     private static byte[] randomLine(Random random) {

@@ -35,6 +35,7 @@ public final class ImportedHash {
     private static final Pattern PBKDF2 = Pattern.compile("\\$1\\$([^$]+)\\$(\\d+)\\$([0-9a-fA-F]+)");
     /** Limits on the work an imported hash may ask for (Argon2 memory, PBKDF2 and crypt rounds). */
     private static final int MAX_ARGON2_KIB = 1 << 20;
+
     private static final int MAX_ROUNDS = 10_000_000;
 
     private final String scheme;
@@ -58,7 +59,8 @@ public final class ImportedHash {
         } else if (s.startsWith("$")) {
             h = new ImportedHash("CRYPT", s);
         } else {
-            throw new IllegalArgumentException("not a password hash: expected {SCHEME}... (such as {SHA512-CRYPT}$6$...)");
+            throw new IllegalArgumentException(
+                    "not a password hash: expected {SCHEME}... (such as {SHA512-CRYPT}$6$...)");
         }
         h.check();
         return h;
@@ -78,30 +80,47 @@ public final class ImportedHash {
             case "SHA512-CRYPT" -> require(encoded.startsWith("$6$"), "SHA512-CRYPT hashes start with $6$");
             case "SHA256-CRYPT" -> require(encoded.startsWith("$5$"), "SHA256-CRYPT hashes start with $5$");
             case "MD5-CRYPT" -> require(encoded.startsWith("$1$"), "MD5-CRYPT hashes start with $1$");
-            case "CRYPT" -> require(encoded.matches("\\$(1|5|6|2[aby])\\$.+"), "CRYPT hashes here are $1$, $5$, $6$ or $2y$ strings "
-                    + "(DES crypt is too weak to bring along)");
-            case "BLF-CRYPT" -> require(encoded.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}"), "BLF-CRYPT hashes look like $2y$10$ + 53 characters");
+            case "CRYPT" ->
+                require(
+                        encoded.matches("\\$(1|5|6|2[aby])\\$.+"),
+                        "CRYPT hashes here are $1$, $5$, $6$ or $2y$ strings "
+                                + "(DES crypt is too weak to bring along)");
+            case "BLF-CRYPT" ->
+                require(
+                        encoded.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}"),
+                        "BLF-CRYPT hashes look like $2y$10$ + 53 characters");
             case "ARGON2I", "ARGON2ID" -> {
                 Matcher a = ARGON2.matcher(encoded);
-                require(a.matches() && a.group(1).equalsIgnoreCase(base()), base() + " hashes look like $" + base().toLowerCase(Locale.ROOT)
-                        + "$v=19$m=...,t=...,p=...$salt$hash");
-                require(Long.parseLong(a.group(3)) <= MAX_ARGON2_KIB && Long.parseLong(a.group(4)) <= 1000
-                        && Long.parseLong(a.group(5)) <= 64, "Argon2 parameters too large (m <= 1 GiB, t <= 1000, p <= 64)");
+                require(
+                        a.matches() && a.group(1).equalsIgnoreCase(base()),
+                        base() + " hashes look like $" + base().toLowerCase(Locale.ROOT)
+                                + "$v=19$m=...,t=...,p=...$salt$hash");
+                require(
+                        Long.parseLong(a.group(3)) <= MAX_ARGON2_KIB
+                                && Long.parseLong(a.group(4)) <= 1000
+                                && Long.parseLong(a.group(5)) <= 64,
+                        "Argon2 parameters too large (m <= 1 GiB, t <= 1000, p <= 64)");
             }
             case "PBKDF2" -> {
                 Matcher p = PBKDF2.matcher(encoded);
-                require(p.matches() && Long.parseLong(p.group(2)) <= MAX_ROUNDS, "PBKDF2 hashes look like $1$salt$rounds$hex");
+                require(
+                        p.matches() && Long.parseLong(p.group(2)) <= MAX_ROUNDS,
+                        "PBKDF2 hashes look like $1$salt$rounds$hex");
             }
             case "SSHA", "SSHA256", "SSHA512", "SHA", "SHA1", "SHA256", "SHA512" -> {
                 byte[] raw = decodeDigest();
                 int size = digestSize();
-                require(base().startsWith("SSHA") ? raw.length > size : raw.length == size,
-                        base() + " holds " + (base().startsWith("SSHA") ? "a digest and a salt" : "a " + size + "-byte digest"));
+                require(
+                        base().startsWith("SSHA") ? raw.length > size : raw.length == size,
+                        base() + " holds "
+                                + (base().startsWith("SSHA") ? "a digest and a salt" : "a " + size + "-byte digest"));
             }
             case "PLAIN", "CLEAR", "CLEARTEXT" -> require(!encoded.isEmpty(), "an empty password");
-            default -> throw new IllegalArgumentException("unsupported password scheme {" + scheme + "}; supported: SHA512-CRYPT, "
-                    + "SHA256-CRYPT, MD5-CRYPT, CRYPT, BLF-CRYPT, ARGON2I, ARGON2ID, PBKDF2, SSHA, SSHA256, SSHA512, SHA, SHA256, "
-                    + "SHA512 (.HEX too), PLAIN, CLEAR");
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported password scheme {" + scheme + "}; supported: SHA512-CRYPT, "
+                                + "SHA256-CRYPT, MD5-CRYPT, CRYPT, BLF-CRYPT, ARGON2I, ARGON2ID, PBKDF2, SSHA, SSHA256, SSHA512, SHA, SHA256, "
+                                + "SHA512 (.HEX too), PLAIN, CLEAR");
         }
     }
 
@@ -110,12 +129,14 @@ public final class ImportedHash {
         try {
             return switch (base()) {
                 case "SHA512-CRYPT", "SHA256-CRYPT", "MD5-CRYPT" -> same(Crypt.crypt(password, encoded), encoded);
-                case "CRYPT" -> encoded.startsWith("$2") ? bcrypt(password) : same(Crypt.crypt(password, encoded), encoded);
+                case "CRYPT" ->
+                    encoded.startsWith("$2") ? bcrypt(password) : same(Crypt.crypt(password, encoded), encoded);
                 case "BLF-CRYPT" -> bcrypt(password);
                 case "ARGON2I", "ARGON2ID" -> argon2(password);
                 case "PBKDF2" -> pbkdf2(password);
                 case "SSHA", "SSHA256", "SSHA512" -> salted(password);
-                case "SHA", "SHA1", "SHA256", "SHA512" -> MessageDigest.isEqual(digest(utf8(password), new byte[0]), decodeDigest());
+                case "SHA", "SHA1", "SHA256", "SHA512" ->
+                    MessageDigest.isEqual(digest(utf8(password), new byte[0]), decodeDigest());
                 case "PLAIN", "CLEAR", "CLEARTEXT" -> same(password, encoded);
                 default -> false;
             };
@@ -146,11 +167,14 @@ public final class ImportedHash {
         }
         byte[] salt = Base64.getDecoder().decode(pad(a.group(6)));
         byte[] expected = Base64.getDecoder().decode(pad(a.group(7)));
-        Argon2Parameters params = new Argon2Parameters.Builder(base().equals("ARGON2ID")
-                ? Argon2Parameters.ARGON2_id : Argon2Parameters.ARGON2_i)
-                .withVersion(Integer.parseInt(a.group(2))).withMemoryAsKB(Integer.parseInt(a.group(3)))
-                .withIterations(Integer.parseInt(a.group(4))).withParallelism(Integer.parseInt(a.group(5)))
-                .withSalt(salt).build();
+        Argon2Parameters params = new Argon2Parameters.Builder(
+                        base().equals("ARGON2ID") ? Argon2Parameters.ARGON2_id : Argon2Parameters.ARGON2_i)
+                .withVersion(Integer.parseInt(a.group(2)))
+                .withMemoryAsKB(Integer.parseInt(a.group(3)))
+                .withIterations(Integer.parseInt(a.group(4)))
+                .withParallelism(Integer.parseInt(a.group(5)))
+                .withSalt(salt)
+                .build();
         Argon2BytesGenerator g = new Argon2BytesGenerator();
         g.init(params);
         byte[] out = new byte[expected.length];
@@ -164,9 +188,13 @@ public final class ImportedHash {
             return false;
         }
         byte[] expected = HexFormat.of().parseHex(p.group(3));
-        byte[] got = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1").generateSecret(new PBEKeySpec(
-                password.toCharArray(), p.group(1).getBytes(StandardCharsets.UTF_8), Integer.parseInt(p.group(2)),
-                expected.length * 8)).getEncoded();
+        byte[] got = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1")
+                .generateSecret(new PBEKeySpec(
+                        password.toCharArray(),
+                        p.group(1).getBytes(StandardCharsets.UTF_8),
+                        Integer.parseInt(p.group(2)),
+                        expected.length * 8))
+                .getEncoded();
         return MessageDigest.isEqual(got, expected);
     }
 
@@ -178,11 +206,12 @@ public final class ImportedHash {
     }
 
     private byte[] digest(byte[] password, byte[] salt) throws GeneralSecurityException {
-        MessageDigest md = MessageDigest.getInstance(switch (base()) {
-            case "SSHA", "SHA", "SHA1" -> "SHA-1";
-            case "SSHA256", "SHA256" -> "SHA-256";
-            default -> "SHA-512";
-        });
+        MessageDigest md = MessageDigest.getInstance(
+                switch (base()) {
+                    case "SSHA", "SHA", "SHA1" -> "SHA-1";
+                    case "SSHA256", "SHA256" -> "SHA-256";
+                    default -> "SHA-512";
+                });
         md.update(password);
         md.update(salt);
         return md.digest();
@@ -198,7 +227,9 @@ public final class ImportedHash {
 
     private byte[] decodeDigest() {
         try {
-            return hex() ? HexFormat.of().parseHex(encoded) : Base64.getDecoder().decode(encoded);
+            return hex()
+                    ? HexFormat.of().parseHex(encoded)
+                    : Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(scheme + " is not valid " + (hex() ? "hex" : "base64"));
         }

@@ -34,11 +34,9 @@ public final class TokenValidator {
 
     /** What validation found. {@code reason} is for the log, never sent to the client. */
     public sealed interface Result {
-        record Valid(String user) implements Result {
-        }
+        record Valid(String user) implements Result {}
 
-        record Invalid(String reason) implements Result {
-        }
+        record Invalid(String reason) implements Result {}
     }
 
     private final String issuer;
@@ -71,8 +69,10 @@ public final class TokenValidator {
             throw new IOException("JWKS " + jwksFile + " is not a valid JWK set: " + e.getMessage());
         }
         if (parsed.getKeys().isEmpty() || parsed.getKeys().stream().anyMatch(k -> k.isPrivate())) {
-            throw new IOException("JWKS " + jwksFile + (parsed.getKeys().isEmpty() ? " has no keys"
-                    : " holds a private key: give the issuer's public keys only"));
+            throw new IOException("JWKS " + jwksFile
+                    + (parsed.getKeys().isEmpty()
+                            ? " has no keys"
+                            : " holds a private key: give the issuer's public keys only"));
         }
         keys = parsed;
         loadedAt = t;

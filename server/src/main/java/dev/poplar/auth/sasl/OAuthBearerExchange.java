@@ -77,7 +77,8 @@ final class OAuthBearerExchange implements SaslExchange {
 
     private Step fail(String reason) {
         failure = reason;
-        String json = xoauth2 ? "{\"status\":\"401\",\"schemes\":\"bearer\"}"
+        String json = xoauth2
+                ? "{\"status\":\"401\",\"schemes\":\"bearer\"}"
                 : "{\"status\":\"invalid_token\",\"schemes\":\"bearer\"}";
         return new Step.Challenge(json.getBytes(StandardCharsets.UTF_8));
     }

@@ -16,12 +16,10 @@ public interface SaslExchange {
     /** What the server does next. */
     sealed interface Step {
         /** Send this challenge ("+ base64") and wait for a response. */
-        record Challenge(byte[] data) implements Step {
-        }
+        record Challenge(byte[] data) implements Step {}
 
         /** Authenticated as this (normalised) account. */
-        record Success(String account) implements Step {
-        }
+        record Success(String account) implements Step {}
 
         /**
          * Authentication failed. {@code user} is the name the client claimed ("-" when it named

@@ -53,11 +53,14 @@ public enum SaslMechanism {
     /** The mechanism of a name as a client or the configuration spells it (any case). */
     public static Optional<SaslMechanism> named(String name) {
         String upper = name.trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(m -> m.registeredName.equals(upper)).findFirst();
+        return Arrays.stream(values())
+                .filter(m -> m.registeredName.equals(upper))
+                .findFirst();
     }
 
     /** "PLAIN, LOGIN, ...": for messages that list what is known. */
     public static String known() {
-        return String.join(", ", Arrays.stream(values()).map(SaslMechanism::registeredName).toList());
+        return String.join(
+                ", ", Arrays.stream(values()).map(SaslMechanism::registeredName).toList());
     }
 }

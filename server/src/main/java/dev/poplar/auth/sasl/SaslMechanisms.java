@@ -16,15 +16,22 @@ public final class SaslMechanisms {
     private final Optional<TokenValidator> tokens;
     private final List<SaslMechanism> enabled;
 
-    public SaslMechanisms(Authenticator authenticator, Optional<TokenValidator> tokens, List<SaslMechanism> configured) {
+    public SaslMechanisms(
+            Authenticator authenticator, Optional<TokenValidator> tokens, List<SaslMechanism> configured) {
         this.authenticator = authenticator;
         this.tokens = tokens;
-        this.enabled = configured.stream().distinct().filter(m -> !m.needsTokens() || tokens.isPresent()).toList();
+        this.enabled = configured.stream()
+                .distinct()
+                .filter(m -> !m.needsTokens() || tokens.isPresent())
+                .toList();
     }
 
     /** Mechanism names for the CAPA SASL line (RFC 5034 section 6), in preference order. */
     public List<String> advertised(boolean plaintextAllowed) {
-        return enabled.stream().filter(m -> plaintextAllowed || !m.sendsSecret()).map(SaslMechanism::registeredName).toList();
+        return enabled.stream()
+                .filter(m -> plaintextAllowed || !m.sendsSecret())
+                .map(SaslMechanism::registeredName)
+                .toList();
     }
 
     /** The mechanism a client named, if this server offers it. */

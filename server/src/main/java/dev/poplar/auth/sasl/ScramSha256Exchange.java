@@ -26,6 +26,7 @@ final class ScramSha256Exchange implements SaslExchange {
     private String account;
     /** The user the client named in client-first (for the failure log and back-off). */
     private String user = "-";
+
     private PasswordCredentials credentials;
     private byte[] serverSignature;
     private int step;
@@ -45,7 +46,8 @@ final class ScramSha256Exchange implements SaslExchange {
         return switch (step++) {
             case 0 -> clientFirst(s);
             case 1 -> clientFinal(s);
-            case 2 -> s.isEmpty() ? new Step.Success(account) : new Step.Failure(user, "unexpected data after server-final");
+            case 2 ->
+                s.isEmpty() ? new Step.Success(account) : new Step.Failure(user, "unexpected data after server-final");
             default -> new Step.Failure(user, "exchange already finished");
         };
     }
@@ -82,8 +84,8 @@ final class ScramSha256Exchange implements SaslExchange {
         var found = authenticator.scramCredentials(user);
         account = found.account();
         credentials = found.credentials();
-        serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credentials.salt())
-                + ",i=" + credentials.iterations();
+        serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credentials.salt()) + ",i="
+                + credentials.iterations();
         return new Step.Challenge(serverFirst.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -126,7 +128,8 @@ final class ScramSha256Exchange implements SaslExchange {
         }
         // RFC 5034 section 4: POP3 has no "additional data with success": send server-final as a
         // challenge; the client answers with an empty response.
-        return new Step.Challenge(("v=" + Base64.getEncoder().encodeToString(serverSignature)).getBytes(StandardCharsets.UTF_8));
+        return new Step.Challenge(
+                ("v=" + Base64.getEncoder().encodeToString(serverSignature)).getBytes(StandardCharsets.UTF_8));
     }
 
     /** saslname: "=2C" is ',' and "=3D" is '=' (RFC 5802 section 5.1). */

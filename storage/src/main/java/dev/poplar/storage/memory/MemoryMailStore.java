@@ -69,7 +69,12 @@ public final class MemoryMailStore implements MailStore {
         long octets;
         boolean deleted;
 
-        Account(String name, long id, long createdMillis, PasswordCredentials credentials, String importedHash,
+        Account(
+                String name,
+                long id,
+                long createdMillis,
+                PasswordCredentials credentials,
+                String importedHash,
                 long epoch) {
             this.name = name;
             this.id = id;
@@ -80,14 +85,19 @@ public final class MemoryMailStore implements MailStore {
         }
 
         AccountInfo info() {
-            return new AccountInfo(name, id, createdMillis, credentials, appPasswords, Optional.ofNullable(importedHash));
+            return new AccountInfo(
+                    name, id, createdMillis, credentials, appPasswords, Optional.ofNullable(importedHash));
         }
     }
 
     /** A stored message: its wire form cut into chunks of exactly the stored lengths. */
-    private record Stored(List<byte[]> chunks, long octets, long wireLength, long headerWireLength,
-                          long receivedMillis, String uidl) {
-    }
+    private record Stored(
+            List<byte[]> chunks,
+            long octets,
+            long wireLength,
+            long headerWireLength,
+            long receivedMillis,
+            String uidl) {}
 
     /** Every change starts here: the injected failure, or one more commit. */
     private void write() throws StoreException {
@@ -143,12 +153,14 @@ public final class MemoryMailStore implements MailStore {
     public synchronized void addAppPassword(String name, AppPassword password) throws StoreException {
         Account a = existing(name);
         if (a.appPasswords.stream().anyMatch(p -> p.label().equals(password.label()))) {
-            throw new AccountExistsException("user " + a.name + " already has an app password labelled "
-                    + password.label());
+            throw new AccountExistsException(
+                    "user " + a.name + " already has an app password labelled " + password.label());
         }
         if (a.appPasswords.size() >= AppPassword.MAX_PER_ACCOUNT) {
-            throw new StoreException("user " + a.name + " already has " + AppPassword.MAX_PER_ACCOUNT
-                    + " app passwords; revoke one first", false);
+            throw new StoreException(
+                    "user " + a.name + " already has " + AppPassword.MAX_PER_ACCOUNT
+                            + " app passwords; revoke one first",
+                    false);
         }
         write();
         List<AppPassword> list = new ArrayList<>(a.appPasswords);
@@ -235,8 +247,15 @@ public final class MemoryMailStore implements MailStore {
             for (int c = 0; c < msg.chunkCount(); c++) {
                 chunks.add(java.util.Arrays.copyOf(msg.chunks().get(c), msg.chunkLength(c)));
             }
-            a.messages.put(uid, new Stored(List.copyOf(chunks), msg.octets(), msg.wireLength(), msg.headerWireLength(),
-                    d.receivedMillis() > 0 ? d.receivedMillis() : now, d.uidl()));
+            a.messages.put(
+                    uid,
+                    new Stored(
+                            List.copyOf(chunks),
+                            msg.octets(),
+                            msg.wireLength(),
+                            msg.headerWireLength(),
+                            d.receivedMillis() > 0 ? d.receivedMillis() : now,
+                            d.uidl()));
             a.octets += msg.octets();
             a.nextUid = uid + 1;
             outcomes.add(new DeliveryOutcome.Delivered(uid));
@@ -316,8 +335,10 @@ public final class MemoryMailStore implements MailStore {
     public synchronized ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException {
         Account a = existing(name);
         long[] uids = a.messages.entrySet().stream()
-                .filter(e -> criteria.matches(e.getKey(), e.getValue().receivedMillis(), e.getValue().octets()))
-                .mapToLong(Map.Entry::getKey).toArray();
+                .filter(e -> criteria.matches(
+                        e.getKey(), e.getValue().receivedMillis(), e.getValue().octets()))
+                .mapToLong(Map.Entry::getKey)
+                .toArray();
         return remove(a, uids);
     }
 

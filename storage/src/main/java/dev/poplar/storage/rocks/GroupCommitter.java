@@ -23,6 +23,7 @@ import org.rocksdb.WriteOptions;
 final class GroupCommitter implements AutoCloseable {
     /** Caps one group so a burst of large messages does not build a huge batch. */
     private static final long MAX_GROUP_BYTES = 32L * 1024 * 1024;
+
     private static final int MAX_GROUP_OPS = 512;
 
     /**
@@ -38,8 +39,7 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private record Pending<R>(Op<R> op, CompletableFuture<R> future) {
-    }
+    private record Pending<R>(Op<R> op, CompletableFuture<R> future) {}
 
     private record Staged<R>(CompletableFuture<R> future, R result) {
         void complete() {
@@ -64,7 +64,8 @@ final class GroupCommitter implements AutoCloseable {
         this.db = db;
         this.cf = cf;
         this.meta = meta;
-        this.thread = Thread.ofPlatform().name("poplar-store-writer").daemon(true).start(this::run);
+        this.thread =
+                Thread.ofPlatform().name("poplar-store-writer").daemon(true).start(this::run);
     }
 
     /** Runs {@code op} in the next group and waits until it is durable. */
@@ -122,8 +123,10 @@ final class GroupCommitter implements AutoCloseable {
                 group.add(first);
                 long weight = first.op.weight();
                 Pending<?> next;
-                while (group.size() < MAX_GROUP_OPS && weight < MAX_GROUP_BYTES
-                        && (next = queue.peek()) != null && next.op != null) {
+                while (group.size() < MAX_GROUP_OPS
+                        && weight < MAX_GROUP_BYTES
+                        && (next = queue.peek()) != null
+                        && next.op != null) {
                     group.add(queue.poll());
                     weight += next.op.weight();
                 }

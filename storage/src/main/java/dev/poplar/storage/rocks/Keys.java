@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 final class Keys {
     static final int PREFIX_LENGTH = 8;
 
-    private Keys() {
-    }
+    private Keys() {}
 
     static byte[] account(String normalizedName) {
         return normalizedName.getBytes(StandardCharsets.UTF_8);
@@ -19,7 +18,10 @@ final class Keys {
 
     /** The sealed APOP secret of an account, in the default (meta) family. */
     static byte[] apop(long accountId) {
-        return ByteBuffer.allocate(13).put("apop:".getBytes(StandardCharsets.US_ASCII)).putLong(accountId).array();
+        return ByteBuffer.allocate(13)
+                .put("apop:".getBytes(StandardCharsets.US_ASCII))
+                .putLong(accountId)
+                .array();
     }
 
     static byte[] mailbox(long accountId) {
@@ -35,7 +37,11 @@ final class Keys {
     }
 
     static byte[] body(long accountId, long uid, int chunk) {
-        return ByteBuffer.allocate(20).putLong(accountId).putLong(uid).putInt(chunk).array();
+        return ByteBuffer.allocate(20)
+                .putLong(accountId)
+                .putLong(uid)
+                .putInt(chunk)
+                .array();
     }
 
     /** Points a key from {@link #body} at another chunk of the same message, in place. */

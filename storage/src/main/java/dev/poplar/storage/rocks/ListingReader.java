@@ -13,14 +13,13 @@ import org.rocksdb.Snapshot;
 
 /** Reads one mailbox's index range into a {@link MessageListing}, from one snapshot. */
 final class ListingReader {
-    private ListingReader() {
-    }
+    private ListingReader() {}
 
     static MessageListing read(RocksHandle h, long accountId) throws StoreException {
         Snapshot snapshot = h.db().getSnapshot();
         try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-             Slice lower = new Slice(Keys.rangeStart(accountId));
-             Slice upper = new Slice(Keys.rangeEnd(accountId))) {
+                Slice lower = new Slice(Keys.rangeStart(accountId));
+                Slice upper = new Slice(Keys.rangeEnd(accountId))) {
             byte[] boxValue = h.db().get(h.cf().mailboxes(), ro, Keys.mailbox(accountId));
             if (boxValue == null) {
                 throw new StoreException("mailbox record is missing (run poplar check)", false);
@@ -55,8 +54,13 @@ final class ListingReader {
                 }
                 it.status();
             }
-            return new MessageListing(box.epoch(), Arrays.copyOf(uids, n), Arrays.copyOf(octets, n),
-                    Arrays.copyOf(wire, n), Arrays.copyOf(header, n), overrides);
+            return new MessageListing(
+                    box.epoch(),
+                    Arrays.copyOf(uids, n),
+                    Arrays.copyOf(octets, n),
+                    Arrays.copyOf(wire, n),
+                    Arrays.copyOf(header, n),
+                    overrides);
         } catch (RocksDBException e) {
             throw RocksErrors.map("listing", e);
         } finally {

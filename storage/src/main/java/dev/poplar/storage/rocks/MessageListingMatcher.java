@@ -14,9 +14,9 @@ record MessageListingMatcher(long[] uids) {
         long[] uids = new long[16];
         int n = 0;
         try (Slice lower = new Slice(Keys.rangeStart(accountId));
-             Slice upper = new Slice(Keys.rangeEnd(accountId));
-             ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = h.db().newIterator(h.cf().index(), ro)) {
+                Slice upper = new Slice(Keys.rangeEnd(accountId));
+                ReadOptions ro = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                RocksIterator it = h.db().newIterator(h.cf().index(), ro)) {
             for (it.seek(Keys.rangeStart(accountId)); it.isValid(); it.next()) {
                 long uid = Keys.uidOfIndexKey(it.key());
                 Records.Index index = Records.Index.decode(it.value());

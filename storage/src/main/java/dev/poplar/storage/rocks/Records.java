@@ -2,9 +2,9 @@ package dev.poplar.storage.rocks;
 
 import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.PasswordCredentials;
-import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Value codecs. Every value starts with a format version byte so that later releases can read
@@ -20,12 +20,15 @@ final class Records {
      */
     private static final byte V3 = 3;
 
-    private Records() {
-    }
+    private Records() {}
 
     /** {@code importedHash} is null unless the password is still checked against a hash from another server. */
-    record Account(long id, long createdMillis, PasswordCredentials credentials, List<AppPassword> appPasswords,
-                   String importedHash) {
+    record Account(
+            long id,
+            long createdMillis,
+            PasswordCredentials credentials,
+            List<AppPassword> appPasswords,
+            String importedHash) {
         Account {
             appPasswords = List.copyOf(appPasswords);
         }
@@ -97,7 +100,8 @@ final class Records {
             return new Account(id, created, main, apps, imported);
         }
 
-        private static void writeCredentials(java.io.DataOutputStream d, PasswordCredentials c) throws java.io.IOException {
+        private static void writeCredentials(java.io.DataOutputStream d, PasswordCredentials c)
+                throws java.io.IOException {
             d.writeInt(c.iterations());
             for (byte[] part : List.of(c.salt(), c.storedKey(), c.serverKey())) {
                 d.writeByte(part.length);
@@ -114,8 +118,13 @@ final class Records {
     /** Per-mailbox counters; nextUid only grows (UIDs are never reused, DESIGN invariant 4). */
     record Mailbox(long nextUid, long epoch, long messages, long octets) {
         byte[] encode() {
-            return ByteBuffer.allocate(33).put(V1).putLong(nextUid).putLong(epoch).putLong(messages)
-                    .putLong(octets).array();
+            return ByteBuffer.allocate(33)
+                    .put(V1)
+                    .putLong(nextUid)
+                    .putLong(epoch)
+                    .putLong(messages)
+                    .putLong(octets)
+                    .array();
         }
 
         static Mailbox decode(byte[] value) {
@@ -129,8 +138,15 @@ final class Records {
     record Index(long octets, long wireLength, long headerWireLength, long receivedMillis, String uidl) {
         byte[] encode() {
             byte[] u = uidl == null ? new byte[0] : uidl.getBytes(StandardCharsets.US_ASCII);
-            return ByteBuffer.allocate(1 + 32 + 1 + u.length).put(V1).putLong(octets).putLong(wireLength)
-                    .putLong(headerWireLength).putLong(receivedMillis).put((byte) u.length).put(u).array();
+            return ByteBuffer.allocate(1 + 32 + 1 + u.length)
+                    .put(V1)
+                    .putLong(octets)
+                    .putLong(wireLength)
+                    .putLong(headerWireLength)
+                    .putLong(receivedMillis)
+                    .put((byte) u.length)
+                    .put(u)
+                    .array();
         }
 
         static Index decode(byte[] value) {
@@ -141,8 +157,8 @@ final class Records {
             long header = b.getLong();
             long received = b.getLong();
             byte[] u = bytes(b);
-            return new Index(octets, wire, header, received,
-                    u.length == 0 ? null : new String(u, StandardCharsets.US_ASCII));
+            return new Index(
+                    octets, wire, header, received, u.length == 0 ? null : new String(u, StandardCharsets.US_ASCII));
         }
 
         int chunkCount() {

@@ -6,8 +6,7 @@ import org.rocksdb.Status;
 
 /** Maps RocksDB status codes (never message text) to temporary or permanent store errors. */
 final class RocksErrors {
-    private RocksErrors() {
-    }
+    private RocksErrors() {}
 
     static StoreException map(String operation, RocksDBException e) {
         Status status = e.getStatus();

@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.ChecksumType;
-import org.rocksdb.CompressionType;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
+import org.rocksdb.ChecksumType;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
@@ -45,16 +45,19 @@ final class RocksHandle implements AutoCloseable {
             Statistics statistics = track(resources, new Statistics());
             // With an SstFileManager, RocksDB recovers by itself from "no space" errors once space
             // returns (its error handler polls for it), instead of staying read-only until reopened.
-            org.rocksdb.SstFileManager files = track(resources, new org.rocksdb.SstFileManager(org.rocksdb.Env.getDefault()));
+            org.rocksdb.SstFileManager files =
+                    track(resources, new org.rocksdb.SstFileManager(org.rocksdb.Env.getDefault()));
             statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
-            DBOptions dbOptions = track(resources, new DBOptions()
-                    .setCreateIfMissing(true)
-                    .setCreateMissingColumnFamilies(true)
-                    .setMaxBackgroundJobs(2)
-                    .setKeepLogFileNum(5)
-                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setStatistics(statistics)
-                    .setSstFileManager(files));
+            DBOptions dbOptions = track(
+                    resources,
+                    new DBOptions()
+                            .setCreateIfMissing(true)
+                            .setCreateMissingColumnFamilies(true)
+                            .setMaxBackgroundJobs(2)
+                            .setKeepLogFileNum(5)
+                            .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                            .setStatistics(statistics)
+                            .setSstFileManager(files));
 
             ColumnFamilyOptions small = track(resources, family(resources, cache, false));
             ColumnFamilyOptions keyed = track(resources, family(resources, cache, true));
@@ -74,8 +77,8 @@ final class RocksHandle implements AutoCloseable {
                     new ColumnFamilyDescriptor(ColumnFamilies.BODIES.getBytes(), bodies));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            ColumnFamilies cf = new ColumnFamilies(handles.get(0), handles.get(1), handles.get(2),
-                    handles.get(3), handles.get(4));
+            ColumnFamilies cf =
+                    new ColumnFamilies(handles.get(0), handles.get(1), handles.get(2), handles.get(3), handles.get(4));
             // Close order: handles, then the db, then options and caches.
             List<AutoCloseable> ordered = new ArrayList<>(handles);
             ordered.add(db);

@@ -9,10 +9,10 @@ import dev.poplar.storage.DeliveryOutcome;
 import dev.poplar.storage.ExpungeCriteria;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.MailStore;
-import dev.poplar.storage.MessageListing;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.MaildropLeases;
+import dev.poplar.storage.MessageListing;
 import dev.poplar.storage.NoSuchAccountException;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.TickerType;
@@ -73,7 +72,8 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
-    public AccountInfo createAccount(String name, PasswordCredentials credentials, String importedHash) throws StoreException {
+    public AccountInfo createAccount(String name, PasswordCredentials credentials, String importedHash)
+            throws StoreException {
         String key = AccountNames.normalize(name);
         return writer.execute(ctx -> {
             if (ctx.account(key).isPresent()) {
@@ -92,19 +92,20 @@ public final class RocksMailStore implements MailStore {
     public void setCredentials(String name, PasswordCredentials credentials) throws StoreException {
         String key = AccountNames.normalize(name);
         writer.execute(ctx -> {
-            Records.Account old = ctx.account(key)
-                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            Records.Account old =
+                    ctx.account(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
             ctx.putAccount(key, old.withCredentials(credentials));
             return null;
         });
     }
 
     @Override
-    public void setImportedHash(String name, PasswordCredentials placeholder, String importedHash) throws StoreException {
+    public void setImportedHash(String name, PasswordCredentials placeholder, String importedHash)
+            throws StoreException {
         String key = AccountNames.normalize(name);
         writer.execute(ctx -> {
-            Records.Account old = ctx.account(key)
-                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            Records.Account old =
+                    ctx.account(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
             ctx.putAccount(key, old.withImportedHash(placeholder, importedHash));
             return null;
         });
@@ -114,14 +115,17 @@ public final class RocksMailStore implements MailStore {
     public void addAppPassword(String name, AppPassword password) throws StoreException {
         String key = AccountNames.normalize(name);
         writer.execute(ctx -> {
-            Records.Account old = ctx.account(key)
-                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            Records.Account old =
+                    ctx.account(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
             if (old.appPasswords().stream().anyMatch(p -> p.label().equals(password.label()))) {
-                throw new AccountExistsException("user " + key + " already has an app password labelled " + password.label());
+                throw new AccountExistsException(
+                        "user " + key + " already has an app password labelled " + password.label());
             }
             if (old.appPasswords().size() >= AppPassword.MAX_PER_ACCOUNT) {
-                throw new StoreException("user " + key + " already has " + AppPassword.MAX_PER_ACCOUNT
-                        + " app passwords; revoke one first", false);
+                throw new StoreException(
+                        "user " + key + " already has " + AppPassword.MAX_PER_ACCOUNT
+                                + " app passwords; revoke one first",
+                        false);
             }
             List<AppPassword> list = new ArrayList<>(old.appPasswords());
             list.add(password);
@@ -134,8 +138,8 @@ public final class RocksMailStore implements MailStore {
     public boolean revokeAppPassword(String name, String label) throws StoreException {
         String key = AccountNames.normalize(name);
         return writer.execute(ctx -> {
-            Records.Account old = ctx.account(key)
-                    .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            Records.Account old =
+                    ctx.account(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
             List<AppPassword> list = new ArrayList<>(old.appPasswords());
             if (!list.removeIf(p -> p.label().equals(label))) {
                 return false;
@@ -166,7 +170,8 @@ public final class RocksMailStore implements MailStore {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(handle.db().get(handle.cf().meta(), Keys.apop(a.get().id())));
+            return Optional.ofNullable(
+                    handle.db().get(handle.cf().meta(), Keys.apop(a.get().id())));
         } catch (RocksDBException e) {
             throw RocksErrors.map("apop secret lookup", e);
         }
@@ -188,8 +193,14 @@ public final class RocksMailStore implements MailStore {
     @Override
     public Optional<AccountInfo> account(String name) throws StoreException {
         String key = AccountNames.normalize(name);
-        return accountRecord(key).map(a -> new AccountInfo(key, a.id(), a.createdMillis(), a.credentials(),
-                a.appPasswords(), Optional.ofNullable(a.importedHash())));
+        return accountRecord(key)
+                .map(a -> new AccountInfo(
+                        key,
+                        a.id(),
+                        a.createdMillis(),
+                        a.credentials(),
+                        a.appPasswords(),
+                        Optional.ofNullable(a.importedHash())));
     }
 
     Optional<Records.Account> accountRecord(String normalizedName) throws StoreException {
@@ -215,8 +226,8 @@ public final class RocksMailStore implements MailStore {
     @Override
     public MailboxStats stats(String name) throws StoreException {
         String key = AccountNames.normalize(name);
-        Records.Account account = accountRecord(key)
-                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        Records.Account account =
+                accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
         try {
             byte[] v = handle.db().get(handle.cf().mailboxes(), Keys.mailbox(account.id()));
             if (v == null) {
@@ -265,8 +276,8 @@ public final class RocksMailStore implements MailStore {
             return new DeliveryOutcome.UnknownRecipient(key);
         }
         long id = account.get().id();
-        Records.Mailbox box = ctx.mailbox(id).orElseThrow(
-                () -> new IllegalStateException("mailbox record of " + key + " is missing"));
+        Records.Mailbox box = ctx.mailbox(id)
+                .orElseThrow(() -> new IllegalStateException("mailbox record of " + key + " is missing"));
         WireMessage msg = d.message().withPrefix(d.prefixHeaders());
         long uid = box.nextUid();
         if (d.uidl() != null) {
@@ -280,27 +291,33 @@ public final class RocksMailStore implements MailStore {
             byte[] value = chunk.length == len ? chunk : java.util.Arrays.copyOf(chunk, len);
             ctx.batch.put(ctx.cf.bodies(), Keys.body(id, uid, c), value);
         }
-        ctx.batch.put(ctx.cf.index(), Keys.index(id, uid),
-                new Records.Index(msg.octets(), msg.wireLength(), msg.headerWireLength(),
-                        d.receivedMillis() > 0 ? d.receivedMillis() : now, d.uidl()).encode());
-        ctx.putMailbox(id, new Records.Mailbox(uid + 1, box.epoch(), box.messages() + 1,
-                box.octets() + msg.octets()));
+        ctx.batch.put(
+                ctx.cf.index(),
+                Keys.index(id, uid),
+                new Records.Index(
+                                msg.octets(),
+                                msg.wireLength(),
+                                msg.headerWireLength(),
+                                d.receivedMillis() > 0 ? d.receivedMillis() : now,
+                                d.uidl())
+                        .encode());
+        ctx.putMailbox(id, new Records.Mailbox(uid + 1, box.epoch(), box.messages() + 1, box.octets() + msg.octets()));
         return new DeliveryOutcome.Delivered(uid);
     }
 
     @Override
     public MessageListing listing(String name) throws StoreException {
         String key = AccountNames.normalize(name);
-        Records.Account account = accountRecord(key)
-                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        Records.Account account =
+                accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
         return ListingReader.read(handle, account.id());
     }
 
     @Override
     public Maildrop openMaildrop(String name, LockPolicy policy) throws StoreException {
         String key = AccountNames.normalize(name);
-        Records.Account account = accountRecord(key)
-                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        Records.Account account =
+                accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
         leases.acquire(account.id(), key, policy);
         try {
             return new RocksMaildrop(this, key, account.id(), ListingReader.read(handle, account.id()));
@@ -330,8 +347,9 @@ public final class RocksMailStore implements MailStore {
                 }
             }
             if (removed > 0) {
-                ctx.putMailbox(accountId, new Records.Mailbox(box.get().nextUid(), box.get().epoch(),
-                        messages, octets));
+                ctx.putMailbox(
+                        accountId,
+                        new Records.Mailbox(box.get().nextUid(), box.get().epoch(), messages, octets));
             }
             return new ExpungeCriteria.Result(removed, box.get().octets() - octets);
         });
@@ -353,8 +371,8 @@ public final class RocksMailStore implements MailStore {
     @Override
     public ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException {
         String key = AccountNames.normalize(name);
-        Records.Account account = accountRecord(key)
-                .orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        Records.Account account =
+                accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
         // Choose from a fresh listing, then remove in the writer, which skips what is already gone.
         MessageListingMatcher matcher = MessageListingMatcher.read(handle, account.id(), criteria);
         if (matcher.uids().length == 0) {
@@ -365,9 +383,13 @@ public final class RocksMailStore implements MailStore {
 
     @Override
     public StoreStatistics statistics() {
-        return new StoreStatistics(writer.commits(),
-                handle.statistics().getTickerCount(TickerType.WAL_FILE_SYNCED), writer.groups(),
-                writer.writeNanos(), writer.writeErrors(), writer.lastWriteFailed());
+        return new StoreStatistics(
+                writer.commits(),
+                handle.statistics().getTickerCount(TickerType.WAL_FILE_SYNCED),
+                writer.groups(),
+                writer.writeNanos(),
+                writer.writeErrors(),
+                writer.lastWriteFailed());
     }
 
     @Override

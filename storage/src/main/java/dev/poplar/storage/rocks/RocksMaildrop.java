@@ -102,7 +102,8 @@ final class RocksMaildrop implements Maildrop {
                     throw new MessageGoneException("message " + number + " was removed by another session");
                 }
                 if (length > buffer.length) {
-                    throw new StoreException("message " + number + " has a chunk of " + length + " bytes, over the chunk size", false);
+                    throw new StoreException(
+                            "message " + number + " has a chunk of " + length + " bytes, over the chunk size", false);
                 }
                 return length;
             } catch (RocksDBException e) {

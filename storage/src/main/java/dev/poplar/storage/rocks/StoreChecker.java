@@ -15,8 +15,7 @@ import org.rocksdb.Snapshot;
  * recorded length, no chunk lacks an index entry, and each mailbox's counters match its index.
  */
 public final class StoreChecker {
-    private StoreChecker() {
-    }
+    private StoreChecker() {}
 
     /**
      * Makes the store consistent again: removes index entries whose body is incomplete (those
@@ -46,7 +45,9 @@ public final class StoreChecker {
             long maxUid = 0; // every UID seen, removed ones too: UIDs are never handed out again
             java.util.Set<Long> kept = new java.util.HashSet<>();
             try (RocksIterator it = h.db().newIterator(h.cf().index())) {
-                for (it.seek(Keys.rangeStart(id)); it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == id; it.next()) {
+                for (it.seek(Keys.rangeStart(id));
+                        it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == id;
+                        it.next()) {
                     long uid = Keys.uidOfIndexKey(it.key());
                     maxUid = Math.max(maxUid, uid);
                     Records.Index index = Records.Index.decode(it.value());
@@ -71,7 +72,9 @@ public final class StoreChecker {
                 }
             }
             try (RocksIterator it = h.db().newIterator(h.cf().bodies())) {
-                for (it.seek(Keys.rangeStart(id)); it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == id; it.next()) {
+                for (it.seek(Keys.rangeStart(id));
+                        it.isValid() && ByteBuffer.wrap(it.key()).getLong(0) == id;
+                        it.next()) {
                     long uid = ByteBuffer.wrap(it.key()).getLong(8);
                     maxUid = Math.max(maxUid, uid);
                     if (!kept.contains(uid) && h.db().get(h.cf().index(), Keys.index(id, uid)) == null) {
@@ -85,7 +88,8 @@ public final class StoreChecker {
             long epoch = box == null ? ctx.nextEpoch(System.currentTimeMillis()) : box.epoch();
             if (box == null || box.messages() != count || box.octets() != octets || box.nextUid() != nextUid) {
                 ctx.putMailbox(id, new Records.Mailbox(nextUid, epoch, count, octets));
-                actions.add(name + ": counters set to " + count + " messages / " + octets + " octets, next UID " + nextUid);
+                actions.add(
+                        name + ": counters set to " + count + " messages / " + octets + " octets, next UID " + nextUid);
             }
             return actions;
         });
@@ -97,7 +101,7 @@ public final class StoreChecker {
         List<String> problems = new ArrayList<>();
         Snapshot snapshot = h.db().getSnapshot();
         try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-             RocksIterator accounts = h.db().newIterator(h.cf().accounts(), ro)) {
+                RocksIterator accounts = h.db().newIterator(h.cf().accounts(), ro)) {
             for (accounts.seekToFirst(); accounts.isValid(); accounts.next()) {
                 String name = new String(accounts.key(), StandardCharsets.UTF_8);
                 Records.Account account = Records.Account.decode(accounts.value());
@@ -114,8 +118,8 @@ public final class StoreChecker {
     private static void checkMailbox(RocksHandle h, Snapshot snapshot, String name, long id, List<String> problems)
             throws RocksDBException {
         try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-             Slice lower = new Slice(Keys.rangeStart(id));
-             Slice upper = new Slice(Keys.rangeEnd(id))) {
+                Slice lower = new Slice(Keys.rangeStart(id));
+                Slice upper = new Slice(Keys.rangeEnd(id))) {
             byte[] boxValue = h.db().get(h.cf().mailboxes(), ro, Keys.mailbox(id));
             if (boxValue == null) {
                 problems.add(name + ": mailbox record missing");

@@ -37,8 +37,7 @@ final class WriteContext {
         }
     }
 
-    private record MessageKey(long accountId, long uid) {
-    }
+    private record MessageKey(long accountId, long uid) {}
 
     final WriteBatch batch;
     final ColumnFamilies cf;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.Maildrop;
-import dev.poplar.storage.StoreException;
 import dev.poplar.storage.WireMessage;
 import dev.poplar.storage.WireMessageBuilder;
 import java.nio.file.Files;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BlobFilesSwitchTest {
     @TempDir
     Path dir;
+
     @TempDir
     Path checkpoints;
 
@@ -56,7 +56,10 @@ class BlobFilesSwitchTest {
                 try (Maildrop drop = store.openMaildrop("switch", LockPolicy.EXCLUSIVE)) {
                     assertEquals(expected.size(), drop.listing().size());
                     for (int i = 0; i < expected.size(); i++) {
-                        assertArrayEquals(expected.get(i), RocksMailStoreTest.readAll(drop, i), "message " + (i + 1) + " at step " + step);
+                        assertArrayEquals(
+                                expected.get(i),
+                                RocksMailStoreTest.readAll(drop, i),
+                                "message " + (i + 1) + " at step " + step);
                     }
                 }
             }

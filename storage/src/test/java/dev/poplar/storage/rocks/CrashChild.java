@@ -1,9 +1,9 @@
 package dev.poplar.storage.rocks;
 
-import dev.poplar.storage.StoreFixture;
 import dev.poplar.storage.AccountExistsException;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.Maildrop;
+import dev.poplar.storage.StoreFixture;
 import java.nio.file.Path;
 import java.util.BitSet;
 

@@ -43,7 +43,9 @@ class CrashConsistencyTest {
                     }
                     for (Map.Entry<Long, Integer> e : acked.entrySet()) {
                         if (deleted.contains(e.getKey())) {
-                            assertTrue(!present.containsKey(e.getKey()), "acknowledged deletion " + e.getKey() + " undone");
+                            assertTrue(
+                                    !present.containsKey(e.getKey()),
+                                    "acknowledged deletion " + e.getKey() + " undone");
                             continue;
                         }
                         if (deleting.contains(e.getKey())) {
@@ -63,10 +65,17 @@ class CrashConsistencyTest {
     private void runChildUntilKilled(int acks, Map<Long, Integer> acked, Set<Long> deleted, Set<Long> deleting)
             throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        Process child = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashChild.class.getName(),
+                        dir.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             int seen = 0;
             for (String line; seen < acks && (line = out.readLine()) != null; ) {
                 String[] f = line.split(" ");
@@ -77,7 +86,7 @@ class CrashConsistencyTest {
                     }
                     case "DELETED" -> deleted.add(Long.parseLong(f[1]));
                     case "DELETING" -> deleting.add(Long.parseLong(f[1]));
-                    default -> { }
+                    default -> {}
                 }
             }
             // SIGKILL mid-write; through the handle, which (unlike Process) leaves the pipe readable.

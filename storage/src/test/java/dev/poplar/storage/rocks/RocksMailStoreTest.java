@@ -1,41 +1,27 @@
 package dev.poplar.storage.rocks;
 
-import dev.poplar.storage.AccountInfo;
-import dev.poplar.storage.PasswordCredentials;
-
 import static dev.poplar.storage.StoreFixture.CREDS;
 import static dev.poplar.storage.StoreFixture.deliver;
 import static dev.poplar.storage.StoreFixture.message;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.poplar.storage.AccountExistsException;
+import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.ChunkReader;
-import dev.poplar.storage.Delivery;
-import dev.poplar.storage.DeliveryOutcome;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
-import dev.poplar.storage.MaildropInUseException;
-import dev.poplar.storage.MessageListing;
-import dev.poplar.storage.NoSuchAccountException;
+import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.Uidl;
-import dev.poplar.storage.WireMessage;
-import dev.poplar.storage.WireMessageBuilder;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RocksMailStoreTest {
     @TempDir
     Path dir;
+
     RocksMailStore store;
 
     @BeforeEach
@@ -78,15 +65,24 @@ class RocksMailStoreTest {
         store.createAccount("native", CREDS);
         store.close();
         store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
-        assertEquals(java.util.Optional.of("{SHA512-CRYPT}$6$salt$hash"), store.account("imported").orElseThrow().importedHash());
-        assertEquals(java.util.Optional.empty(), store.account("native").orElseThrow().importedHash());
+        assertEquals(
+                java.util.Optional.of("{SHA512-CRYPT}$6$salt$hash"),
+                store.account("imported").orElseThrow().importedHash());
+        assertEquals(
+                java.util.Optional.empty(),
+                store.account("native").orElseThrow().importedHash());
         store.setCredentials("imported", other);
         AccountInfo after = store.account("imported").orElseThrow();
-        assertEquals(java.util.Optional.empty(), after.importedHash(), "the re-hashed password replaces the imported hash");
+        assertEquals(
+                java.util.Optional.empty(), after.importedHash(), "the re-hashed password replaces the imported hash");
         assertEquals(other, after.credentials());
         store.setImportedHash("native", CREDS, "{SSHA}abc");
-        assertEquals(java.util.Optional.of("{SSHA}abc"), store.account("native").orElseThrow().importedHash());
-        assertThrows(dev.poplar.storage.NoSuchAccountException.class, () -> store.setImportedHash("nobody", CREDS, "{SSHA}x"));
+        assertEquals(
+                java.util.Optional.of("{SSHA}abc"),
+                store.account("native").orElseThrow().importedHash());
+        assertThrows(
+                dev.poplar.storage.NoSuchAccountException.class,
+                () -> store.setImportedHash("nobody", CREDS, "{SSHA}x"));
     }
 
     // Invariant 4: UIDs are never reused, UIDL strings are valid and stable.
@@ -183,7 +179,12 @@ class RocksMailStoreTest {
     void formatOneAccountRecordsStillDecode() {
         java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(1 + 8 + 8 + 4 + 3 + 16 + 32 + 32);
         v1.put((byte) 1).putLong(42).putLong(1000).putInt(4096);
-        v1.put((byte) 16).put(new byte[16]).put((byte) 32).put(new byte[32]).put((byte) 32).put(new byte[32]);
+        v1.put((byte) 16)
+                .put(new byte[16])
+                .put((byte) 32)
+                .put(new byte[32])
+                .put((byte) 32)
+                .put(new byte[32]);
         Records.Account a = Records.Account.decode(v1.array());
         assertEquals(42, a.id());
         assertEquals(4096, a.credentials().iterations());
@@ -199,7 +200,7 @@ class RocksMailStoreTest {
         long broken = deliver(store, "rita", message(2));
         long id = store.account("rita").orElseThrow().id();
         RocksHandle h = store.handle();
-        h.db().delete(h.cf().bodies(), Keys.body(id, broken, 0));               // a message loses its body
+        h.db().delete(h.cf().bodies(), Keys.body(id, broken, 0)); // a message loses its body
         h.db().put(h.cf().bodies(), Keys.body(id, 999, 0), new byte[] {1, 2}); // a stray chunk
         h.db().put(h.cf().mailboxes(), Keys.mailbox(id), new Records.Mailbox(2, 7, 9, 9).encode()); // bad counters
         List<String> problems = StoreChecker.check(store);

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreSurvivorsTest {
     @TempDir
     Path dir;
+
     RocksMailStore store;
 
     @BeforeEach
@@ -72,7 +73,8 @@ class StoreSurvivorsTest {
         for (var cf : List.of(h.cf().index(), h.cf().bodies())) {
             try (var it = h.db().newIterator(cf)) {
                 it.seek(Keys.rangeStart(id));
-                assertFalse(it.isValid() && java.util.Arrays.compareUnsigned(it.key(), Keys.rangeEnd(id)) < 0,
+                assertFalse(
+                        it.isValid() && java.util.Arrays.compareUnsigned(it.key(), Keys.rangeEnd(id)) < 0,
                         "no index entry or body chunk of the deleted account is left");
             }
         }
@@ -116,7 +118,9 @@ class StoreSurvivorsTest {
         Maildrop first = store.openMaildrop("sam", LockPolicy.SHARED);
         Maildrop second = store.openMaildrop("sam", LockPolicy.SHARED);
         first.close();
-        assertThrows(MaildropInUseException.class, () -> store.openMaildrop("sam", LockPolicy.EXCLUSIVE),
+        assertThrows(
+                MaildropInUseException.class,
+                () -> store.openMaildrop("sam", LockPolicy.EXCLUSIVE),
                 "one shared holder is left");
         second.close();
         try (Maildrop exclusive = store.openMaildrop("sam", LockPolicy.EXCLUSIVE)) {
@@ -135,7 +139,8 @@ class StoreSurvivorsTest {
         // The close flushed the memtables: the write-ahead log holds nothing a start must replay.
         long walBytes = 0;
         try (var files = java.nio.file.Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".log"))::iterator) {
+            for (Path f : (Iterable<Path>)
+                    files.filter(p -> p.getFileName().toString().endsWith(".log"))::iterator) {
                 walBytes += java.nio.file.Files.size(f);
             }
         }
@@ -157,7 +162,8 @@ class StoreSurvivorsTest {
         assertTrue(wire.chunkCount() > 256, "chunks: " + wire.chunkCount());
         store.deliver(List.of(dev.poplar.storage.Delivery.of("big", "", wire)));
         try (Maildrop drop = store.openMaildrop("big", LockPolicy.EXCLUSIVE)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(wire.wireLength() > Integer.MAX_VALUE ? 0 : (int) wire.wireLength());
+            ByteArrayOutputStream out =
+                    new ByteArrayOutputStream(wire.wireLength() > Integer.MAX_VALUE ? 0 : (int) wire.wireLength());
             try (var reader = drop.read(0)) {
                 for (int n; (n = reader.next()) >= 0; ) {
                     out.write(reader.buffer(), 0, n);
