@@ -168,7 +168,13 @@ class MetricsTest {
                 Tools.run(List.of(promtool.toString(), "check", "rules", "../ops/prometheus/poplar.rules.yml"), null);
         assertEquals(0, check.exit(), check.output());
         Tools.Result test = Tools.run(
-                List.of(promtool.toString(), "test", "rules", "../ops/prometheus/tests/poplar.rules.test.yml"), null);
+                List.of(
+                        promtool.toString(),
+                        "test",
+                        "rules",
+                        "../ops/prometheus/tests/poplar.rules.test.yml",
+                        "../ops/prometheus/tests/poplar.cert.rules.test.yml"),
+                null);
         assertEquals(0, test.exit(), test.output());
     }
 }
