@@ -2,7 +2,6 @@ package dev.poplar.lmtp;
 
 import dev.poplar.log.SessionLog;
 import dev.poplar.net.CloseReason;
-import dev.poplar.net.Connection;
 import dev.poplar.session.Conversation;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.WireMessageBuilder;
@@ -18,7 +17,7 @@ import javax.net.ssl.SSLSocket;
  * becomes one more input to the step function.
  */
 final class LmtpConversation implements Conversation {
-    private final Connection connection;
+    private final String clientAddress;
     private final LmtpService service;
     private final LineReader lines = new LineReader();
     private LmtpState state = LmtpState.CONNECTED;
@@ -30,8 +29,8 @@ final class LmtpConversation implements Conversation {
     private int delivered;
     private int rejected;
 
-    LmtpConversation(Connection connection, LmtpService service) {
-        this.connection = connection;
+    LmtpConversation(String clientAddress, LmtpService service) {
+        this.clientAddress = clientAddress;
         this.service = service;
     }
 
@@ -149,7 +148,7 @@ final class LmtpConversation implements Conversation {
 
     @Override
     public void summarize(SessionLog line) {
-        line.with("ip", connection.clientAddress()).with("delivered", delivered).with("rejected", rejected);
+        line.with("ip", clientAddress).with("delivered", delivered).with("rejected", rejected);
     }
 
     @Override

@@ -48,6 +48,6 @@ public final class LmtpService implements ConnectionHandler {
 
     @Override
     public void handle(Connection connection) {
-        new LineSession(connection, new LmtpConversation(connection, this), session).run();
+        new LineSession(connection, new LmtpConversation(connection.clientAddress(), this), session).run();
     }
 }

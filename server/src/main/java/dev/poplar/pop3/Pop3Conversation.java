@@ -2,7 +2,6 @@ package dev.poplar.pop3;
 
 import dev.poplar.log.SessionLog;
 import dev.poplar.net.CloseReason;
-import dev.poplar.net.Connection;
 import dev.poplar.session.Conversation;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.StoreException;
@@ -37,14 +36,17 @@ final class Pop3Conversation implements Conversation {
     private int retrievedCount;
     private long retrievedBytes;
 
-    Pop3Conversation(Connection connection, Pop3Service service) {
+    /** A conversation with the client of {@code peer} (its APOP timestamp is made here, when APOP is on). */
+    Pop3Conversation(Pop3Peer peer, Pop3Service service) {
         this.service = service;
-        this.peer = new Pop3Peer(
-                connection.id(),
-                connection.clientInetAddress(),
-                connection.viaTrustedProxy(),
-                Pop3Peer.CLEAR,
-                service.settings.apop().isEmpty() ? null : apopTimestamp(service.settings.hostname()));
+        this.peer = service.settings.apop().isEmpty()
+                ? peer
+                : new Pop3Peer(
+                        peer.sessionId(),
+                        peer.client(),
+                        peer.viaTrustedProxy(),
+                        peer.tls(),
+                        apopTimestamp(service.settings.hostname()));
     }
 
     /** RFC 1939 section 7: a timestamp unique to this greeting, "<pid.clock.random@host>". */

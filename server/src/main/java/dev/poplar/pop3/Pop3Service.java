@@ -79,6 +79,8 @@ public final class Pop3Service implements ConnectionHandler {
 
     @Override
     public void handle(Connection connection) {
-        new LineSession(connection, new Pop3Conversation(connection, this), session).run();
+        Pop3Peer peer = new Pop3Peer(
+                connection.id(), connection.clientInetAddress(), connection.viaTrustedProxy(), Pop3Peer.CLEAR, null);
+        new LineSession(connection, new Pop3Conversation(peer, this), session).run();
     }
 }

@@ -10,14 +10,14 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /** A SCRAM-SHA-256 client (RFC 5802 section 3), written from the RFC for the tests. */
-final class ScramClient {
+public final class ScramClient {
     private final String user;
     private final String password;
     private final String clientNonce;
     private String clientFirstBare;
     private byte[] expectedServerSignature;
 
-    ScramClient(String user, String password) {
+    public ScramClient(String user, String password) {
         this.user = user;
         this.password = password;
         byte[] n = new byte[18];
@@ -25,12 +25,12 @@ final class ScramClient {
         this.clientNonce = Base64.getEncoder().encodeToString(n);
     }
 
-    String clientFirst() {
+    public String clientFirst() {
         clientFirstBare = "n=" + user.replace("=", "=3D").replace(",", "=2C") + ",r=" + clientNonce;
         return "n,," + clientFirstBare;
     }
 
-    String clientFinal(String serverFirst) throws Exception {
+    public String clientFinal(String serverFirst) throws Exception {
         String nonce = null;
         byte[] salt = null;
         int iterations = 0;
@@ -61,7 +61,7 @@ final class ScramClient {
         return withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof);
     }
 
-    boolean serverFinalIsValid(String serverFinal) {
+    public boolean serverFinalIsValid(String serverFinal) {
         return serverFinal.equals("v=" + Base64.getEncoder().encodeToString(expectedServerSignature));
     }
 

@@ -252,6 +252,38 @@ class Pop3StepTest {
         }
     }
 
+    // ---- RFC 1939 section 7: APOP ---------------------------------------------------------------
+
+    @Test
+    void apopLogsInWithTheDigestOfThisGreetingsTimestamp(@TempDir Path dir) throws Exception {
+        assertEquals(
+                "-ERR APOP is not enabled on this server\r\n", pop.send("APOP alice 0123456789abcdef0123456789abcdef"));
+        dev.poplar.auth.ApopSecrets secrets = dev.poplar.auth.ApopSecrets.open(dir);
+        Pop3Settings s = Pop3Harness.settings();
+        Pop3Harness apop = new Pop3Harness(
+                        new Pop3Settings(
+                                s.pop3(), s.auth(), s.implementation(), s.tls(), Optional.of(secrets), s.hostname()),
+                        LoginGuard.Settings.off(),
+                        Duration.ZERO,
+                        10)
+                .user("gus", "main-pw");
+        apop.store.setApopSecret("gus", secrets.seal("tanstaaf"));
+        String timestamp = "<1234.5678@localhost>";
+        apop.peer = new Pop3Peer("t", apop.peer.client(), false, Pop3Peer.CLEAR, timestamp);
+        assertEquals(
+                "-ERR [AUTH] Invalid user name or password\r\n",
+                apop.send("APOP gus " + md5("<other.1@localhost>tanstaaf")),
+                "a digest of another greeting's timestamp (a replay)");
+        assertEquals(
+                "-ERR [AUTH] Invalid user name or password\r\n", apop.send("APOP gus " + md5(timestamp + "wrong")));
+        assertTrue(apop.send("APOP gus " + md5(timestamp + "tanstaaf")).startsWith("+OK Logged in"));
+    }
+
+    private static String md5(String s) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
     // ---- RFC 5034: SASL ------------------------------------------------------------------------
 
     private static String plain(String user, String password) {
