@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSocket;
  * becomes one more input to the step function.
  */
 final class LmtpConversation implements Conversation {
-    private final String clientAddress;
+    private final LmtpPeer peer;
     private final LmtpService service;
     private final LineReader lines = new LineReader();
     private LmtpState state = LmtpState.CONNECTED;
@@ -29,8 +29,8 @@ final class LmtpConversation implements Conversation {
     private int delivered;
     private int rejected;
 
-    LmtpConversation(String clientAddress, LmtpService service) {
-        this.clientAddress = clientAddress;
+    LmtpConversation(LmtpPeer peer, LmtpService service) {
+        this.peer = peer;
         this.service = service;
     }
 
@@ -59,7 +59,7 @@ final class LmtpConversation implements Conversation {
                     return Effect.NONE;
                 }
             }
-            LmtpStep step = service.dispatcher.step(state, next);
+            LmtpStep step = service.dispatcher.step(peer, state, next);
             step.replies().forEach(writer::write);
             delivered += step.delivered();
             rejected += step.rejected();
@@ -148,7 +148,7 @@ final class LmtpConversation implements Conversation {
 
     @Override
     public void summarize(SessionLog line) {
-        line.with("ip", clientAddress).with("delivered", delivered).with("rejected", rejected);
+        line.with("ip", peer.clientAddress()).with("delivered", delivered).with("rejected", rejected);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class LmtpDispatcher {
         return LmtpReply.of(220, settings.hostname() + " Poplar LMTP ready");
     }
 
-    LmtpStep step(LmtpState state, LmtpInput input) {
+    LmtpStep step(LmtpPeer peer, LmtpState state, LmtpInput input) {
         return switch (input) {
             case LmtpInput.Line line ->
                 state instanceof LmtpState.Data d
@@ -50,7 +50,7 @@ final class LmtpDispatcher {
             case LmtpInput.TooLong t -> LmtpStep.reply(state, 500, "5.5.2 Line too long");
             case LmtpInput.DataEnd end ->
                 state instanceof LmtpState.Data d
-                        ? dataEnd(d.transaction(), end)
+                        ? dataEnd(peer, d.transaction(), end)
                         : LmtpStep.reply(state, 503, "5.5.1 No DATA in progress");
         };
     }
@@ -188,10 +188,10 @@ final class LmtpDispatcher {
      * recipient why not. A client that went on far past the limit without ending the data is told
      * so and disconnected: its input was never buffered, and is not read forever.
      */
-    private LmtpStep dataEnd(LmtpState.Recipients tx, LmtpInput.DataEnd end) {
+    private LmtpStep dataEnd(LmtpPeer peer, LmtpState.Recipients tx, LmtpInput.DataEnd end) {
         List<LmtpReply> replies = new ArrayList<>(tx.addresses().size() + 1);
         int[] tally = switch (end) {
-            case LmtpInput.Message m -> deliver(tx, m.message(), replies);
+            case LmtpInput.Message m -> deliver(peer, tx, m.message(), replies);
             case LmtpInput.TooLarge t ->
                 rejectAll(
                         tx,
@@ -233,7 +233,7 @@ final class LmtpDispatcher {
     }
 
     /** One atomic, synced store write for all recipients; then one reply per recipient. */
-    private int[] deliver(LmtpState.Recipients tx, WireMessage message, List<LmtpReply> replies) {
+    private int[] deliver(LmtpPeer peer, LmtpState.Recipients tx, WireMessage message, List<LmtpReply> replies) {
         List<Delivery> batch = new ArrayList<>(tx.addresses().size());
         String returnPath = "Return-Path: <" + tx.sender() + ">\r\n";
         for (int i = 0; i < tx.addresses().size(); i++) {
@@ -248,7 +248,7 @@ final class LmtpDispatcher {
             outcomes = deliveries.deliver(batch);
             meters.stored(message.octets(), System.nanoTime() - started);
         } catch (StoreException e) {
-            LOG.log(System.Logger.Level.WARNING, "delivery failed: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "session=" + peer.sessionId() + " delivery failed: " + e.getMessage());
             int code = e.diskFull() ? 452 : 451;
             String status = e.diskFull() ? "4.3.1" : "4.3.0";
             for (String r : tx.addresses()) {

@@ -48,6 +48,10 @@ public final class LmtpService implements ConnectionHandler {
 
     @Override
     public void handle(Connection connection) {
-        new LineSession(connection, new LmtpConversation(connection.clientAddress(), this), session).run();
+        new LineSession(
+                        connection,
+                        new LmtpConversation(new LmtpPeer(connection.id(), connection.clientAddress()), this),
+                        session)
+                .run();
     }
 }

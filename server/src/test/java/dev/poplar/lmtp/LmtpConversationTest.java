@@ -40,7 +40,7 @@ class LmtpConversationTest {
                 TestConfig.with("poplar.lmtp.hostname", "mx.test", "poplar.lmtp.max-message-size", "1000")
                         .lmtp(),
                 new LmtpMeters(new SimpleMeterRegistry()));
-        conversation = new LmtpConversation("127.0.0.1", service);
+        conversation = new LmtpConversation(new LmtpPeer("lmtp-1", "127.0.0.1"), service);
         wire = new ByteArrayOutputStream();
         conversation.output(wire);
     }

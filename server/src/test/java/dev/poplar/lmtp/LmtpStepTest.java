@@ -53,7 +53,7 @@ class LmtpStepTest {
 
     /** Feeds one input and returns the replies as the wire would carry them. */
     private String feed(LmtpInput input) {
-        last = lmtp.step(state, input);
+        last = lmtp.step(new LmtpPeer("lmtp-1", "127.0.0.1"), state, input);
         state = last.next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         LmtpWriter writer = new LmtpWriter(out);

@@ -3,12 +3,11 @@ package dev.poplar.bench.jmh;
 import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.LockPolicy;
+import dev.poplar.storage.MailStore;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.WireMessage;
 import dev.poplar.storage.WireMessageBuilder;
-import dev.poplar.storage.rocks.RocksMailStore;
-import dev.poplar.storage.rocks.RocksStoreOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,15 +57,18 @@ public class StoreBenchmark {
     boolean blobFiles;
 
     private Path dir;
-    private RocksMailStore store;
+    private MailStore store;
     private Maildrop drop;
     private WireMessage delivery;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
         dir = Files.createTempDirectory("poplar-jmh");
-        store = RocksMailStore.open(
-                dir, new RocksStoreOptions(RocksStoreOptions.defaults().blockCacheBytes(), blobFiles));
+        // Opened as the server opens it: the configured block cache, blob files as the parameter says.
+        store = dev.poplar.server.StoreOpener.open(
+                dir,
+                new dev.poplar.config.PoplarConfig.Store(
+                        dev.poplar.config.PoplarConfig.defaults().store().blockCache(), blobFiles));
         store.createAccount("reader", CREDS);
         store.createAccount("big", CREDS);
         store.createAccount("sink", CREDS);
