@@ -3,6 +3,7 @@ package dev.poplar.storage;
 import static dev.poplar.storage.StoreFixture.CREDS;
 import static dev.poplar.storage.StoreFixture.deliver;
 import static dev.poplar.storage.StoreFixture.message;
+import static dev.poplar.storage.StoreFixture.readAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -46,16 +46,6 @@ public abstract class MailStoreContract {
     @AfterEach
     void closeStore() {
         store.close();
-    }
-
-    public static byte[] readAll(Maildrop drop, int index) throws StoreException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ChunkReader r = drop.read(index)) {
-            for (int n; (n = r.next()) >= 0; ) {
-                out.write(r.buffer(), 0, n);
-            }
-        }
-        return out.toByteArray();
     }
 
     @Test

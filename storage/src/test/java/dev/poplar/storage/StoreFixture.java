@@ -19,4 +19,15 @@ public final class StoreFixture {
     public static String message(int n) {
         return "Subject: message " + n + "\r\n\r\nbody of message " + n + "\r\n.dot line\r\n";
     }
+
+    /** The whole wire form of message {@code index} of a maildrop. */
+    public static byte[] readAll(Maildrop drop, int index) throws StoreException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (ChunkReader r = drop.read(index)) {
+            for (int n; (n = r.next()) >= 0; ) {
+                out.write(r.buffer(), 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
 }

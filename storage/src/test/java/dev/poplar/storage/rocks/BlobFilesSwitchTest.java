@@ -58,7 +58,7 @@ class BlobFilesSwitchTest {
                     for (int i = 0; i < expected.size(); i++) {
                         assertArrayEquals(
                                 expected.get(i),
-                                RocksMailStoreTest.readAll(drop, i),
+                                dev.poplar.storage.StoreFixture.readAll(drop, i),
                                 "message " + (i + 1) + " at step " + step);
                     }
                 }

@@ -53,7 +53,8 @@ class CrashConsistencyTest {
                         }
                         Integer index = present.get(e.getKey());
                         assertTrue(index != null, "acknowledged delivery uid " + e.getKey() + " lost");
-                        String body = new String(RocksMailStoreTest.readAll(drop, index), StandardCharsets.UTF_8);
+                        String body = new String(
+                                dev.poplar.storage.StoreFixture.readAll(drop, index), StandardCharsets.UTF_8);
                         assertTrue(body.contains("body of message " + e.getValue() + "\r\n"), "uid " + e.getKey());
                     }
                 }

@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.storage.AccountInfo;
-import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.Uidl;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -46,16 +44,6 @@ class RocksMailStoreTest {
     @AfterEach
     void close() {
         store.close();
-    }
-
-    static byte[] readAll(Maildrop drop, int index) throws StoreException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ChunkReader r = drop.read(index)) {
-            for (int n; (n = r.next()) >= 0; ) {
-                out.write(r.buffer(), 0, n);
-            }
-        }
-        return out.toByteArray();
     }
 
     @Test
