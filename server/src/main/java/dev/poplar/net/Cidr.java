@@ -2,7 +2,6 @@ package dev.poplar.net;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,20 +12,19 @@ public record Cidr(byte[] network, int prefix) {
     public static Cidr parse(String text) {
         String t = text.trim();
         int slash = t.indexOf('/');
+        InetAddress a = AddressLiterals.parse(slash < 0 ? t : t.substring(0, slash))
+                .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an address or address/prefix"));
+        int bits = a.getAddress().length * 8;
+        int prefix;
         try {
-            InetAddress a = InetAddress.getByName(slash < 0 ? t : t.substring(0, slash));
-            int bits = a.getAddress().length * 8;
-            int prefix = slash < 0 ? bits : Integer.parseInt(t.substring(slash + 1));
-            if (prefix < 0
-                    || prefix > bits
-                    || t.isEmpty()
-                    || !Character.isLetterOrDigit(t.charAt(0)) && t.charAt(0) != ':') {
-                throw new IllegalArgumentException("bad prefix length in '" + text + "'");
-            }
-            return new Cidr(a.getAddress(), prefix);
-        } catch (UnknownHostException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an address or address/prefix");
+            prefix = slash < 0 ? bits : Integer.parseInt(t.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad prefix length in '" + text + "'");
         }
+        if (prefix < 0 || prefix > bits) {
+            throw new IllegalArgumentException("bad prefix length in '" + text + "'");
+        }
+        return new Cidr(a.getAddress(), prefix);
     }
 
     /** A comma-separated list; empty text is an empty list. */

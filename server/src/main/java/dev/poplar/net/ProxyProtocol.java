@@ -33,12 +33,17 @@ public final class ProxyProtocol {
 
     private static Optional<InetAddress> v1(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder("P");
-        while (line.length() < V1_MAX) {
+        boolean ended = false;
+        while (!ended && line.length() < V1_MAX) {
             int b = readByte(in);
-            if (b == '\n') {
-                break;
+            ended = b == '\n';
+            if (!ended) {
+                line.append((char) b);
             }
-            line.append((char) b);
+        }
+        if (!ended) {
+            // The spec's bound: what follows an unended header would be read as POP3 commands.
+            throw new IOException("PROXY v1 header without a line end in " + V1_MAX + " octets");
         }
         String header = line.toString().trim();
         String[] f = header.split(" ");
@@ -82,10 +87,7 @@ public final class ProxyProtocol {
 
     /** An address literal, never a name to look up (the header is untrusted text). */
     static InetAddress literal(String s) throws IOException {
-        if (!s.matches("[0-9A-Fa-f:.]+")) {
-            throw new IOException("PROXY header address is not a literal");
-        }
-        return InetAddress.getByName(s);
+        return AddressLiterals.parse(s).orElseThrow(() -> new IOException("PROXY header address is not a literal"));
     }
 
     private static int readByte(InputStream in) throws IOException {
