@@ -82,4 +82,45 @@ class DataDecoderTest {
         String[] r = decode(".\r\n", 1);
         assertTrue(r[0].isEmpty());
     }
+
+    /** Feeds {@code data} in chunks to a decoder with the limits; returns it after the end (or the input). */
+    private static DataDecoder limited(String data, int chunk, long maxLine, long maxInput) {
+        byte[] in = data.getBytes(StandardCharsets.ISO_8859_1);
+        DataDecoder d = new DataDecoder(maxLine, maxInput);
+        WireMessageBuilder b = new WireMessageBuilder(Long.MAX_VALUE);
+        for (int off = 0; off < in.length; off += chunk) {
+            if (d.feed(ByteBuffer.wrap(in, off, Math.min(chunk, in.length - off)), b)) {
+                return d;
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void theLineLimitCountsEveryOctetOfALineWhateverTheChunksAndNotItsEnd() {
+        for (int chunk = 1; chunk <= 16; chunk++) {
+            assertFalse(limited("0123456789\r\n.\r\n", chunk, 10, 1000).lineTooLong(), "10 octets: at the limit");
+            assertTrue(limited("01234567890\r\n.\r\n", chunk, 10, 1000).lineTooLong(), "11 octets");
+            assertFalse(
+                    limited("0123456789\n0123456789\r0123456789\r\n.\r\n", chunk, 10, 1000)
+                            .lineTooLong(),
+                    "a bare LF or CR ends a line too");
+            assertTrue(
+                    limited("short\r\n" + "x".repeat(11) + "\r\n.\r\n", chunk, 10, 1000)
+                            .lineTooLong(),
+                    "the longest line counts, not the last");
+            assertFalse(
+                    limited("..123456789\r\n.\r\n", chunk, 10, 1000).lineTooLong(), "the stuffing dot is not content");
+        }
+    }
+
+    @Test
+    void theInputLimitCountsOctetsReadAndStopsRightAfterIt() {
+        DataDecoder atLimit = limited("x".repeat(20), 7, 1000, 20);
+        assertFalse(atLimit.inputExceeded(), "20 octets of 20");
+        DataDecoder over = limited("x".repeat(21), 7, 1000, 20);
+        assertTrue(over.inputExceeded());
+        DataDecoder ended = limited("xx\r\n.\r\n" + "y".repeat(100), 3, 1000, 20);
+        assertFalse(ended.inputExceeded(), "what follows the end is not data");
+    }
 }

@@ -30,6 +30,7 @@ class LmtpConversationTest {
     ByteArrayOutputStream wire;
     int read;
     Effect effect;
+    SimpleMeterRegistry registry;
 
     @BeforeEach
     void setUp() throws StoreException {
@@ -39,7 +40,7 @@ class LmtpConversationTest {
                 store,
                 TestConfig.with("poplar.lmtp.hostname", "mx.test", "poplar.lmtp.max-message-size", "1000")
                         .lmtp(),
-                new LmtpMeters(new SimpleMeterRegistry()));
+                new LmtpMeters(registry = new SimpleMeterRegistry()));
         conversation = new LmtpConversation(new LmtpPeer("lmtp-1", "127.0.0.1"), service);
         wire = new ByteArrayOutputStream();
         conversation.output(wire);
@@ -115,5 +116,29 @@ class LmtpConversationTest {
                 "421 4.3.2 Server shutting down, try again later\r\n"
                         + "421 4.4.2 mx.test Idle for too long, closing connection\r\n",
                 feed(""));
+    }
+
+    @Test
+    void whatWhoShowsAndHowLongAnIdleClientMayWait() throws Exception {
+        assertEquals("-", conversation.user());
+        assertEquals("CONNECTED", conversation.state());
+        assertEquals(java.time.Duration.ofMinutes(5), conversation.readTimeout());
+        feed("LHLO c\r\n");
+        assertEquals("READY", conversation.state());
+        feed("MAIL FROM:<s@example.net>\r\n");
+        assertEquals("MAIL", conversation.state());
+        feed("RCPT TO:<alice>\r\n");
+        assertEquals("RCPT", conversation.state());
+        dev.poplar.log.SessionLog line = dev.poplar.log.SessionLog.event("lmtp_session");
+        feed("RCPT TO:<nobody>\r\nDATA\r\nx\r\n.\r\n");
+        conversation.summarize(line);
+        assertEquals("lmtp_session ip=127.0.0.1 delivered=1 rejected=1", line.toString());
+        conversation.closed(CloseReason.QUIT, 1, 2, 3);
+        assertEquals(
+                1,
+                registry.get("poplar.sessions.closed")
+                        .tags("reason", "quit")
+                        .counter()
+                        .count());
     }
 }

@@ -28,6 +28,7 @@ class LmtpStepTest {
     LmtpDispatcher lmtp;
     LmtpState state;
     LmtpStep last;
+    SimpleMeterRegistry registry;
 
     @BeforeEach
     void setUp() throws StoreException {
@@ -47,7 +48,7 @@ class LmtpStepTest {
                                 "poplar.lmtp.max-line-length",
                                 "100")
                         .lmtp(),
-                new LmtpMeters(new SimpleMeterRegistry()));
+                new LmtpMeters(registry = new SimpleMeterRegistry()));
         state = LmtpState.CONNECTED;
     }
 
@@ -231,5 +232,41 @@ class LmtpStepTest {
         transaction("alice");
         send("DATA");
         assertEquals("503 5.5.1 Data expected\r\n", send("QUIT"));
+    }
+
+    private double recipients(String result) {
+        return registry.get("poplar.lmtp.deliveries")
+                .tags("result", result)
+                .counter()
+                .count();
+    }
+
+    @Test
+    void everyRecipientsFateIsCounted() throws StoreException {
+        transaction("alice", "nobody", "bob@example.org");
+        send("RCPT TO:<alice>");
+        send("RCPT TO:<alice>"); // the fourth: over the limit of 3
+        send("DATA");
+        feed(message("Subject: m\r\n\r\nx\r\n"));
+        transaction("alice");
+        send("DATA");
+        feed(new LmtpInput.TooLarge(false));
+        transaction("alice");
+        send("DATA");
+        feed(new LmtpInput.LineTooLong(false));
+        transaction("alice");
+        send("DATA");
+        store.failWrites(new StoreException("io", true));
+        feed(message("Subject: m\r\n\r\nx\r\n"));
+        store.failWrites(null);
+        send("MAIL FROM:<a@b> SIZE=5000");
+        assertEquals(3, recipients("delivered"));
+        assertEquals(1, recipients("unknown_user"));
+        assertEquals(1, recipients("too_many_recipients"));
+        assertEquals(2, recipients("too_large"), "one at DATA, one refused up front by SIZE");
+        assertEquals(1, recipients("line_too_long"));
+        assertEquals(1, recipients("failed"));
+        assertEquals(1, registry.get("poplar.lmtp.delivery.duration").timer().count(), "the one stored message");
+        assertEquals(1, registry.get("poplar.lmtp.message.size").summary().count());
     }
 }

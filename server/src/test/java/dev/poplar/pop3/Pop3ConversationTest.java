@@ -39,6 +39,7 @@ class Pop3ConversationTest {
     ByteArrayOutputStream wire;
     int read;
     Effect effect;
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry;
 
     @BeforeEach
     void setUp() throws StoreException {
@@ -61,7 +62,7 @@ class Pop3ConversationTest {
                 new SaslMechanisms(authenticator, Optional.empty(), settings.saslMechanisms()),
                 LoginPolicy.open(),
                 settings,
-                Pop3Meters.detached(),
+                new Pop3Meters(registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "pop3"),
                 false);
         conversation = new Pop3Conversation(
                 new Pop3Peer("conv-1", InetAddress.getLoopbackAddress(), false, Pop3Peer.CLEAR, null), service);
@@ -187,5 +188,90 @@ class Pop3ConversationTest {
 
     private static String unb64(String s) {
         return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
+    }
+
+    private double count(String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
+    }
+
+    @Test
+    void everyCommandIsCountedByNameAndReplyAndMessagesSentByRetrOrTop() throws Exception {
+        store.deliver(List.of(Delivery.of(
+                "alice",
+                "",
+                WireMessageBuilder.fromRaw("Subject: a\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)))));
+        assertEquals(java.time.Duration.ofSeconds(60), conversation.readTimeout(), "the auth timeout before login");
+        assertEquals("AUTHORIZATION", conversation.state());
+        assertEquals("-", conversation.user());
+        feed("USER alice\r\n");
+        assertEquals("alice", conversation.user(), "the claimed name, for poplar who");
+        feed("PASS wonderland\r\nSTAT\r\nRETR 1\r\nTOP 1 0\r\nRETR 9\r\nXYZ\r\nLIST 1 2\r\n");
+        assertEquals(java.time.Duration.ofMinutes(10), conversation.readTimeout(), "RFC 1939 autologout after login");
+        assertEquals("TRANSACTION", conversation.state());
+        assertEquals("alice", conversation.user());
+        assertEquals(1, count("poplar.pop3.commands", "cmd_name", "STAT", "reply_state", "OK"));
+        assertEquals(1, count("poplar.pop3.commands", "cmd_name", "RETR", "reply_state", "OK"));
+        assertEquals(1, count("poplar.pop3.commands", "cmd_name", "RETR", "reply_state", "ERR"));
+        assertEquals(1, count("poplar.pop3.commands", "cmd_name", "unknown", "reply_state", "ERR"));
+        assertEquals(
+                1,
+                count("poplar.pop3.commands", "cmd_name", "LIST", "reply_state", "ERR"),
+                "a known keyword, badly used");
+        assertEquals(1, count("poplar.pop3.messages.retrieved", "cmd_name", "RETR"));
+        assertEquals(1, count("poplar.pop3.messages.retrieved", "cmd_name", "TOP"));
+        assertEquals(20, count("poplar.pop3.retrieved", "cmd_name", "RETR"), "the message's wire bytes");
+        assertEquals(14, count("poplar.pop3.retrieved", "cmd_name", "TOP"), "the header and its blank line");
+        dev.poplar.log.SessionLog line = dev.poplar.log.SessionLog.event("pop3_session");
+        conversation.summarize(line);
+        assertTrue(
+                line.toString()
+                        .contains("user=alice ip=127.0.0.1 tls=none commands=8 retr_count=1 retr_bytes=20 "
+                                + "dele_count=0 dele_bytes=0"),
+                line.toString());
+    }
+
+    @Test
+    void theEndOfASessionGivesBackTheLeaseAndTheSlotAndCountsTheReason() throws Exception {
+        feed("USER alice\r\nPASS wonderland\r\n");
+        conversation.closed(CloseReason.IDLE_TIMEOUT, 1_000_000, 10, 20);
+        store.openMaildrop("alice", dev.poplar.storage.LockPolicy.EXCLUSIVE).close();
+        assertEquals(
+                1,
+                registry.get("poplar.sessions.closed")
+                        .tags("reason", "idle_timeout")
+                        .counter()
+                        .count());
+    }
+
+    @Test
+    void farewellsSayWhyAndAnAutologoutSaysNothing() throws Exception {
+        for (CloseReason r : List.of(
+                CloseReason.SERVER_SHUTDOWN,
+                CloseReason.KICKED,
+                CloseReason.INTERNAL_ERROR,
+                CloseReason.IDLE_TIMEOUT,
+                CloseReason.CLIENT_CLOSED)) {
+            conversation.farewell(r);
+        }
+        assertEquals(
+                List.of(
+                        "-ERR [SYS/TEMP] Server shutting down, try again later",
+                        "-ERR [SYS/TEMP] Session ended by the administrator",
+                        "-ERR [SYS/TEMP] Internal server error, closing"),
+                List.of(feed("").split("\r\n")));
+    }
+
+    @Test
+    void aFailedHandshakeIsCountedAndLeavesTheSessionInClearText() throws Exception {
+        conversation.tlsFinished("stls", null);
+        assertEquals(
+                1,
+                registry.get("poplar.tls.handshakes")
+                        .tags("mode", "stls", "result", "failure")
+                        .counter()
+                        .count());
+        dev.poplar.log.SessionLog line = dev.poplar.log.SessionLog.event("pop3_session");
+        conversation.summarize(line);
+        assertTrue(line.toString().contains("tls=none"), line.toString());
     }
 }

@@ -29,6 +29,7 @@ final class Pop3Harness {
     final MemoryMailStore store;
     final Pop3Dispatcher dispatcher;
     final UserSessions userSessions;
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry;
     Pop3Peer peer;
     SessionState state = SessionState.Authorization.start();
     Effect effect = Effect.NONE;
@@ -57,7 +58,8 @@ final class Pop3Harness {
         Authenticator authenticator = new Authenticator(store, new PasswordHasher(1));
         userSessions = new UserSessions(sessionsPerUser);
         LoginDelay delay = new LoginDelay(loginDelay);
-        Pop3Meters meters = Pop3Meters.detached();
+        registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Pop3Meters meters = new Pop3Meters(registry, "pop3");
         dispatcher = new Pop3Dispatcher(
                 new AuthorizationCommands(
                         store,
@@ -80,6 +82,7 @@ final class Pop3Harness {
         store = first.store;
         dispatcher = first.dispatcher;
         userSessions = first.userSessions;
+        registry = first.registry;
         peer = first.peer;
     }
 
@@ -95,6 +98,11 @@ final class Pop3Harness {
     Pop3Harness deliver(String user, String raw) throws StoreException {
         store.deliver(List.of(Delivery.of(user, "", WireMessageBuilder.fromRaw(raw.getBytes(StandardCharsets.UTF_8)))));
         return this;
+    }
+
+    /** A counter's value, e.g. count("poplar.auth.attempts", "mechanism", "user", "result", "success"). */
+    double count(String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
     }
 
     /** Sends one line (without its line end) and returns the reply as the wire would carry it. */

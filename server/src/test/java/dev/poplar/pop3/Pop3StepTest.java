@@ -49,6 +49,12 @@ class Pop3StepTest {
         long octets = 3L * Messages.simple(1).length();
         assertEquals("+OK Logged in, 3 messages (" + octets + " octets)\r\n", pop.send("PASS wonderland"));
         assertInstanceOf(Transaction.class, pop.state);
+        assertEquals(1, pop.count("poplar.auth.attempts", "mechanism", "user", "result", "success"));
+        var atLogin = pop.registry.get("poplar.pop3.maildrop.messages").summary();
+        assertEquals(1, atLogin.count());
+        assertEquals(3, atLogin.totalAmount());
+        assertEquals(
+                octets, pop.registry.get("poplar.pop3.maildrop.size").summary().totalAmount());
     }
 
     @Test
@@ -61,6 +67,8 @@ class Pop3StepTest {
         assertEquals(wrong, unknown);
         assertEquals(SessionState.Authorization.start(), pop.state);
         assertEquals("-ERR Send USER first\r\n", pop.send("PASS wonderland"), "a failed PASS forgets USER");
+        assertEquals(2, pop.count("poplar.auth.attempts", "mechanism", "user", "result", "failure"));
+        assertEquals(0, pop.count("poplar.auth.attempts", "mechanism", "user", "result", "success"));
     }
 
     @Test
@@ -83,6 +91,7 @@ class Pop3StepTest {
         other.send("USER alice");
         assertEquals("-ERR [IN-USE] Mailbox is in use by another POP3 session\r\n", other.send("PASS wonderland"));
         assertEquals(SessionState.Authorization.start(), other.state);
+        assertEquals(1, pop.count("poplar.pop3.maildrop.lock.conflicts"));
         pop.send("QUIT");
         other.login("alice", "wonderland");
     }
@@ -142,6 +151,9 @@ class Pop3StepTest {
         assertEquals(1, pop.store.stats("alice").messages());
         Transaction tx = (Transaction) pop.state;
         assertEquals(2, tx.removedCount());
+        assertEquals(2L * Messages.simple(1).length(), tx.removedOctets());
+        assertEquals(2, pop.count("poplar.pop3.messages.deleted"));
+        assertEquals(2.0 * Messages.simple(1).length(), pop.count("poplar.pop3.deleted"));
     }
 
     @Test
@@ -166,6 +178,16 @@ class Pop3StepTest {
                 "-ERR [SYS/TEMP] Deleted messages were not removed and are kept; try again later\r\n",
                 pop.send("QUIT"));
         assertEquals(closed(CloseReason.UPDATE_FAILED), pop.effect);
+        assertEquals(1, pop.count("poplar.pop3.update.failures"));
+        assertEquals(0, ((Transaction) pop.state).removedCount(), "nothing was removed");
+        pop.store.failWrites(null);
+        pop.disconnect();
+        pop.login("alice", "wonderland");
+        pop.send("DELE 2");
+        pop.store.failWrites(new StoreException("checksum mismatch", false));
+        assertEquals(
+                "-ERR [SYS/PERM] Deleted messages were not removed and are kept; try again later\r\n",
+                pop.send("QUIT"));
         pop.store.failWrites(null);
         assertEquals(3, pop.store.stats("alice").messages());
     }
@@ -277,6 +299,15 @@ class Pop3StepTest {
         assertEquals(
                 "-ERR [AUTH] Invalid user name or password\r\n", apop.send("APOP gus " + md5(timestamp + "wrong")));
         assertTrue(apop.send("APOP gus " + md5(timestamp + "tanstaaf")).startsWith("+OK Logged in"));
+        assertEquals(2, apop.count("poplar.auth.attempts", "mechanism", "apop", "result", "failure"));
+        assertEquals(1, apop.count("poplar.auth.attempts", "mechanism", "apop", "result", "success"));
+        apop.disconnect();
+        assertEquals(
+                "-ERR [AUTH] Invalid user name or password\r\n",
+                apop.send("APOP hal " + md5(timestamp + "x")),
+                "a user without an APOP secret");
+        assertEquals(
+                "-ERR [AUTH] Invalid user name or password\r\n", apop.send("APOP bad%name " + md5(timestamp + "x")));
     }
 
     private static String md5(String s) throws Exception {
@@ -298,6 +329,7 @@ class Pop3StepTest {
         assertEquals("+ \r\n", next.send("AUTH PLAIN"));
         assertInstanceOf(SessionState.Sasl.class, next.state);
         assertTrue(next.send(plain("alice", "wonderland")).startsWith("+OK Logged in"));
+        assertEquals(2, pop.count("poplar.auth.attempts", "mechanism", "plain", "result", "success"));
     }
 
     @Test
@@ -325,6 +357,7 @@ class Pop3StepTest {
     @Test
     void aWrongSaslPasswordIsAnAuthError() {
         assertEquals("-ERR [AUTH] Invalid user name or password\r\n", pop.send("AUTH PLAIN " + plain("alice", "x")));
+        assertEquals(1, pop.count("poplar.auth.attempts", "mechanism", "plain", "result", "failure"));
     }
 
     // ---- Limits: LOGIN-DELAY (RFC 2449 section 8.1.1), sessions per user, bans -------------------
@@ -359,5 +392,112 @@ class Pop3StepTest {
         assertEquals(
                 "-ERR [AUTH] Invalid user name or password; too many failures, closing\r\n", guarded.send("PASS x"));
         assertEquals(closed(CloseReason.BANNED), guarded.effect);
+    }
+
+    // ---- What a refused login gives back -------------------------------------------------------
+
+    @Test
+    void aRefusedLoginGivesBackItsSessionSlotAndItsLease() throws StoreException {
+        Pop3Harness two =
+                new Pop3Harness(Pop3Harness.settings(), LoginGuard.Settings.off(), Duration.ZERO, 2).user("ann", "pw");
+        two.login("ann", "pw"); // holds the lease and one of two slots
+        Pop3Harness second = two.anotherSession();
+        for (int i = 0; i < 3; i++) {
+            second.send("USER ann");
+            assertEquals(
+                    "-ERR [IN-USE] Mailbox is in use by another POP3 session\r\n",
+                    second.send("PASS pw"),
+                    "each refusal gave its slot back, so the next is refused for the lease again, not the slot");
+        }
+        two.disconnect();
+        second.login("ann", "pw");
+
+        Pop3Harness delayed = new Pop3Harness(
+                        Pop3Harness.settings(), LoginGuard.Settings.off(), Duration.ofMinutes(5), 5)
+                .user("bo", "pw");
+        delayed.login("bo", "pw");
+        delayed.disconnect();
+        delayed.send("USER bo");
+        assertTrue(delayed.send("PASS pw").startsWith("-ERR [LOGIN-DELAY]"));
+        delayed.store
+                .openMaildrop("bo", dev.poplar.storage.LockPolicy.EXCLUSIVE)
+                .close(); // the refusal released the lease
+    }
+
+    @Test
+    void aSuccessfulLoginClearsTheAddressesFailures() throws StoreException {
+        LoginGuard.Settings banAtTwo = new LoginGuard.Settings(
+                Duration.ZERO, Duration.ZERO, 2, Duration.ofMinutes(10), Duration.ofMinutes(15), List.of());
+        Pop3Harness guarded = new Pop3Harness(Pop3Harness.settings(), banAtTwo, Duration.ZERO, 10).user("cy", "pw");
+        guarded.send("USER cy");
+        guarded.send("PASS wrong");
+        guarded.login("cy", "pw");
+        guarded.disconnect();
+        guarded.send("USER cy");
+        assertEquals(
+                "-ERR [AUTH] Invalid user name or password\r\n",
+                guarded.send("PASS wrong"),
+                "one failure since the success: not two in a row");
+        assertEquals(Effect.NONE, guarded.effect);
+    }
+
+    @Test
+    void saslLoginAsksForTheNameThenThePassword() throws StoreException {
+        Pop3Harness login = new Pop3Harness(
+                        Pop3Harness.settings("poplar.auth.mechanisms", "LOGIN"),
+                        LoginGuard.Settings.off(),
+                        Duration.ZERO,
+                        10)
+                .user("dee", "pw-dee");
+        assertEquals("+ " + b64("Username:") + "\r\n", login.send("AUTH LOGIN"));
+        assertEquals("+ " + b64("Password:") + "\r\n", login.send(b64("dee")));
+        assertTrue(login.send(b64("pw-dee")).startsWith("+OK Logged in"));
+        assertEquals(1, login.count("poplar.auth.attempts", "mechanism", "login", "result", "success"));
+        login.disconnect();
+        assertEquals(
+                "+ " + b64("Password:") + "\r\n",
+                login.send("AUTH LOGIN " + b64("dee")),
+                "the name as an initial response");
+        assertEquals("-ERR [AUTH] Invalid user name or password\r\n", login.send(b64("nope")));
+        assertEquals(1, login.count("poplar.auth.attempts", "mechanism", "login", "result", "failure"));
+    }
+
+    @Test
+    void scramOffersItselfWithoutTlsAndTheSecretSendingOnesOnlyWhenAllowed() throws Exception {
+        Pop3Harness strict = new Pop3Harness(
+                Pop3Harness.settings(
+                        "poplar.auth.allow-plaintext", "never", "poplar.auth.mechanisms", "PLAIN,LOGIN,SCRAM-SHA-256"),
+                LoginGuard.Settings.off(),
+                Duration.ZERO,
+                10);
+        assertEquals("+OK Methods supported\r\nSCRAM-SHA-256\r\n.\r\n", strict.send("AUTH"));
+        assertTrue(strict.send("CAPA").contains("\r\nSASL SCRAM-SHA-256\r\n"));
+        assertEquals(
+                "-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995\r\n",
+                strict.send("AUTH PLAIN"));
+        assertTrue(strict.send("USER x").startsWith("-ERR [AUTH] Plaintext"));
+        assertEquals("-ERR Send USER first\r\n", strict.send("PASS x"), "a refused USER names no user");
+        strict.peer = strict.peer.withTls("stls/TLSv1.3");
+        assertEquals("+OK Methods supported\r\nPLAIN\r\nLOGIN\r\nSCRAM-SHA-256\r\n.\r\n", strict.send("AUTH"));
+        Pop3Harness loopback = new Pop3Harness(
+                Pop3Harness.settings("poplar.auth.allow-plaintext", "loopback"),
+                LoginGuard.Settings.off(),
+                Duration.ZERO,
+                10);
+        assertEquals("+OK Send your password\r\n", loopback.send("USER x"), "127.0.0.1 is loopback");
+        loopback.peer = new Pop3Peer("t", java.net.InetAddress.getByName("192.0.2.1"), false, Pop3Peer.CLEAR, null);
+        assertTrue(loopback.send("USER x").startsWith("-ERR [AUTH] Plaintext"));
+        Pop3Harness proxied = new Pop3Harness(
+                Pop3Harness.settings("poplar.auth.allow-plaintext", "trusted-proxies"),
+                LoginGuard.Settings.off(),
+                Duration.ZERO,
+                10);
+        proxied.peer = new Pop3Peer("t", java.net.InetAddress.getByName("192.0.2.1"), true, Pop3Peer.CLEAR, null);
+        assertEquals("+OK Send your password\r\n", proxied.send("USER x"));
+        assertEquals("192.0.2.1", proxied.peer.clientAddress());
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 }
