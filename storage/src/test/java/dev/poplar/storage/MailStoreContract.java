@@ -378,4 +378,19 @@ public abstract class MailStoreContract {
         assertTrue(store.statistics().commitsRequested() >= before + 2);
         assertTrue(store.writable());
     }
+
+    @Test
+    void revokingOneAppPasswordKeepsTheOthers() throws StoreException {
+        store.createAccount("rex", CREDS);
+        store.addAppPassword("rex", new AppPassword("phone", 1, CREDS));
+        store.addAppPassword("rex", new AppPassword("laptop", 2, CREDS));
+        assertTrue(store.revokeAppPassword("rex", "laptop"));
+        assertEquals(
+                List.of("phone"),
+                store.account("rex").orElseThrow().appPasswords().stream()
+                        .map(AppPassword::label)
+                        .toList());
+        assertFalse(store.revokeAppPassword("rex", "tablet"));
+        assertEquals(1, store.account("rex").orElseThrow().appPasswords().size());
+    }
 }

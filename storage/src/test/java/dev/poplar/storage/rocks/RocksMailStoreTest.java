@@ -14,6 +14,7 @@ import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
+import dev.poplar.storage.StoreFixture;
 import dev.poplar.storage.Uidl;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,16 +192,55 @@ class RocksMailStoreTest {
         h.db().delete(h.cf().bodies(), Keys.body(id, broken, 0)); // a message loses its body
         h.db().put(h.cf().bodies(), Keys.body(id, 999, 0), new byte[] {1, 2}); // a stray chunk
         h.db().put(h.cf().mailboxes(), Keys.mailbox(id), new Records.Mailbox(2, 7, 9, 9).encode()); // bad counters
-        List<String> problems = StoreChecker.check(store);
+        List<String> problems = store.check();
         assertEquals(4, problems.size(), problems.toString()); // missing chunk, stray chunk, counters, next UID
-        List<String> actions = StoreChecker.repair(store);
+        List<String> actions = store.repair();
         assertEquals(3, actions.size(), actions.toString());
-        assertEquals(List.of(), StoreChecker.check(store));
+        assertEquals(List.of(), store.check());
         MailboxStats stats = store.stats("rita");
         assertEquals(1, stats.messages());
         assertEquals(1000, stats.nextUid(), "next UID past every UID seen, the damaged and stray ones too");
         try (Maildrop drop = store.openMaildrop("rita", LockPolicy.EXCLUSIVE)) {
             assertEquals(keep, drop.listing().uid(0));
         }
+    }
+
+    /** A record written by a newer Poplar is refused with a clear message, never misread. */
+    @Test
+    void recordsOfAnUnknownFormatAreRefused() {
+        byte[] account = new byte[64];
+        account[0] = 9;
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Records.Account.decode(account));
+        assertTrue(e.getMessage().contains("unknown account record format 9"), e.getMessage());
+        byte[] mailbox = new Records.Mailbox(1, 2, 3, 4).encode();
+        mailbox[0] = 2;
+        assertThrows(IllegalStateException.class, () -> Records.Mailbox.decode(mailbox));
+        byte[] index = new Records.Index(1, 2, 3, 4, null).encode();
+        index[0] = 2;
+        assertThrows(IllegalStateException.class, () -> Records.Index.decode(index));
+        assertEquals(new Records.Mailbox(1, 2, 3, 4), Records.Mailbox.decode(new Records.Mailbox(1, 2, 3, 4).encode()));
+        assertEquals(
+                new Records.Index(1, 2, 3, 4, "u"), Records.Index.decode(new Records.Index(1, 2, 3, 4, "u").encode()));
+    }
+
+    /** The engine's gauges and the writer's counters are real numbers, not zeros. */
+    @Test
+    void gaugesAndCountersReportTheEngine() throws StoreException {
+        store.createAccount("gauge", CREDS);
+        for (int i = 0; i < 20; i++) {
+            deliver(store, "gauge", message(i));
+        }
+        try (Maildrop drop = store.openMaildrop("gauge", LockPolicy.EXCLUSIVE)) {
+            StoreFixture.readAll(drop, 0);
+        }
+        assertTrue(store.gauge(dev.poplar.storage.StoreGauge.WRITE_BUFFER_BYTES) > 0, "memtables hold the writes");
+        assertTrue(store.gauge(dev.poplar.storage.StoreGauge.BLOCK_CACHE_BYTES) >= 0);
+        assertTrue(store.gauge(dev.poplar.storage.StoreGauge.LIVE_DATA_BYTES) >= 0);
+        assertEquals(0, store.gauge(dev.poplar.storage.StoreGauge.DELAYED_WRITE_RATE), "no stall");
+        dev.poplar.storage.StoreStatistics stats = store.statistics();
+        assertTrue(stats.writeGroups() >= 1 && stats.writeGroups() <= stats.commitsRequested(), stats.toString());
+        assertTrue(stats.writeNanos() > 0, stats.toString());
+        assertEquals(0, stats.writeErrors());
+        assertTrue(store.writable());
     }
 }
