@@ -1,6 +1,7 @@
 package dev.poplar.pop3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.storage.ChunkReader;
 import dev.poplar.storage.WireMessage;
@@ -146,5 +147,71 @@ class ReplyWriterTest {
             }
         }));
         assertEquals(expected.toString(), got);
+    }
+
+    /** An output stream that records the size of each write and each flush. */
+    private static final class Recording extends ByteArrayOutputStream {
+        final List<Integer> writes = new java.util.ArrayList<>();
+        int flushes;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes.add(len);
+            super.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+    }
+
+    /** Big listings fill and drain the buffer many times: every line whole, in 64 KiB segments. */
+    @Test
+    void aTenThousandLineListingIsExactAndLeavesInLargeSegments() throws Exception {
+        Recording out = new Recording();
+        ReplyWriter w = new ReplyWriter(out);
+        w.write(new Reply.Ok("hello"));
+        byte[] prefix = "mwx6f76a.".getBytes(StandardCharsets.US_ASCII);
+        w.write(new Reply.MultiLine("listing", sink -> {
+            for (int i = 1; i <= 10_000; i++) {
+                sink.line(i, 1_000_000_000L + i);
+                sink.line(i, prefix, 4_000_000_000L + i);
+                sink.line(i, "x" + i);
+            }
+        }));
+        assertEquals(0, out.flushes, "nothing is flushed before the batch ends");
+        w.flush();
+        assertEquals(1, out.flushes);
+        StringBuilder expected = new StringBuilder("+OK hello\r\n+OK listing\r\n");
+        for (int i = 1; i <= 10_000; i++) {
+            expected.append(i).append(' ').append(1_000_000_000L + i).append("\r\n");
+            expected.append(i).append(" mwx6f76a.").append(4_000_000_000L + i).append("\r\n");
+            expected.append(i).append(" x").append(i).append("\r\n");
+        }
+        expected.append(".\r\n");
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
+        assertEquals(expected.length(), w.bytesWritten());
+        for (int i = 0; i < out.writes.size() - 1; i++) {
+            assertTrue(out.writes.get(i) > 60_000, "segment " + i + " of " + out.writes);
+        }
+    }
+
+    /** A message larger than the buffer goes out past it, and its octets are counted. */
+    @Test
+    void aMessageLargerThanTheBufferIsWrittenWholeAndCounted() throws Exception {
+        byte[] body = new byte[300_000];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i % 78 == 76 ? '\r' : i % 78 == 77 ? '\n' : 'a' + i % 26);
+        }
+        Recording out = new Recording();
+        ReplyWriter w = new ReplyWriter(out);
+        long sent =
+                w.write(new Reply.Message("300000 octets", chunks(body, 100_000), 0, java.util.OptionalInt.empty()));
+        w.flush();
+        assertEquals(body.length, sent);
+        String all = out.toString(StandardCharsets.ISO_8859_1);
+        assertEquals("+OK 300000 octets\r\n" + new String(body, StandardCharsets.ISO_8859_1) + ".\r\n", all);
+        assertEquals(all.length(), w.bytesWritten());
     }
 }
