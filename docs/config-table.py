@@ -4,7 +4,7 @@ python3 docs/config-table.py). ConfigLoaderTest fails when a key is missing from
 import re
 src = open('server/src/main/java/dev/poplar/config/ConfigKeys.java').read()
 rows = []
-for name, default, desc in re.findall(r'key\("([^"]+)",\s*"([^"]*)",\s*((?:"(?:[^"\\]|\\.)*"\s*\+?\s*)+)\)', src):
+for name, default, desc in re.findall(r'key\(\s*"([^"]+)",\s*"([^"]*)",\s*((?:"(?:[^"\\]|\\.)*"\s*\+?\s*)+)\)', src):
     text = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', desc)).replace('\\"', '"')
     env = name.upper().replace('.', '_').replace('-', '_')
     rows.append(f"| `{name}` | `{default}` | `{env}` | {text} |")

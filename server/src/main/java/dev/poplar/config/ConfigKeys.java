@@ -162,6 +162,20 @@ public final class ConfigKeys {
             "An LMTP client silent this long is disconnected (RFC 5321 section 4.5.3.2 suggests 5m).");
     public static final Key LMTP_MAX_CONNECTIONS =
             key("poplar.lmtp.max-connections", "1000", "Most LMTP connections at once.");
+    public static final Key QUOTA_MAX_SIZE = key(
+            "poplar.quota.max-size",
+            "0",
+            "Storage quota of every mailbox, in RFC 1939 octets (512M, 2G); 0: none. A delivery that would pass it is refused "
+                    + "for that recipient with 552 5.2.2 (at RCPT when MAIL announced a SIZE, else after DATA); the others still get it.");
+    public static final Key QUOTA_MAX_MESSAGES = key(
+            "poplar.quota.max-messages",
+            "0",
+            "Most messages a mailbox may hold; 0: none. A delivery to a full mailbox is refused with 552 5.2.2.");
+    public static final Key QUOTA_FULL_TEMPFAIL = key(
+            "poplar.quota.full-tempfail",
+            "false",
+            "true: answer an over-quota delivery with 452 4.2.2 instead of 552 5.2.2, so the MTA keeps the message and "
+                    + "retries (Dovecot's quota_full_tempfail); the user has its queue lifetime to make room.");
     public static final Key LMTP_HOSTNAME =
             key("poplar.lmtp.hostname", "", "Name used in the LMTP greeting; empty means this machine's host name.");
     public static final Key HTTP_HOST = key(

@@ -21,6 +21,7 @@ public record PoplarConfig(
         Pop3s pop3s,
         Tls tls,
         Lmtp lmtp,
+        Quota quota,
         Http http,
         Store store,
         Auth auth,
@@ -78,6 +79,21 @@ public record PoplarConfig(
         public Lmtp withHostname(String name) {
             return new Lmtp(
                     host, port, maxMessageSize, maxRecipients, idleTimeout, maxConnections, name, maxLineLength);
+        }
+    }
+
+    /**
+     * Mailbox quota (issue 13); 0 is no limit.
+     *
+     * @param maxOctets   RFC 1939 octets a mailbox may hold
+     * @param maxMessages messages a mailbox may hold
+     * @param tempfail    answer 452 4.2.2 (retry later) instead of 552 5.2.2
+     */
+    public record Quota(long maxOctets, long maxMessages, boolean tempfail) {
+        public static final Quota NONE = new Quota(0, 0, false);
+
+        public boolean limited() {
+            return maxOctets > 0 || maxMessages > 0;
         }
     }
 
@@ -157,6 +173,10 @@ public record PoplarConfig(
                         v.positive(ConfigKeys.LMTP_MAX_CONNECTIONS),
                         v.string(ConfigKeys.LMTP_HOSTNAME),
                         v.size(ConfigKeys.LMTP_MAX_LINE_LENGTH)),
+                new Quota(
+                        v.sizeOrZero(ConfigKeys.QUOTA_MAX_SIZE),
+                        v.nonNegative(ConfigKeys.QUOTA_MAX_MESSAGES),
+                        v.bool(ConfigKeys.QUOTA_FULL_TEMPFAIL)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
                 new Auth(

@@ -120,6 +120,11 @@ final class Values {
         }
     }
 
+    /** A size as {@link #size}, or "0" for none. */
+    long sizeOrZero(ConfigKeys.Key key) throws ConfigException {
+        return string(key).trim().equals("0") ? 0 : size(key);
+    }
+
     static ConfigException bad(ConfigKeys.Key key, String what) {
         return new ConfigException("invalid configuration: " + key.name() + " (env " + key.envName() + ") " + what);
     }

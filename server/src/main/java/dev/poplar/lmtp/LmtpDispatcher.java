@@ -27,9 +27,25 @@ final class LmtpDispatcher {
     private final AccountStore accounts;
     private final DeliveryStore deliveries;
     private final PoplarConfig.Lmtp settings;
+    private final PoplarConfig.Quota quota;
+    private final MailboxUsage usage;
     private final LmtpMeters meters;
 
-    LmtpDispatcher(AccountStore accounts, DeliveryStore deliveries, PoplarConfig.Lmtp settings, LmtpMeters meters) {
+    /** What a mailbox holds now, for the quota: the store's stats. */
+    @FunctionalInterface
+    interface MailboxUsage {
+        dev.poplar.storage.MailboxStats stats(String account) throws StoreException;
+    }
+
+    LmtpDispatcher(
+            AccountStore accounts,
+            DeliveryStore deliveries,
+            MailboxUsage usage,
+            PoplarConfig.Lmtp settings,
+            PoplarConfig.Quota quota,
+            LmtpMeters meters) {
+        this.usage = usage;
+        this.quota = quota;
         this.accounts = accounts;
         this.deliveries = deliveries;
         this.settings = settings;
@@ -114,15 +130,21 @@ final class LmtpDispatcher {
             return LmtpStep.reply(state, parsed.error());
         }
         LmtpCommand.Path from = parsed.path();
+        long announced = 0;
         for (String param : from.parameters()) {
             String p = param.toUpperCase(Locale.ROOT);
             if (p.startsWith("SIZE=")) {
+                // RFC 1870 section 4: size-value ::= 1*20DIGIT; a sign is not a size.
+                if (!p.substring(5).matches("[0-9]{1,20}")) {
+                    return LmtpStep.reply(state, 501, "5.5.4 Bad SIZE parameter");
+                }
                 long size;
                 try {
                     size = Long.parseLong(p.substring(5));
                 } catch (NumberFormatException e) {
-                    return LmtpStep.reply(state, 501, "5.5.4 Bad SIZE parameter");
+                    size = Long.MAX_VALUE; // 20 digits past a long: over any limit
                 }
+                announced = size;
                 if (size > settings.maxMessageSize()) {
                     meters.recipient(LmtpMeters.Result.TOO_LARGE);
                     return LmtpStep.reply(
@@ -134,12 +156,12 @@ final class LmtpDispatcher {
                 return LmtpStep.reply(state, 555, "5.5.4 Unsupported parameter " + param);
             }
         }
-        return LmtpStep.reply(new LmtpState.Sender(from.address()), 250, "2.1.0 Sender OK");
+        return LmtpStep.reply(new LmtpState.Sender(from.address(), announced), 250, "2.1.0 Sender OK");
     }
 
     private LmtpStep rcpt(LmtpState state, String line) {
         LmtpState.Recipients transaction = switch (state) {
-            case LmtpState.Sender s -> new LmtpState.Recipients(s.sender(), List.of(), List.of());
+            case LmtpState.Sender s -> new LmtpState.Recipients(s.sender(), s.announcedSize(), List.of(), List.of());
             case LmtpState.Recipients r -> r;
             case LmtpState.Connected c -> null;
             case LmtpState.Ready r -> null;
@@ -168,6 +190,15 @@ final class LmtpDispatcher {
             meters.recipient(LmtpMeters.Result.UNKNOWN_USER);
             return new LmtpStep(
                     List.of(LmtpReply.of(550, "5.1.1 <" + address + "> User unknown")), state, Effect.NONE, 0, 1);
+        }
+        Optional<LmtpReply> full;
+        try {
+            full = overQuota(account.get(), address, transaction.announcedSize());
+        } catch (StoreException e) {
+            return LmtpStep.reply(state, 451, "4.3.0 <" + address + "> Temporary lookup failure");
+        }
+        if (full.isPresent()) {
+            return new LmtpStep(List.of(full.get()), state, Effect.NONE, 0, 1);
         }
         return LmtpStep.reply(transaction.plus(address, account.get()), 250, "2.1.5 <" + address + "> Recipient OK");
     }
@@ -232,36 +263,65 @@ final class LmtpDispatcher {
         return new int[] {0, tx.addresses().size()};
     }
 
-    /** One atomic, synced store write for all recipients; then one reply per recipient. */
-    private int[] deliver(LmtpPeer peer, LmtpState.Recipients tx, WireMessage message, List<LmtpReply> replies) {
-        List<Delivery> batch = new ArrayList<>(tx.addresses().size());
-        String returnPath = "Return-Path: <" + tx.sender() + ">\r\n";
-        for (int i = 0; i < tx.addresses().size(); i++) {
-            batch.add(Delivery.of(
-                    tx.accounts().get(i),
-                    returnPath + "Delivered-To: " + tx.addresses().get(i) + "\r\n",
-                    message));
+    /**
+     * The quota reply for delivering {@code incoming} more octets (and one more message) to
+     * {@code account}, or empty when it fits (RFC 3463: 5.2.2 mailbox full; 4.2.2 when the operator
+     * wants the MTA to keep retrying). Usage is read now, so two deliveries racing to the last
+     * free bytes may both pass: the quota is exact to one message, as Dovecot's is.
+     */
+    private Optional<LmtpReply> overQuota(String account, String address, long incoming) throws StoreException {
+        if (!quota.limited()) {
+            return Optional.empty();
         }
-        List<DeliveryOutcome> outcomes;
-        long started = System.nanoTime();
+        dev.poplar.storage.MailboxStats now = usage.stats(account);
+        boolean full = (quota.maxMessages() > 0 && now.messages() >= quota.maxMessages())
+                || (quota.maxOctets() > 0 && now.octets() + incoming > quota.maxOctets());
+        if (!full) {
+            return Optional.empty();
+        }
+        meters.recipient(LmtpMeters.Result.OVER_QUOTA);
+        return Optional.of(
+                quota.tempfail()
+                        ? LmtpReply.of(452, "4.2.2 <" + address + "> Mailbox full (over its quota), try again later")
+                        : LmtpReply.of(552, "5.2.2 <" + address + "> Mailbox full (over its quota)"));
+    }
+
+    /**
+     * One atomic, synced store write for the recipients within their quota; then one reply per
+     * recipient, in their order (RFC 2033 section 4.2).
+     */
+    private int[] deliver(LmtpPeer peer, LmtpState.Recipients tx, WireMessage message, List<LmtpReply> replies) {
+        List<LmtpReply> refused = new ArrayList<>(tx.addresses().size());
         try {
-            outcomes = deliveries.deliver(batch);
-            meters.stored(message.octets(), System.nanoTime() - started);
-        } catch (StoreException e) {
-            LOG.log(System.Logger.Level.WARNING, "session=" + peer.sessionId() + " delivery failed: " + e.getMessage());
-            int code = e.diskFull() ? 452 : 451;
-            String status = e.diskFull() ? "4.3.1" : "4.3.0";
-            for (String r : tx.addresses()) {
-                meters.recipient(LmtpMeters.Result.FAILED);
-                replies.add(LmtpReply.of(
-                        code, status + " <" + r + "> Temporary failure storing the message, try again later"));
+            for (int i = 0; i < tx.addresses().size(); i++) {
+                refused.add(overQuota(tx.accounts().get(i), tx.addresses().get(i), message.octets())
+                        .orElse(null));
             }
-            return new int[] {0, tx.addresses().size()};
+        } catch (StoreException e) {
+            return storeFailed(peer, tx, e, replies);
+        }
+        List<Integer> accepted = new ArrayList<>();
+        for (int i = 0; i < refused.size(); i++) {
+            if (refused.get(i) == null) {
+                accepted.add(i);
+            }
+        }
+        List<DeliveryOutcome> outcomes = List.of();
+        if (!accepted.isEmpty()) {
+            try {
+                outcomes = store(tx, accepted, message);
+            } catch (StoreException e) {
+                return storeFailed(peer, tx, e, replies);
+            }
         }
         int delivered = 0;
-        for (int i = 0; i < outcomes.size(); i++) {
+        for (int i = 0, next = 0; i < refused.size(); i++) {
+            if (refused.get(i) != null) {
+                replies.add(refused.get(i));
+                continue;
+            }
             String r = tx.addresses().get(i);
-            switch (outcomes.get(i)) {
+            switch (outcomes.get(next++)) {
                 case DeliveryOutcome.Delivered d -> {
                     delivered++;
                     meters.recipient(LmtpMeters.Result.DELIVERED);
@@ -273,6 +333,36 @@ final class LmtpDispatcher {
                 }
             }
         }
-        return new int[] {delivered, outcomes.size() - delivered};
+        return new int[] {delivered, refused.size() - delivered};
+    }
+
+    /** The accepted recipients' copies in one synced write. */
+    private List<DeliveryOutcome> store(LmtpState.Recipients tx, List<Integer> accepted, WireMessage message)
+            throws StoreException {
+        List<Delivery> batch = new ArrayList<>(accepted.size());
+        String returnPath = "Return-Path: <" + tx.sender() + ">\r\n";
+        for (int i : accepted) {
+            batch.add(Delivery.of(
+                    tx.accounts().get(i),
+                    returnPath + "Delivered-To: " + tx.addresses().get(i) + "\r\n",
+                    message));
+        }
+        long started = System.nanoTime();
+        List<DeliveryOutcome> outcomes = deliveries.deliver(batch);
+        meters.stored(message.octets(), System.nanoTime() - started);
+        return outcomes;
+    }
+
+    /** A store failure: a temporary reply for every recipient, nothing stored. */
+    private int[] storeFailed(LmtpPeer peer, LmtpState.Recipients tx, StoreException e, List<LmtpReply> replies) {
+        LOG.log(System.Logger.Level.WARNING, "session=" + peer.sessionId() + " delivery failed: " + e.getMessage());
+        int code = e.diskFull() ? 452 : 451;
+        String status = e.diskFull() ? "4.3.1" : "4.3.0";
+        for (String r : tx.addresses()) {
+            meters.recipient(LmtpMeters.Result.FAILED);
+            replies.add(
+                    LmtpReply.of(code, status + " <" + r + "> Temporary failure storing the message, try again later"));
+        }
+        return new int[] {0, tx.addresses().size()};
     }
 }

@@ -21,6 +21,8 @@ public final class LmtpMeters {
         TOO_LARGE,
         LINE_TOO_LONG,
         TOO_MANY_RECIPIENTS,
+        /** Refused by the mailbox quota (552 5.2.2 or 452 4.2.2). */
+        OVER_QUOTA,
         FAILED;
 
         final String label = name().toLowerCase(Locale.ROOT);

@@ -8,6 +8,7 @@ import dev.poplar.session.SessionSettings;
 import dev.poplar.storage.AccountStore;
 import dev.poplar.storage.BufferPool;
 import dev.poplar.storage.DeliveryStore;
+import dev.poplar.storage.StoreAdministration;
 import java.util.Optional;
 
 /** Shared by all LMTP sessions of a listener. */
@@ -20,11 +21,11 @@ public final class LmtpService implements ConnectionHandler {
     final LmtpDispatcher dispatcher;
     private final SessionSettings session;
 
-    public <S extends AccountStore & DeliveryStore> LmtpService(
-            S store, PoplarConfig.Lmtp settings, LmtpMeters meters) {
+    public <S extends AccountStore & DeliveryStore & StoreAdministration> LmtpService(
+            S store, PoplarConfig.Lmtp settings, PoplarConfig.Quota quota, LmtpMeters meters) {
         this.settings = settings;
         this.meters = meters;
-        this.dispatcher = new LmtpDispatcher(store, store, settings, meters);
+        this.dispatcher = new LmtpDispatcher(store, store, store::stats, settings, quota, meters);
         this.session = new SessionSettings(
                 "lmtp_session",
                 System.getLogger("dev.poplar.lmtp"),

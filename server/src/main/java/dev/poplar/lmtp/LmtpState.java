@@ -18,10 +18,12 @@ sealed interface LmtpState {
     record Ready() implements LmtpState {}
 
     /** MAIL FROM accepted; no recipient yet. */
-    record Sender(String sender) implements LmtpState {}
+    /** {@code announcedSize}: the SIZE MAIL announced (RFC 1870), 0 when none; quota checks at RCPT use it. */
+    record Sender(String sender, long announcedSize) implements LmtpState {}
 
     /** At least one RCPT accepted: {@code addresses} as given, {@code accounts} they map to. */
-    record Recipients(String sender, List<String> addresses, List<String> accounts) implements LmtpState {
+    record Recipients(String sender, long announcedSize, List<String> addresses, List<String> accounts)
+            implements LmtpState {
         public Recipients {
             addresses = List.copyOf(addresses);
             accounts = List.copyOf(accounts);
@@ -32,7 +34,7 @@ sealed interface LmtpState {
             a.add(address);
             List<String> b = new java.util.ArrayList<>(accounts);
             b.add(account);
-            return new Recipients(sender, a, b);
+            return new Recipients(sender, announcedSize, a, b);
         }
     }
 

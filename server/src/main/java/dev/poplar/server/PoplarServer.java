@@ -194,7 +194,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                     "lmtp",
                     new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(),
-                    new LmtpService(store, lmtpSettings, new LmtpMeters(registry)),
+                    new LmtpService(store, lmtpSettings, config.quota(), new LmtpMeters(registry)),
                     new ListenerMeters(registry, "lmtp"),
                     config.writeTimeout());
             listeners.add(lmtp);

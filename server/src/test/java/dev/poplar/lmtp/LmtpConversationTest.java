@@ -40,6 +40,7 @@ class LmtpConversationTest {
                 store,
                 TestConfig.with("poplar.lmtp.hostname", "mx.test", "poplar.lmtp.max-message-size", "1000")
                         .lmtp(),
+                dev.poplar.config.PoplarConfig.Quota.NONE,
                 new LmtpMeters(registry = new SimpleMeterRegistry()));
         conversation = new LmtpConversation(new LmtpPeer("lmtp-1", "127.0.0.1"), service);
         wire = new ByteArrayOutputStream();

@@ -38,6 +38,7 @@ class LmtpStepTest {
         lmtp = new LmtpDispatcher(
                 store,
                 store,
+                store::stats,
                 TestConfig.with(
                                 "poplar.lmtp.hostname",
                                 "mx.test",
@@ -48,6 +49,7 @@ class LmtpStepTest {
                                 "poplar.lmtp.max-line-length",
                                 "100")
                         .lmtp(),
+                dev.poplar.config.PoplarConfig.Quota.NONE,
                 new LmtpMeters(registry = new SimpleMeterRegistry()));
         state = LmtpState.CONNECTED;
     }
@@ -268,5 +270,86 @@ class LmtpStepTest {
         assertEquals(1, recipients("failed"));
         assertEquals(1, registry.get("poplar.lmtp.delivery.duration").timer().count(), "the one stored message");
         assertEquals(1, registry.get("poplar.lmtp.message.size").summary().count());
+    }
+
+    private LmtpDispatcher withQuota(long octets, long messages, boolean tempfail) {
+        return new LmtpDispatcher(
+                store,
+                store,
+                store::stats,
+                TestConfig.with("poplar.lmtp.hostname", "mx.test").lmtp(),
+                new dev.poplar.config.PoplarConfig.Quota(octets, messages, tempfail),
+                new LmtpMeters(registry = new SimpleMeterRegistry()));
+    }
+
+    private void stored(String user, int octets) throws StoreException {
+        store.deliver(List.of(dev.poplar.storage.Delivery.of(
+                user,
+                "",
+                WireMessageBuilder.fromRaw(("Subject: s\r\n\r\n" + "x".repeat(octets - 16) + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII)))));
+    }
+
+    /** Issue 13: a quota refuses the recipient that would pass it, per recipient, after DATA. */
+    @Test
+    void aMailboxOverItsQuotaRefusesTheDeliveryForThatRecipientOnly() throws StoreException {
+        lmtp = withQuota(100, 0, false);
+        stored("alice", 80);
+        assertEquals(80, store.stats("alice").octets());
+        transaction("alice", "bob@example.org");
+        send("DATA");
+        String message = "Subject: q\r\n\r\n" + "y".repeat(20) + "\r\n";
+        assertEquals(
+                "552 5.2.2 <alice> Mailbox full (over its quota)\r\n250 2.0.0 <bob@example.org> Saved\r\n",
+                feed(message(message)));
+        assertEquals(1, store.stats("alice").messages(), "nothing was added past the quota");
+        assertEquals(1, store.stats("bob@example.org").messages());
+        assertEquals(1, last.delivered());
+        assertEquals(1, last.rejected());
+        assertEquals(
+                1,
+                registry.get("poplar.lmtp.deliveries")
+                        .tags("result", "over_quota")
+                        .counter()
+                        .count());
+    }
+
+    @Test
+    void anAnnouncedSizeIsCheckedAtRcptAndTempfailAsksTheMtaToRetry() throws StoreException {
+        lmtp = withQuota(100, 0, true);
+        send("LHLO c");
+        assertEquals("250 2.1.0 Sender OK\r\n", send("MAIL FROM:<s@example.net> SIZE=101"));
+        assertEquals("452 4.2.2 <alice> Mailbox full (over its quota), try again later\r\n", send("RCPT TO:<alice>"));
+        assertEquals("503 5.5.1 No valid recipients\r\n", send("DATA"));
+        send("RSET");
+        send("MAIL FROM:<s@example.net> SIZE=100");
+        assertEquals("250 2.1.5 <alice> Recipient OK\r\n", send("RCPT TO:<alice>"), "exactly the quota fits");
+    }
+
+    @Test
+    void aMailboxAtItsMessageLimitIsFull() throws StoreException {
+        lmtp = withQuota(0, 2, false);
+        stored("alice", 30);
+        transaction("alice");
+        assertEquals(LmtpState.Recipients.class, state.getClass(), "one message of two: room for one more");
+        stored("alice", 30);
+        send("RSET");
+        send("MAIL FROM:<s@example.net>");
+        assertEquals("552 5.2.2 <alice> Mailbox full (over its quota)\r\n", send("RCPT TO:<alice>"));
+        assertEquals("250 2.1.5 <bob@example.org> Recipient OK\r\n", send("RCPT TO:<bob@example.org>"));
+    }
+
+    /** RFC 1870 section 4: size-value ::= 1*20DIGIT. A negative SIZE used to pass every limit. */
+    @Test
+    void aSizeIsDigitsOnly() {
+        send("LHLO c");
+        assertEquals("501 5.5.4 Bad SIZE parameter\r\n", send("MAIL FROM:<a@b> SIZE=-1"));
+        assertEquals("501 5.5.4 Bad SIZE parameter\r\n", send("MAIL FROM:<a@b> SIZE=+5"));
+        assertEquals("501 5.5.4 Bad SIZE parameter\r\n", send("MAIL FROM:<a@b> SIZE="));
+        assertEquals(
+                "552 5.3.4 Message size exceeds the limit of 1000 octets\r\n",
+                send("MAIL FROM:<a@b> SIZE=99999999999999999999"),
+                "past a long: over any limit");
+        assertEquals("250 2.1.0 Sender OK\r\n", send("MAIL FROM:<a@b> SIZE=0"));
     }
 }

@@ -211,4 +211,34 @@ class LmtpTest {
             assertEquals(expected.length(), big.admin().stats("carol").octets());
         }
     }
+
+    /** Issue 13 over a socket: a configured quota refuses the recipient that would pass it. */
+    @Test
+    void aQuotaRefusesTheDeliveryThatWouldPassIt(@TempDir Path other) throws Exception {
+        try (TestServer q = TestServer.start(other, "POPLAR_QUOTA_MAX_SIZE", "1K")) {
+            q.addUser("carol", "c-pass");
+            q.addUser("dan", "d-pass");
+            q.deliver("carol", "Subject: big\r\n\r\n" + "x".repeat(900) + "\r\n");
+            try (LineClient c = new LineClient(q.lmtpPort())) {
+                c.line();
+                c.send("LHLO mta.example\r\n");
+                for (int i = 0; i < 5; i++) {
+                    c.line();
+                }
+                c.send("MAIL FROM:<s@example.net>\r\nRCPT TO:<carol>\r\nRCPT TO:<dan>\r\nDATA\r\n");
+                assertEquals("250 2.1.0 Sender OK", c.line());
+                assertEquals("250 2.1.5 <carol> Recipient OK", c.line());
+                assertEquals("250 2.1.5 <dan> Recipient OK", c.line());
+                assertTrue(c.line().startsWith("354"));
+                c.send("Subject: more\r\n\r\n" + "y".repeat(200) + "\r\n.\r\n");
+                assertEquals("552 5.2.2 <carol> Mailbox full (over its quota)", c.line());
+                assertEquals("250 2.0.0 <dan> Saved", c.line());
+                c.send("MAIL FROM:<s@example.net> SIZE=200\r\nRCPT TO:<carol>\r\nQUIT\r\n");
+                assertEquals("250 2.1.0 Sender OK", c.line());
+                assertEquals("552 5.2.2 <carol> Mailbox full (over its quota)", c.line(), "refused at RCPT from SIZE");
+            }
+            assertEquals(1, q.admin().stats("carol").messages());
+            assertEquals(1, q.admin().stats("dan").messages());
+        }
+    }
 }
