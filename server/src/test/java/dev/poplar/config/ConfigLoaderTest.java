@@ -1,6 +1,7 @@
 package dev.poplar.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.poplar.storage.LockPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -86,5 +88,112 @@ class ConfigLoaderTest {
             assertTrue(text.contains("`" + k.name() + "`"), "docs/configuration.md lacks " + k.name());
             assertTrue(text.contains(k.envName()), "docs/configuration.md lacks " + k.envName());
         }
+    }
+
+    private static PoplarConfig load(String... env) throws ConfigException {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < env.length; i += 2) {
+            m.put(env[i], env[i + 1]);
+        }
+        return ConfigLoader.load(Optional.empty(), m);
+    }
+
+    /** Every value type at its edges: what it accepts, and the message for what it refuses. */
+    @Test
+    void valuesAreReadAtTheirEdges() throws Exception {
+        assertEquals(
+                Duration.ofMillis(250),
+                load("POPLAR_POP3_AUTH_TIMEOUT", "250ms").pop3().authTimeout());
+        assertEquals(
+                Duration.ofSeconds(90),
+                load("POPLAR_POP3_AUTH_TIMEOUT", "90s").pop3().authTimeout());
+        assertEquals(
+                Duration.ofSeconds(45),
+                load("POPLAR_POP3_AUTH_TIMEOUT", "45").pop3().authTimeout());
+        assertEquals(
+                Duration.ofHours(2),
+                load("POPLAR_POP3_AUTH_TIMEOUT", "2H").pop3().authTimeout());
+        assertEquals(
+                Duration.ofMinutes(3),
+                load("POPLAR_POP3_AUTH_TIMEOUT", " 3m ").pop3().authTimeout());
+        assertMessage(
+                Map.of("POPLAR_POP3_AUTH_TIMEOUT", "0s"),
+                "invalid configuration: poplar.pop3.auth-timeout (env POPLAR_POP3_AUTH_TIMEOUT) must be positive");
+        assertMessage(
+                Map.of("POPLAR_POP3_AUTH_TIMEOUT", "-5s"),
+                "invalid configuration: poplar.pop3.auth-timeout (env POPLAR_POP3_AUTH_TIMEOUT) must be positive");
+        assertEquals(Duration.ZERO, load("POPLAR_POP3_LOGIN_DELAY", "0").pop3().loginDelay());
+        assertEquals(
+                Duration.ZERO, load("POPLAR_POP3_LOGIN_DELAY", "0ms").pop3().loginDelay());
+        assertEquals(
+                Duration.ofMinutes(5),
+                load("POPLAR_POP3_LOGIN_DELAY", "5m").pop3().loginDelay());
+
+        assertEquals(
+                512L << 10, load("POPLAR_LMTP_MAX_MESSAGE_SIZE", "512K").lmtp().maxMessageSize());
+        assertEquals(
+                64L << 20, load("POPLAR_LMTP_MAX_MESSAGE_SIZE", "64MiB").lmtp().maxMessageSize());
+        assertEquals(
+                2L << 30, load("POPLAR_LMTP_MAX_MESSAGE_SIZE", "2gb").lmtp().maxMessageSize());
+        assertEquals(1000, load("POPLAR_LMTP_MAX_MESSAGE_SIZE", "1000").lmtp().maxMessageSize());
+        assertMessage(
+                Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "0"),
+                "invalid configuration: poplar.lmtp.max-message-size (env POPLAR_LMTP_MAX_MESSAGE_SIZE) must be positive");
+        assertMessage(
+                Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "99999999999G"),
+                "invalid configuration: poplar.lmtp.max-message-size (env POPLAR_LMTP_MAX_MESSAGE_SIZE) must be a size such as 512K, 50M or 1G");
+        assertEquals(0, load().quota().maxOctets(), "no quota by default");
+        assertEquals(2L << 30, load("POPLAR_QUOTA_MAX_SIZE", "2G").quota().maxOctets());
+        assertTrue(load("POPLAR_QUOTA_MAX_MESSAGES", "5").quota().limited());
+        assertTrue(load("POPLAR_QUOTA_FULL_TEMPFAIL", "yes").quota().tempfail());
+
+        assertEquals(0, load("POPLAR_POP3_PORT", "0").pop3().port());
+        assertEquals(65535, load("POPLAR_POP3_PORT", "65535").pop3().port());
+        assertMessage(
+                Map.of("POPLAR_POP3_PORT", "-1"),
+                "invalid configuration: poplar.pop3.port (env POPLAR_POP3_PORT) must be a port number 0-65535 (0 disables the listener)");
+        assertMessage(
+                Map.of("POPLAR_POP3_PORT", "x"),
+                "invalid configuration: poplar.pop3.port (env POPLAR_POP3_PORT) must be a whole number");
+        assertEquals(1, load("POPLAR_POP3_MAX_CONNECTIONS", "1").pop3().maxConnections());
+        assertMessage(
+                Map.of("POPLAR_POP3_MAX_CONNECTIONS", "0"),
+                "invalid configuration: poplar.pop3.max-connections (env POPLAR_POP3_MAX_CONNECTIONS) must be at least 1");
+        assertEquals(0, load("POPLAR_AUTH_BAN_AFTER", "0").auth().guard().banAfter());
+        assertMessage(
+                Map.of("POPLAR_AUTH_BAN_AFTER", "-1"),
+                "invalid configuration: poplar.auth.ban-after (env POPLAR_AUTH_BAN_AFTER) must be 0 or more");
+
+        for (String yes : new String[] {"true", "YES", "on"}) {
+            assertTrue(load("POPLAR_AUTH_APOP", yes).auth().apop(), yes);
+        }
+        for (String no : new String[] {"false", "No", "OFF"}) {
+            assertFalse(load("POPLAR_AUTH_APOP", no).auth().apop(), no);
+        }
+        assertMessage(
+                Map.of("POPLAR_AUTH_APOP", "maybe"),
+                "invalid configuration: poplar.auth.apop (env POPLAR_AUTH_APOP) must be true or false");
+
+        assertEquals(
+                2,
+                load("POPLAR_POP3_TRUSTED_PROXIES", "10.0.0.0/8, ::1")
+                        .pop3()
+                        .trustedProxies()
+                        .size());
+        ConfigException names =
+                assertThrows(ConfigException.class, () -> load("POPLAR_POP3_TRUSTED_PROXIES", "proxy.lan"));
+        assertTrue(
+                names.getMessage()
+                        .startsWith(
+                                "invalid configuration: poplar.pop3.trusted-proxies (env "
+                                        + "POPLAR_POP3_TRUSTED_PROXIES) must be a comma-separated list of addresses or address/prefix blocks"),
+                names.getMessage());
+        assertEquals(
+                List.of(dev.poplar.auth.sasl.SaslMechanism.SCRAM_SHA_256, dev.poplar.auth.sasl.SaslMechanism.PLAIN),
+                load("POPLAR_AUTH_MECHANISMS", " scram-sha-256 ,, plain").auth().mechanisms());
+        assertMessage(
+                Map.of("POPLAR_AUTH_MECHANISMS", "PLAIN,CRAM-MD5"),
+                "invalid configuration: poplar.auth.mechanisms (env POPLAR_AUTH_MECHANISMS) names unknown mechanism "
+                        + "CRAM-MD5; known: PLAIN, LOGIN, SCRAM-SHA-256, OAUTHBEARER, XOAUTH2");
     }
 }
