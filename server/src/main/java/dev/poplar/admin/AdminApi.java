@@ -2,7 +2,6 @@ package dev.poplar.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poplar.net.SessionView;
 import dev.poplar.storage.ExpungeCriteria;
 import dev.poplar.storage.MailboxStats;
@@ -286,9 +285,5 @@ public final class AdminApi {
 
     static AdminException invalid(String message) {
         return new AdminException(AdminException.Kind.INVALID, message);
-    }
-
-    static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
     }
 }

@@ -17,11 +17,6 @@ final class LineReader {
     private int length;
     private boolean overlong;
 
-    /** True while part of a line is buffered. */
-    boolean hasPartialLine() {
-        return length > 0 || overlong;
-    }
-
     LmtpInput next(ByteBuffer in) {
         while (in.hasRemaining()) {
             byte b = in.get();

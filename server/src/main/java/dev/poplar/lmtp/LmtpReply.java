@@ -18,8 +18,4 @@ record LmtpReply(int code, List<String> lines) {
     static LmtpReply of(int code, String text) {
         return new LmtpReply(code, List.of(text));
     }
-
-    boolean positive() {
-        return code < 400;
-    }
 }

@@ -35,7 +35,6 @@ public final class ReplyWriter {
     private final OutputStream out;
     private byte[] buf;
     private int count;
-    private long bytesWritten;
     private final Sink sink = new Sink();
 
     public ReplyWriter(OutputStream out) {
@@ -139,11 +138,6 @@ public final class ReplyWriter {
         out.flush();
     }
 
-    /** Bytes handed to the socket so far. */
-    public long bytesWritten() {
-        return bytesWritten + count;
-    }
-
     private void raw(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return;
@@ -151,7 +145,6 @@ public final class ReplyWriter {
         if (len >= buffer().length) {
             drain();
             out.write(b, off, len);
-            bytesWritten += len;
             return;
         }
         room(len);
@@ -178,7 +171,6 @@ public final class ReplyWriter {
     private void drain() throws IOException {
         if (count > 0) {
             out.write(buf, 0, count);
-            bytesWritten += count;
             count = 0;
         }
     }

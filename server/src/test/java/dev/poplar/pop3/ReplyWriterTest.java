@@ -191,7 +191,6 @@ class ReplyWriterTest {
         }
         expected.append(".\r\n");
         assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
-        assertEquals(expected.length(), w.bytesWritten());
         for (int i = 0; i < out.writes.size() - 1; i++) {
             assertTrue(out.writes.get(i) > 60_000, "segment " + i + " of " + out.writes);
         }
@@ -212,6 +211,5 @@ class ReplyWriterTest {
         assertEquals(body.length, sent);
         String all = out.toString(StandardCharsets.ISO_8859_1);
         assertEquals("+OK 300000 octets\r\n" + new String(body, StandardCharsets.ISO_8859_1) + ".\r\n", all);
-        assertEquals(all.length(), w.bytesWritten());
     }
 }
