@@ -269,6 +269,9 @@ public final class LocalAdmin implements AdminOperations {
             switch (o) {
                 case DeliveryOutcome.Delivered d -> uids.add(d.uid());
                 case DeliveryOutcome.UnknownRecipient u -> throw notFound(key);
+                // An operator's delivery is not held to the quota (none is passed): never here.
+                case DeliveryOutcome.OverQuota q ->
+                    throw new AdminException(AdminException.Kind.INVALID, "mailbox " + key + " is over its quota");
             }
         }
         return uids;

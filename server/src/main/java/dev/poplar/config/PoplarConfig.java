@@ -22,6 +22,7 @@ public record PoplarConfig(
         Tls tls,
         Lmtp lmtp,
         Quota quota,
+        Retention retention,
         Http http,
         Store store,
         Auth auth,
@@ -88,13 +89,26 @@ public record PoplarConfig(
      * @param maxOctets   RFC 1939 octets a mailbox may hold
      * @param maxMessages messages a mailbox may hold
      * @param tempfail    answer 452 4.2.2 (retry later) instead of 552 5.2.2
+     * @param warningRatio fill ratio from which a mailbox counts as nearly full
      */
-    public record Quota(long maxOctets, long maxMessages, boolean tempfail) {
-        public static final Quota NONE = new Quota(0, 0, false);
+    public record Quota(long maxOctets, long maxMessages, boolean tempfail, double warningRatio) {
+        public static final Quota NONE = new Quota(0, 0, false, 0.9);
+    }
 
-        public boolean limited() {
-            return maxOctets > 0 || maxMessages > 0;
-        }
+    /**
+     * Retention (issue 13).
+     *
+     * @param maxAgeMillis    default age past which mail is expunged, 0 for never
+     * @param sweepInterval   how often the sweep starts
+     * @param sweepRate       most mailboxes visited per second
+     */
+    public record Retention(long maxAgeMillis, Duration sweepInterval, int sweepRate) {
+        public static final Retention NEVER = new Retention(0, Duration.ofHours(1), 1000);
+    }
+
+    /** The node's default quota and retention, which each account may override. */
+    public dev.poplar.storage.AccountLimits limits() {
+        return new dev.poplar.storage.AccountLimits(quota.maxOctets(), quota.maxMessages(), retention.maxAgeMillis());
     }
 
     public record Http(String host, int port) {}
@@ -176,7 +190,12 @@ public record PoplarConfig(
                 new Quota(
                         v.sizeOrZero(ConfigKeys.QUOTA_MAX_SIZE),
                         v.nonNegative(ConfigKeys.QUOTA_MAX_MESSAGES),
-                        v.bool(ConfigKeys.QUOTA_FULL_TEMPFAIL)),
+                        v.bool(ConfigKeys.QUOTA_FULL_TEMPFAIL),
+                        v.ratio(ConfigKeys.QUOTA_WARNING_RATIO)),
+                new Retention(
+                        v.retention(ConfigKeys.RETENTION_MAX_AGE),
+                        v.duration(ConfigKeys.RETENTION_SWEEP_INTERVAL),
+                        v.positive(ConfigKeys.RETENTION_SWEEP_RATE)),
                 new Http(v.string(ConfigKeys.HTTP_HOST), v.port(ConfigKeys.HTTP_PORT)),
                 new Store(v.size(ConfigKeys.STORE_BLOCK_CACHE), v.bool(ConfigKeys.STORE_BLOB_FILES)),
                 new Auth(

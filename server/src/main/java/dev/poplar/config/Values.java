@@ -54,6 +54,34 @@ final class Values {
         return s.equals("0") || s.equals("0s") || s.equals("0ms") ? Duration.ZERO : duration(key);
     }
 
+    /** A retention as {@link LimitSyntax#retention}, without "default" (this is the default). */
+    long retention(ConfigKeys.Key key) throws ConfigException {
+        String s = string(key);
+        if (s.trim().equalsIgnoreCase("default")) {
+            throw bad(key, "must be a number of days such as 90d, or never");
+        }
+        try {
+            return LimitSyntax.retention(s);
+        } catch (IllegalArgumentException e) {
+            throw bad(key, "must be a number of days such as 90d, or never (at most 36600d)");
+        }
+    }
+
+    /** A fraction such as 0.9: above 0, at most 1. */
+    double ratio(ConfigKeys.Key key) throws ConfigException {
+        String s = string(key).trim();
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw bad(key, "must be a fraction such as 0.9");
+        }
+        if (!(v > 0 && v <= 1)) {
+            throw bad(key, "must be above 0 and at most 1, such as 0.9");
+        }
+        return v;
+    }
+
     int nonNegative(ConfigKeys.Key key) throws ConfigException {
         int v = integer(key);
         if (v < 0) {

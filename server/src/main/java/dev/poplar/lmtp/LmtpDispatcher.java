@@ -3,6 +3,7 @@ package dev.poplar.lmtp;
 import dev.poplar.config.PoplarConfig;
 import dev.poplar.net.CloseReason;
 import dev.poplar.session.Effect;
+import dev.poplar.storage.AccountLimits;
 import dev.poplar.storage.AccountStore;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.DeliveryOutcome;
@@ -28,6 +29,9 @@ final class LmtpDispatcher {
     private final DeliveryStore deliveries;
     private final PoplarConfig.Lmtp settings;
     private final PoplarConfig.Quota quota;
+    /** The node's default quota, which each account's own limits override. */
+    private final AccountLimits quotaDefaults;
+
     private final MailboxUsage usage;
     private final LmtpMeters meters;
 
@@ -46,6 +50,7 @@ final class LmtpDispatcher {
             LmtpMeters meters) {
         this.usage = usage;
         this.quota = quota;
+        this.quotaDefaults = new AccountLimits(quota.maxOctets(), quota.maxMessages(), AccountLimits.UNLIMITED);
         this.accounts = accounts;
         this.deliveries = deliveries;
         this.settings = settings;
@@ -264,64 +269,45 @@ final class LmtpDispatcher {
     }
 
     /**
-     * The quota reply for delivering {@code incoming} more octets (and one more message) to
-     * {@code account}, or empty when it fits (RFC 3463: 5.2.2 mailbox full; 4.2.2 when the operator
-     * wants the MTA to keep retrying). Usage is read now, so two deliveries racing to the last
-     * free bytes may both pass: the quota is exact to one message, as Dovecot's is.
+     * The RCPT-time quota check (with the SIZE that MAIL announced, RFC 1870): the quota reply when
+     * {@code incoming} more octets and one more message would not fit, else empty. Advisory only:
+     * the store checks again in the write itself, which is what makes the quota exact.
      */
     private Optional<LmtpReply> overQuota(String account, String address, long incoming) throws StoreException {
-        if (!quota.limited()) {
+        dev.poplar.storage.MailboxStats now = usage.stats(account).resolved(quotaDefaults);
+        if (now.limits().admits(now.messages(), now.octets(), incoming)) {
             return Optional.empty();
         }
-        dev.poplar.storage.MailboxStats now = usage.stats(account);
-        boolean full = (quota.maxMessages() > 0 && now.messages() >= quota.maxMessages())
-                || (quota.maxOctets() > 0 && now.octets() + incoming > quota.maxOctets());
-        if (!full) {
-            return Optional.empty();
-        }
-        meters.recipient(LmtpMeters.Result.OVER_QUOTA);
-        return Optional.of(
-                quota.tempfail()
-                        ? LmtpReply.of(452, "4.2.2 <" + address + "> Mailbox full (over its quota), try again later")
-                        : LmtpReply.of(552, "5.2.2 <" + address + "> Mailbox full (over its quota)"));
+        return Optional.of(quotaReply(address));
     }
 
     /**
-     * One atomic, synced store write for the recipients within their quota; then one reply per
-     * recipient, in their order (RFC 2033 section 4.2).
+     * RFC 3463: 5.2.2 mailbox full; 4.2.2 when the operator wants the MTA to keep the message and
+     * retry (Dovecot's quota_full_tempfail).
+     */
+    private LmtpReply quotaReply(String address) {
+        meters.recipient(LmtpMeters.Result.OVER_QUOTA);
+        return quota.tempfail()
+                ? LmtpReply.of(452, "4.2.2 <" + address + "> Mailbox full (over its quota), try again later")
+                : LmtpReply.of(552, "5.2.2 <" + address + "> Mailbox full (over its quota)");
+    }
+
+    /**
+     * One atomic, synced store write; the store refuses the copies that would take a mailbox over
+     * its quota in that same write. Then one reply per recipient, in their order (RFC 2033 section
+     * 4.2).
      */
     private int[] deliver(LmtpPeer peer, LmtpState.Recipients tx, WireMessage message, List<LmtpReply> replies) {
-        List<LmtpReply> refused = new ArrayList<>(tx.addresses().size());
+        List<DeliveryOutcome> outcomes;
         try {
-            for (int i = 0; i < tx.addresses().size(); i++) {
-                refused.add(overQuota(tx.accounts().get(i), tx.addresses().get(i), message.octets())
-                        .orElse(null));
-            }
+            outcomes = store(tx, message);
         } catch (StoreException e) {
             return storeFailed(peer, tx, e, replies);
         }
-        List<Integer> accepted = new ArrayList<>();
-        for (int i = 0; i < refused.size(); i++) {
-            if (refused.get(i) == null) {
-                accepted.add(i);
-            }
-        }
-        List<DeliveryOutcome> outcomes = List.of();
-        if (!accepted.isEmpty()) {
-            try {
-                outcomes = store(tx, accepted, message);
-            } catch (StoreException e) {
-                return storeFailed(peer, tx, e, replies);
-            }
-        }
         int delivered = 0;
-        for (int i = 0, next = 0; i < refused.size(); i++) {
-            if (refused.get(i) != null) {
-                replies.add(refused.get(i));
-                continue;
-            }
+        for (int i = 0; i < outcomes.size(); i++) {
             String r = tx.addresses().get(i);
-            switch (outcomes.get(next++)) {
+            switch (outcomes.get(i)) {
                 case DeliveryOutcome.Delivered d -> {
                     delivered++;
                     meters.recipient(LmtpMeters.Result.DELIVERED);
@@ -331,21 +317,22 @@ final class LmtpDispatcher {
                     meters.recipient(LmtpMeters.Result.UNKNOWN_USER);
                     replies.add(LmtpReply.of(550, "5.1.1 <" + r + "> User unknown"));
                 }
+                case DeliveryOutcome.OverQuota o -> replies.add(quotaReply(r));
             }
         }
-        return new int[] {delivered, refused.size() - delivered};
+        return new int[] {delivered, outcomes.size() - delivered};
     }
 
-    /** The accepted recipients' copies in one synced write. */
-    private List<DeliveryOutcome> store(LmtpState.Recipients tx, List<Integer> accepted, WireMessage message)
-            throws StoreException {
-        List<Delivery> batch = new ArrayList<>(accepted.size());
+    /** Every recipient's copy in one synced write. */
+    private List<DeliveryOutcome> store(LmtpState.Recipients tx, WireMessage message) throws StoreException {
+        List<Delivery> batch = new ArrayList<>(tx.addresses().size());
         String returnPath = "Return-Path: <" + tx.sender() + ">\r\n";
-        for (int i : accepted) {
+        for (int i = 0; i < tx.addresses().size(); i++) {
             batch.add(Delivery.of(
-                    tx.accounts().get(i),
-                    returnPath + "Delivered-To: " + tx.addresses().get(i) + "\r\n",
-                    message));
+                            tx.accounts().get(i),
+                            returnPath + "Delivered-To: " + tx.addresses().get(i) + "\r\n",
+                            message)
+                    .withQuota(quotaDefaults));
         }
         long started = System.nanoTime();
         List<DeliveryOutcome> outcomes = deliveries.deliver(batch);

@@ -144,8 +144,25 @@ class ConfigLoaderTest {
                 "invalid configuration: poplar.lmtp.max-message-size (env POPLAR_LMTP_MAX_MESSAGE_SIZE) must be a size such as 512K, 50M or 1G");
         assertEquals(0, load().quota().maxOctets(), "no quota by default");
         assertEquals(2L << 30, load("POPLAR_QUOTA_MAX_SIZE", "2G").quota().maxOctets());
-        assertTrue(load("POPLAR_QUOTA_MAX_MESSAGES", "5").quota().limited());
+        assertEquals(5, load("POPLAR_QUOTA_MAX_MESSAGES", "5").limits().maxMessages());
         assertTrue(load("POPLAR_QUOTA_FULL_TEMPFAIL", "yes").quota().tempfail());
+        assertEquals(0.9, load().quota().warningRatio());
+        assertEquals(0.75, load("POPLAR_QUOTA_WARNING_RATIO", "0.75").quota().warningRatio());
+        for (String bad : new String[] {"0", "1.5", "-0.1", "NaN", "x"}) {
+            assertThrows(ConfigException.class, () -> load("POPLAR_QUOTA_WARNING_RATIO", bad), bad);
+        }
+        assertEquals(0, load().retention().maxAgeMillis(), "mail is kept for ever by default");
+        assertEquals(
+                90L * 86_400_000,
+                load("POPLAR_RETENTION_MAX_AGE", "90d").limits().retentionMillis());
+        assertEquals(0, load("POPLAR_RETENTION_MAX_AGE", "never").retention().maxAgeMillis());
+        for (String bad : new String[] {"-5d", "0d", "12h", "99999999d", "default", "soon"}) {
+            assertMessage(
+                    Map.of("POPLAR_RETENTION_MAX_AGE", bad),
+                    "invalid configuration: poplar.retention.max-age (env POPLAR_RETENTION_MAX_AGE) must be a number of days such as 90d, or never"
+                            + (bad.equals("default") ? "" : " (at most 36600d)"));
+        }
+        assertEquals(250, load("POPLAR_RETENTION_SWEEP_RATE", "250").retention().sweepRate());
 
         assertEquals(0, load("POPLAR_POP3_PORT", "0").pop3().port());
         assertEquals(65535, load("POPLAR_POP3_PORT", "65535").pop3().port());

@@ -241,4 +241,58 @@ class LmtpTest {
             assertEquals(1, q.admin().stats("dan").messages());
         }
     }
+
+    /**
+     * Issue 13: concurrent deliveries racing to the last free place in a mailbox never take it over
+     * its quota. Each client's RCPT check passes (the mailbox is nearly empty then); only the check
+     * inside the store's write keeps the count exact.
+     */
+    @Test
+    void racingDeliveriesNeverPassTheQuota(@TempDir Path other) throws Exception {
+        try (TestServer q = TestServer.start(other, "POPLAR_QUOTA_MAX_MESSAGES", "3")) {
+            q.addUser("erin", "e-pass");
+            int clients = 12;
+            java.util.concurrent.CyclicBarrier atData = new java.util.concurrent.CyclicBarrier(clients);
+            java.util.List<java.util.concurrent.Future<String>> replies = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(clients)) {
+                for (int i = 0; i < clients; i++) {
+                    int n = i;
+                    replies.add(pool.submit(() -> {
+                        try (LineClient c = new LineClient(q.lmtpPort())) {
+                            c.line();
+                            c.send("LHLO mta.example\r\n");
+                            for (int k = 0; k < 5; k++) {
+                                c.line();
+                            }
+                            c.send("MAIL FROM:<s@example.net>\r\nRCPT TO:<erin>\r\nDATA\r\n");
+                            c.line();
+                            String rcpt = c.line();
+                            if (!rcpt.startsWith("250")) {
+                                return rcpt;
+                            }
+                            c.line(); // 354
+                            atData.await(); // every client has passed RCPT before any message ends
+                            c.send("Subject: " + n + "\r\n\r\nrace\r\n.\r\n");
+                            return c.line();
+                        }
+                    }));
+                }
+                int saved = 0;
+                int full = 0;
+                for (var r : replies) {
+                    String line = r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (line.startsWith("250")) {
+                        saved++;
+                    } else if (line.startsWith("552 5.2.2")) {
+                        full++;
+                    } else {
+                        throw new AssertionError("unexpected reply " + line);
+                    }
+                }
+                assertEquals(3, saved);
+                assertEquals(clients - 3, full);
+            }
+            assertEquals(3, q.admin().stats("erin").messages());
+        }
+    }
 }

@@ -48,9 +48,19 @@ public interface AccountStore {
     /** Removes an account with all its messages. Returns false when there was no such account. */
     boolean deleteAccount(String name) throws StoreException;
 
+    /** Replaces the account's own quota and retention ({@link AccountLimits#INHERITED} clears them). */
+    void setLimits(String name, AccountLimits limits) throws StoreException;
+
     /** The account, if it exists (name is normalised with {@link AccountNames#normalize}). */
     Optional<AccountInfo> account(String name) throws StoreException;
 
-    /** All account names, sorted. */
+    /** All account names, sorted. Memory grows with the node: tools use {@link #accountNames(String, String, int)}. */
     List<String> accountNames() throws StoreException;
+
+    /**
+     * One page of account names, sorted: those starting with {@code prefix} ("" for all) that sort
+     * after {@code after} (null to start at the first), at most {@code limit}. A listing pages by
+     * passing the last name of one page as {@code after} of the next.
+     */
+    List<String> accountNames(String prefix, String after, int limit) throws StoreException;
 }

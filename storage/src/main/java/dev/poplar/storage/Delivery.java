@@ -10,8 +10,18 @@ import java.nio.charset.StandardCharsets;
  *
  * @param uidl           the unique-id to keep (RFC 1939 section 7: 1-70 characters 0x21-0x7E), or null
  * @param receivedMillis when the old server received it (retention counts from it), or 0 for now
+ * @param quota          the node's default limits, which the account's own override; the store
+ *                       refuses a copy that would take the mailbox over its quota in the same
+ *                       write that would store it, so racing deliveries never exceed it. Null
+ *                       stores without a quota check (migration, restores).
  */
-public record Delivery(String recipient, byte[] prefixHeaders, WireMessage message, String uidl, long receivedMillis) {
+public record Delivery(
+        String recipient,
+        byte[] prefixHeaders,
+        WireMessage message,
+        String uidl,
+        long receivedMillis,
+        AccountLimits quota) {
     public Delivery {
         prefixHeaders = prefixHeaders.clone();
         if (uidl != null && !Uidl.isValid(uidl)) {
@@ -23,7 +33,12 @@ public record Delivery(String recipient, byte[] prefixHeaders, WireMessage messa
     }
 
     public Delivery(String recipient, byte[] prefixHeaders, WireMessage message) {
-        this(recipient, prefixHeaders, message, null, 0);
+        this(recipient, prefixHeaders, message, null, 0, null);
+    }
+
+    /** This copy, checked against the quota ({@code defaults} overridden by the account's own). */
+    public Delivery withQuota(AccountLimits defaults) {
+        return new Delivery(recipient, prefixHeaders, message, uidl, receivedMillis, defaults);
     }
 
     public static Delivery of(String recipient, String prefixHeaders, WireMessage message) {
@@ -32,7 +47,7 @@ public record Delivery(String recipient, byte[] prefixHeaders, WireMessage messa
 
     /** A migrated message: no header added, its old UIDL and received time kept. */
     public static Delivery migrated(String recipient, WireMessage message, String uidl, long receivedMillis) {
-        return new Delivery(recipient, new byte[0], message, uidl, receivedMillis);
+        return new Delivery(recipient, new byte[0], message, uidl, receivedMillis, null);
     }
 
     @Override

@@ -7,4 +7,7 @@ public sealed interface DeliveryOutcome {
 
     /** No such account. */
     record UnknownRecipient(String name) implements DeliveryOutcome {}
+
+    /** Not stored: the copy would have taken the mailbox over its quota ({@code limits}, resolved). */
+    record OverQuota(String name, AccountLimits limits) implements DeliveryOutcome {}
 }

@@ -1,12 +1,20 @@
 package dev.poplar.storage;
 
 import java.util.List;
+import java.util.Optional;
 
 /** What operators and their tools see of the store: counters, listings, expunge, backup, health. */
 public interface StoreAdministration {
 
     /** Message count, octets and UID state of one mailbox. */
     MailboxStats stats(String name) throws StoreException;
+
+    /**
+     * The counters of one page of mailboxes, by name, as {@link AccountStore#accountNames(String,
+     * String, int)} pages: what node-wide statistics and the retention sweep walk without holding
+     * every name in memory.
+     */
+    List<MailboxStats> mailboxes(String prefix, String after, int limit) throws StoreException;
 
     /**
      * The mailbox's messages as a snapshot listing (UIDs, sizes, UIDLs), without taking the
@@ -19,6 +27,13 @@ public interface StoreAdministration {
      * holds its maildrop (such a session then sees them as removed by another session).
      */
     ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException;
+
+    /**
+     * As {@link #expunge}, but only while no session holds the maildrop: it takes the maildrop's
+     * exclusive lease for the removal, so a session never loses a message it has listed (the
+     * retention sweep). Empty when the maildrop was in use, nothing removed.
+     */
+    Optional<ExpungeCriteria.Result> expungeUnlessInUse(String name, ExpungeCriteria criteria) throws StoreException;
 
     /**
      * Writes a consistent copy of the whole store to {@code target} (which must not exist) while it

@@ -393,4 +393,145 @@ public abstract class MailStoreContract {
         assertFalse(store.revokeAppPassword("rex", "tablet"));
         assertEquals(1, store.account("rex").orElseThrow().appPasswords().size());
     }
+
+    private static Delivery quoted(String user, String raw, AccountLimits defaults) {
+        return Delivery.of(user, "", WireMessageBuilder.fromRaw(raw.getBytes(StandardCharsets.US_ASCII)))
+                .withQuota(defaults);
+    }
+
+    @Test
+    void racingDeliveriesNeverTakeAMailboxOverItsQuota() throws Exception {
+        store.createAccount("full", CREDS);
+        String raw = "Subject: q\r\n\r\n" + "x".repeat(80) + "\r\n";
+        long size = WireMessageBuilder.fromRaw(raw.getBytes(StandardCharsets.US_ASCII))
+                .octets();
+        // Room for exactly 7 messages by octets; 40 copies race for it from 8 threads.
+        AccountLimits defaults = new AccountLimits(7 * size + size / 2, AccountLimits.UNLIMITED, 0);
+        java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                all.add(pool.submit(() -> {
+                    for (DeliveryOutcome o : store.deliver(List.of(quoted("full", raw, defaults)))) {
+                        (o instanceof DeliveryOutcome.Delivered ? delivered : refused).incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        }
+        assertEquals(7, delivered.get());
+        assertEquals(33, refused.get());
+        MailboxStats s = store.stats("full");
+        assertEquals(7, s.messages());
+        assertEquals(7 * size, s.octets());
+    }
+
+    @Test
+    void oneRecipientOverQuotaDoesNotStopTheOthersInOneDelivery() throws StoreException {
+        store.createAccount("small", CREDS);
+        store.createAccount("big", CREDS);
+        store.setLimits("small", new AccountLimits(AccountLimits.INHERIT, 1, AccountLimits.INHERIT));
+        AccountLimits defaults = new AccountLimits(0, 100, 0);
+        String raw = "Subject: m\r\n\r\nbody\r\n";
+        store.deliver(List.of(quoted("small", raw, defaults)));
+        List<DeliveryOutcome> out =
+                store.deliver(List.of(quoted("small", raw, defaults), quoted("big", raw, defaults)));
+        DeliveryOutcome.OverQuota over = assertInstanceOf(DeliveryOutcome.OverQuota.class, out.get(0));
+        assertEquals(1, over.limits().maxMessages(), "the account's own limit beats the default");
+        assertInstanceOf(DeliveryOutcome.Delivered.class, out.get(1));
+        assertEquals(1, store.stats("small").messages());
+        assertEquals(1, store.stats("big").messages());
+        // Two copies to one mailbox in one write count each other.
+        store.setLimits("big", new AccountLimits(AccountLimits.INHERIT, 2, AccountLimits.INHERIT));
+        out = store.deliver(List.of(quoted("big", raw, defaults), quoted("big", raw, defaults)));
+        assertInstanceOf(DeliveryOutcome.Delivered.class, out.get(0));
+        assertInstanceOf(DeliveryOutcome.OverQuota.class, out.get(1));
+        // Without a quota (migration, restores) the limit is not applied; clearing the override
+        // brings back the default.
+        store.deliver(List.of(Delivery.of("small", "", WireMessageBuilder.fromRaw(raw.getBytes()))));
+        assertEquals(2, store.stats("small").messages());
+        store.setLimits("small", AccountLimits.INHERITED);
+        assertEquals(
+                AccountLimits.INHERITED, store.account("small").orElseThrow().limits());
+        assertInstanceOf(
+                DeliveryOutcome.Delivered.class,
+                store.deliver(List.of(quoted("small", raw, defaults))).get(0));
+        assertThrows(NoSuchAccountException.class, () -> store.setLimits("nobody", AccountLimits.NONE));
+    }
+
+    @Test
+    void accountLimitsSurviveOtherChangesToTheAccount() throws StoreException {
+        store.createAccount("lim", CREDS, "{SSHA}abc");
+        AccountLimits own = new AccountLimits(5_000_000, AccountLimits.INHERIT, 90L * 86_400_000);
+        store.setLimits("lim", own);
+        store.setCredentials("lim", CREDS);
+        store.addAppPassword("lim", new AppPassword("phone", 1, CREDS));
+        AccountInfo info = store.account("lim").orElseThrow();
+        assertEquals(own, info.limits());
+        assertEquals(Optional.empty(), info.importedHash());
+        assertEquals(1, info.appPasswords().size());
+    }
+
+    @Test
+    void namesAndMailboxesComeInPagesFilteredByPrefix() throws StoreException {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            names.add(String.format("user%02d@a.example", i));
+        }
+        names.add("other@b.example");
+        names.add("user@b.example");
+        for (String n : names) {
+            store.createAccount(n, CREDS);
+        }
+        deliver(store, "user05@a.example", message(1));
+        List<String> paged = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        while (true) {
+            List<String> page = store.accountNames("user", after, 10);
+            if (page.isEmpty()) {
+                break;
+            }
+            pages++;
+            assertTrue(page.size() <= 10);
+            paged.addAll(page);
+            after = page.getLast();
+        }
+        assertEquals(names.stream().filter(n -> n.startsWith("user")).sorted().toList(), paged);
+        assertEquals(3, pages);
+        assertEquals(List.of("other@b.example"), store.accountNames("o", null, 10));
+        assertEquals(List.of(), store.accountNames("zz", null, 10));
+        assertEquals(List.of(), store.accountNames("", null, 0));
+        assertEquals(
+                List.of("user05@a.example", "user06@a.example"), store.accountNames("user", "user04@a.example", 2));
+        // An `after` before the prefix starts at the prefix.
+        assertEquals(List.of("user00@a.example"), store.accountNames("user", "a", 1));
+        List<MailboxStats> boxes = store.mailboxes("user05", null, 5);
+        assertEquals(1, boxes.size());
+        assertEquals("user05@a.example", boxes.getFirst().name());
+        assertEquals(1, boxes.getFirst().messages());
+        assertEquals(store.stats("user05@a.example"), boxes.getFirst());
+    }
+
+    @Test
+    void expungeUnlessInUseLeavesAHeldMaildropAlone() throws StoreException {
+        store.createAccount("held", CREDS);
+        deliver(store, "held", message(1));
+        ExpungeCriteria everything =
+                new ExpungeCriteria(true, OptionalLong.empty(), Optional.empty(), OptionalLong.empty());
+        try (Maildrop drop = store.openMaildrop("held", LockPolicy.SHARED)) {
+            assertEquals(Optional.empty(), store.expungeUnlessInUse("held", everything));
+            assertEquals(1, drop.listing().size());
+        }
+        assertEquals(1, store.stats("held").messages());
+        assertEquals(
+                1, store.expungeUnlessInUse("held", everything).orElseThrow().messages());
+        assertEquals(0, store.stats("held").messages());
+        // The sweep's lease is gone again: a session can open the maildrop.
+        store.openMaildrop("held", LockPolicy.EXCLUSIVE).close();
+    }
 }

@@ -2,6 +2,7 @@ package dev.poplar.storage.memory;
 
 import dev.poplar.storage.AccountExistsException;
 import dev.poplar.storage.AccountInfo;
+import dev.poplar.storage.AccountLimits;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.ChunkReader;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * protocols' answers to store failures can be tested too.
  */
 public final class MemoryMailStore implements MailStore {
-    private final Map<String, Account> accounts = new TreeMap<>();
+    private final TreeMap<String, Account> accounts = new TreeMap<>();
     private final MaildropLeases leases = new MaildropLeases();
     private long nextAccountId = 1;
     private long lastEpoch;
@@ -62,6 +63,7 @@ public final class MemoryMailStore implements MailStore {
         PasswordCredentials credentials;
         List<AppPassword> appPasswords = List.of();
         String importedHash;
+        AccountLimits limits = AccountLimits.INHERITED;
         byte[] apopSecret;
         final long epoch;
         long nextUid = 1;
@@ -86,7 +88,7 @@ public final class MemoryMailStore implements MailStore {
 
         AccountInfo info() {
             return new AccountInfo(
-                    name, id, createdMillis, credentials, appPasswords, Optional.ofNullable(importedHash));
+                    name, id, createdMillis, credentials, appPasswords, Optional.ofNullable(importedHash), limits);
         }
     }
 
@@ -212,14 +214,43 @@ public final class MemoryMailStore implements MailStore {
     }
 
     @Override
+    public synchronized void setLimits(String name, AccountLimits limits) throws StoreException {
+        Account a = existing(name);
+        write();
+        a.limits = limits;
+    }
+
+    @Override
     public synchronized List<String> accountNames() {
         return List.copyOf(accounts.keySet());
     }
 
     @Override
+    public synchronized List<String> accountNames(String prefix, String after, int limit) {
+        return page(prefix, after, limit).stream().map(a -> a.name).toList();
+    }
+
+    @Override
+    public synchronized List<MailboxStats> mailboxes(String prefix, String after, int limit) {
+        return page(prefix, after, limit).stream()
+                .map(a -> new MailboxStats(a.name, a.messages.size(), a.octets, a.nextUid, a.epoch, a.limits))
+                .toList();
+    }
+
+    private List<Account> page(String prefix, String after, int limit) {
+        var tail = after == null || after.compareTo(prefix) < 0
+                ? accounts.tailMap(prefix, true)
+                : accounts.tailMap(after, false);
+        return tail.values().stream()
+                .takeWhile(a -> a.name.startsWith(prefix))
+                .limit(Math.max(0, limit))
+                .toList();
+    }
+
+    @Override
     public synchronized MailboxStats stats(String name) throws StoreException {
         Account a = existing(name);
-        return new MailboxStats(a.name, a.messages.size(), a.octets, a.nextUid, a.epoch);
+        return new MailboxStats(a.name, a.messages.size(), a.octets, a.nextUid, a.epoch, a.limits);
     }
 
     @Override
@@ -239,6 +270,13 @@ public final class MemoryMailStore implements MailStore {
             }
             Delivery d = deliveries.get(i);
             WireMessage msg = d.message().withPrefix(d.prefixHeaders());
+            if (d.quota() != null) {
+                AccountLimits limits = a.limits.over(d.quota());
+                if (!limits.admits(a.messages.size(), a.octets, msg.octets())) {
+                    outcomes.add(new DeliveryOutcome.OverQuota(a.name, limits));
+                    continue;
+                }
+            }
             long uid = a.nextUid;
             if (d.uidl() != null) {
                 uid = Math.max(uid, Uidl.uidAfterOwn(a.epoch, d.uidl()));
@@ -340,6 +378,22 @@ public final class MemoryMailStore implements MailStore {
                 .mapToLong(Map.Entry::getKey)
                 .toArray();
         return remove(a, uids);
+    }
+
+    @Override
+    public synchronized Optional<ExpungeCriteria.Result> expungeUnlessInUse(String name, ExpungeCriteria criteria)
+            throws StoreException {
+        Account a = existing(name);
+        try {
+            leases.acquire(a.id, a.name, LockPolicy.EXCLUSIVE);
+        } catch (dev.poplar.storage.MaildropInUseException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(expunge(name, criteria));
+        } finally {
+            leases.release(a.id);
+        }
     }
 
     /** A memory store has nothing on disk to copy. */

@@ -1,5 +1,6 @@
 package dev.poplar.storage.rocks;
 
+import dev.poplar.storage.AccountLimits;
 import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.PasswordCredentials;
 import java.nio.ByteBuffer;
@@ -19,6 +20,11 @@ final class Records {
      * that have one, so a store without imported users stays readable by 0.1.
      */
     private static final byte V3 = 3;
+    /**
+     * Account records with their own quota or retention (0.3): V2, the imported hash (empty for
+     * none) and three limits. Written only for accounts with an override, for the same reason.
+     */
+    private static final byte V4 = 4;
 
     private Records() {}
 
@@ -28,29 +34,42 @@ final class Records {
             long createdMillis,
             PasswordCredentials credentials,
             List<AppPassword> appPasswords,
-            String importedHash) {
+            String importedHash,
+            AccountLimits limits) {
         Account {
             appPasswords = List.copyOf(appPasswords);
         }
 
         /** A new password: it replaces an imported hash too. */
         Account withCredentials(PasswordCredentials c) {
-            return new Account(id, createdMillis, c, appPasswords, null);
+            return new Account(id, createdMillis, c, appPasswords, null, limits);
         }
 
         Account withImportedHash(PasswordCredentials placeholder, String hash) {
-            return new Account(id, createdMillis, placeholder, appPasswords, hash);
+            return new Account(id, createdMillis, placeholder, appPasswords, hash, limits);
         }
 
         Account withAppPasswords(List<AppPassword> list) {
-            return new Account(id, createdMillis, credentials, list, importedHash);
+            return new Account(id, createdMillis, credentials, list, importedHash, limits);
+        }
+
+        Account withLimits(AccountLimits l) {
+            return new Account(id, createdMillis, credentials, appPasswords, importedHash, l);
+        }
+
+        private byte version() {
+            if (!limits.inheritsAll()) {
+                return V4;
+            }
+            return importedHash == null ? V2 : V3;
         }
 
         byte[] encode() {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
             java.io.DataOutputStream d = new java.io.DataOutputStream(out);
             try {
-                d.writeByte(importedHash == null ? V2 : V3);
+                byte version = version();
+                d.writeByte(version);
                 d.writeLong(id);
                 d.writeLong(createdMillis);
                 writeCredentials(d, credentials);
@@ -62,10 +81,15 @@ final class Records {
                     d.writeLong(p.createdMillis());
                     writeCredentials(d, p.credentials());
                 }
-                if (importedHash != null) {
-                    byte[] h = importedHash.getBytes(StandardCharsets.UTF_8);
+                if (version >= V3) {
+                    byte[] h = importedHash == null ? new byte[0] : importedHash.getBytes(StandardCharsets.UTF_8);
                     d.writeShort(h.length);
                     d.write(h);
+                }
+                if (version == V4) {
+                    d.writeLong(limits.maxOctets());
+                    d.writeLong(limits.maxMessages());
+                    d.writeLong(limits.retentionMillis());
                 }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -76,7 +100,7 @@ final class Records {
         static Account decode(byte[] value) {
             ByteBuffer b = ByteBuffer.wrap(value);
             byte version = b.get();
-            if (version != V1 && version != V2 && version != V3) {
+            if (version < V1 || version > V4) {
                 checkVersion(version, "account");
             }
             long id = b.getLong();
@@ -92,12 +116,14 @@ final class Records {
                 }
             }
             String imported = null;
-            if (version == V3) {
+            if (version >= V3) {
                 byte[] h = new byte[b.getShort() & 0xffff];
                 b.get(h);
-                imported = new String(h, StandardCharsets.UTF_8);
+                imported = h.length == 0 ? null : new String(h, StandardCharsets.UTF_8);
             }
-            return new Account(id, created, main, apps, imported);
+            AccountLimits limits =
+                    version == V4 ? new AccountLimits(b.getLong(), b.getLong(), b.getLong()) : AccountLimits.INHERITED;
+            return new Account(id, created, main, apps, imported, limits);
         }
 
         private static void writeCredentials(java.io.DataOutputStream d, PasswordCredentials c)

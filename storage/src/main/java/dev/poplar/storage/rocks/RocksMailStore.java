@@ -2,6 +2,7 @@ package dev.poplar.storage.rocks;
 
 import dev.poplar.storage.AccountExistsException;
 import dev.poplar.storage.AccountInfo;
+import dev.poplar.storage.AccountLimits;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.Delivery;
@@ -81,10 +82,12 @@ public final class RocksMailStore implements MailStore {
             }
             long now = System.currentTimeMillis();
             long id = ctx.nextAccountId();
-            Records.Account account = new Records.Account(id, now, credentials, List.of(), importedHash);
+            Records.Account account =
+                    new Records.Account(id, now, credentials, List.of(), importedHash, AccountLimits.INHERITED);
             ctx.putAccount(key, account);
             ctx.putMailbox(id, new Records.Mailbox(1, ctx.nextEpoch(now), 0, 0));
-            return new AccountInfo(key, id, now, credentials, List.of(), Optional.ofNullable(importedHash));
+            return new AccountInfo(
+                    key, id, now, credentials, List.of(), Optional.ofNullable(importedHash), AccountLimits.INHERITED);
         });
     }
 
@@ -200,7 +203,19 @@ public final class RocksMailStore implements MailStore {
                         a.createdMillis(),
                         a.credentials(),
                         a.appPasswords(),
-                        Optional.ofNullable(a.importedHash())));
+                        Optional.ofNullable(a.importedHash()),
+                        a.limits()));
+    }
+
+    @Override
+    public void setLimits(String name, AccountLimits limits) throws StoreException {
+        String key = AccountNames.normalize(name);
+        writer.execute(ctx -> {
+            Records.Account old =
+                    ctx.account(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+            ctx.putAccount(key, old.withLimits(limits));
+            return null;
+        });
     }
 
     Optional<Records.Account> accountRecord(String normalizedName) throws StoreException {
@@ -224,6 +239,79 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
+    public List<String> accountNames(String prefix, String after, int limit) {
+        List<String> names = new ArrayList<>(Math.min(limit, 1024));
+        pageOfAccounts(prefix, after, limit, (name, value) -> names.add(name));
+        return names;
+    }
+
+    @Override
+    public List<MailboxStats> mailboxes(String prefix, String after, int limit) throws StoreException {
+        List<Records.Account> accounts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        pageOfAccounts(prefix, after, limit, (name, value) -> {
+            names.add(name);
+            accounts.add(Records.Account.decode(value));
+        });
+        List<MailboxStats> page = new ArrayList<>(names.size());
+        try {
+            for (int i = 0; i < names.size(); i++) {
+                byte[] v = handle.db()
+                        .get(
+                                handle.cf().mailboxes(),
+                                Keys.mailbox(accounts.get(i).id()));
+                if (v != null) { // null: deleted since the scan
+                    Records.Mailbox m = Records.Mailbox.decode(v);
+                    page.add(new MailboxStats(
+                            names.get(i),
+                            m.messages(),
+                            m.octets(),
+                            m.nextUid(),
+                            m.epoch(),
+                            accounts.get(i).limits()));
+                }
+            }
+        } catch (RocksDBException e) {
+            throw RocksErrors.map("mailbox listing", e);
+        }
+        return page;
+    }
+
+    /**
+     * Walks the account keys (UTF-8 bytes sort as the names do for this purpose: both are compared
+     * byte-wise by RocksDB and by callers paging with {@code after}) from just past {@code after}.
+     */
+    private void pageOfAccounts(
+            String prefix, String after, int limit, java.util.function.BiConsumer<String, byte[]> visit) {
+        if (limit <= 0) {
+            return;
+        }
+        byte[] start = prefix.getBytes(StandardCharsets.UTF_8);
+        if (after != null) {
+            byte[] a = after.getBytes(StandardCharsets.UTF_8);
+            if (java.util.Arrays.compareUnsigned(a, start) >= 0) {
+                start = java.util.Arrays.copyOf(a, a.length + 1); // the smallest key after `after`
+            }
+        }
+        byte[] wanted = prefix.getBytes(StandardCharsets.UTF_8);
+        int seen = 0;
+        try (RocksIterator it = handle.db().newIterator(handle.cf().accounts())) {
+            for (it.seek(start); it.isValid() && seen < limit; it.next()) {
+                byte[] key = it.key();
+                if (!startsWith(key, wanted)) {
+                    break;
+                }
+                visit.accept(new String(key, StandardCharsets.UTF_8), it.value());
+                seen++;
+            }
+        }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    @Override
     public MailboxStats stats(String name) throws StoreException {
         String key = AccountNames.normalize(name);
         Records.Account account =
@@ -234,7 +322,7 @@ public final class RocksMailStore implements MailStore {
                 throw new StoreException("mailbox record of " + key + " is missing (run poplar check)", false);
             }
             Records.Mailbox m = Records.Mailbox.decode(v);
-            return new MailboxStats(key, m.messages(), m.octets(), m.nextUid(), m.epoch());
+            return new MailboxStats(key, m.messages(), m.octets(), m.nextUid(), m.epoch(), account.limits());
         } catch (RocksDBException e) {
             throw RocksErrors.map("mailbox stats", e);
         }
@@ -279,6 +367,14 @@ public final class RocksMailStore implements MailStore {
         Records.Mailbox box = ctx.mailbox(id)
                 .orElseThrow(() -> new IllegalStateException("mailbox record of " + key + " is missing"));
         WireMessage msg = d.message().withPrefix(d.prefixHeaders());
+        if (d.quota() != null) {
+            // Checked against the counters as this group has already changed them: the single
+            // writer makes the check and the write one step, so racing copies never pass together.
+            AccountLimits limits = account.get().limits().over(d.quota());
+            if (!limits.admits(box.messages(), box.octets(), msg.octets())) {
+                return new DeliveryOutcome.OverQuota(key, limits);
+            }
+        }
         long uid = box.nextUid();
         if (d.uidl() != null) {
             // A kept UIDL that happens to read like one Poplar assigns in this mailbox (a move
@@ -379,6 +475,24 @@ public final class RocksMailStore implements MailStore {
             return new ExpungeCriteria.Result(0, 0);
         }
         return removeMessages(account.id(), matcher.uids());
+    }
+
+    @Override
+    public Optional<ExpungeCriteria.Result> expungeUnlessInUse(String name, ExpungeCriteria criteria)
+            throws StoreException {
+        String key = AccountNames.normalize(name);
+        Records.Account account =
+                accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        try {
+            leases.acquire(account.id(), key, LockPolicy.EXCLUSIVE);
+        } catch (dev.poplar.storage.MaildropInUseException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(expunge(key, criteria));
+        } finally {
+            leases.release(account.id());
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.storage.AccountInfo;
+import dev.poplar.storage.AccountLimits;
 import dev.poplar.storage.LockPolicy;
 import dev.poplar.storage.MailboxStats;
 import dev.poplar.storage.Maildrop;
@@ -72,6 +73,34 @@ class RocksMailStoreTest {
         assertThrows(
                 dev.poplar.storage.NoSuchAccountException.class,
                 () -> store.setImportedHash("nobody", CREDS, "{SSHA}x"));
+    }
+
+    @Test
+    void accountLimitsSurviveAReopenAndOnlyAccountsWithOverridesUseTheNewFormat() throws StoreException {
+        store.createAccount("plain", CREDS);
+        store.createAccount("limited", CREDS);
+        store.createAccount("both", CREDS, "{SSHA}abc");
+        AccountLimits own = new AccountLimits(1_000_000, 50, dev.poplar.storage.AccountLimits.UNLIMITED);
+        store.setLimits("limited", own);
+        store.setLimits("both", own);
+        store.close();
+        store = RocksMailStore.open(dir, RocksStoreOptions.defaults());
+        assertEquals(own, store.account("limited").orElseThrow().limits());
+        assertEquals(own, store.account("both").orElseThrow().limits());
+        assertEquals(
+                java.util.Optional.of("{SSHA}abc"),
+                store.account("both").orElseThrow().importedHash());
+        assertEquals(
+                AccountLimits.INHERITED, store.account("plain").orElseThrow().limits());
+        RocksHandle h = store.handle();
+        try {
+            assertEquals(2, h.db().get(h.cf().accounts(), Keys.account("plain"))[0], "0.1.1 format");
+            assertEquals(4, h.db().get(h.cf().accounts(), Keys.account("limited"))[0]);
+            store.setLimits("limited", AccountLimits.INHERITED);
+            assertEquals(2, h.db().get(h.cf().accounts(), Keys.account("limited"))[0], "back to the old format");
+        } catch (org.rocksdb.RocksDBException e) {
+            throw new AssertionError(e);
+        }
     }
 
     // Invariant 4: UIDs are never reused, UIDL strings are valid and stable.
