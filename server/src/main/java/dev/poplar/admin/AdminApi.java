@@ -163,12 +163,49 @@ public final class AdminApi {
         }
     }
 
+    /**
+     * {"quota_size":"2G","quota_messages":10000,"retention":"90d"}: every field optional (absent:
+     * unchanged), a string or a whole number; checked by {@link #change()}.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record LimitsBody(JsonNode quotaSize, JsonNode quotaMessages, JsonNode retention) {
+        public static LimitsBody of(AdminOperations.LimitChange c) {
+            JsonNodeFactory f = JsonNodeFactory.instance;
+            return new LimitsBody(
+                    c.quotaSize() == null ? null : f.textNode(c.quotaSize()),
+                    c.quotaMessages() == null ? null : f.textNode(c.quotaMessages()),
+                    c.retention() == null ? null : f.textNode(c.retention()));
+        }
+
+        public AdminOperations.LimitChange change() throws AdminException {
+            return new AdminOperations.LimitChange(
+                    text(quotaSize, "quota_size"), text(quotaMessages, "quota_messages"), text(retention, "retention"));
+        }
+
+        private static String text(JsonNode v, String field) throws AdminException {
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (v.isTextual()) {
+                return v.asText();
+            }
+            if (v.canConvertToExactIntegral() && v.canConvertToLong()) {
+                return Long.toString(v.asLong()); // range checked with the words
+            }
+            throw invalid(field + " must be a string such as \"2G\", \"90d\", \"none\" or \"default\"");
+        }
+    }
+
     // ---- response bodies ----
 
     /** Every error answer: {"error": "what went wrong and what to do"}. */
     public record Problem(String error) {}
 
-    public record UserList(List<String> users) {}
+    /** One page of user names; {@code next} is the {@code after} of the next page, null at the end. */
+    public record UserList(List<String> users, String next) {}
+
+    /** One page of mailboxes with counters and limits (resolved); {@code next} as in {@link UserList}. */
+    public record MailboxList(List<MailboxStats> mailboxes, String next) {}
 
     public record Created(String created) {}
 
@@ -236,7 +273,17 @@ public final class AdminApi {
 
     // ---- the endpoints, under /api ----
 
+    /** ?prefix=&after=&limit= (1 to 10,000, default 1,000). */
     public static final Endpoint<NoBody, UserList> LIST_USERS = get("/users", UserList.class);
+    /** ?prefix=&after=&limit= as {@link #LIST_USERS}. */
+    public static final Endpoint<NoBody, MailboxList> LIST_MAILBOXES = get("/mailboxes", MailboxList.class);
+    /** ?top=N (default 10): node totals and the N largest mailboxes. */
+    public static final Endpoint<NoBody, AdminOperations.NodeSummary> SUMMARY =
+            get("/summary", AdminOperations.NodeSummary.class);
+    /** Each field optional: {"quota_size":"2G","quota_messages":"none","retention":"90d"}. */
+    public static final Endpoint<LimitsBody, Updated> SET_LIMITS =
+            new Endpoint<>("PUT", "/users/{name}/limits", LimitsBody.class, Updated.class);
+
     public static final Endpoint<NewUser, Created> ADD_USER =
             new Endpoint<>("POST", "/users", NewUser.class, Created.class);
     /** The body is the user file (text), not JSON; ?hashed=true for imported hashes. */

@@ -16,7 +16,51 @@ public interface AdminOperations extends AutoCloseable {
 
     void deleteUser(String name) throws AdminException;
 
-    List<String> listUsers() throws AdminException;
+    /** Every user name, sorted, fetched a page at a time (tests and small nodes; tools stream pages). */
+    default List<String> listUsers() throws AdminException {
+        List<String> all = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            Page<String> page = listUsers("", after, 10_000);
+            all.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        return all;
+    }
+
+    /**
+     * One page of a sorted listing. {@code next} is what to pass as {@code after} for the next page,
+     * null after the last one.
+     */
+    record Page<T>(List<T> items, String next) {}
+
+    /**
+     * User names starting with {@code prefix} (null or "" for all) that sort after {@code after}
+     * (null: from the first), at most {@code limit} (1 to 10,000).
+     */
+    Page<String> listUsers(String prefix, String after, int limit) throws AdminException;
+
+    /** As {@link #listUsers(String, String, int)}, with each mailbox's counters and limits. */
+    Page<MailboxStats> mailboxes(String prefix, String after, int limit) throws AdminException;
+
+    /**
+     * The whole node: mailboxes, messages, octets, how many mailboxes are nearly full (at or above
+     * poplar.quota.warning-ratio of a limit) or full, and the {@code top} largest mailboxes. One
+     * walk over the mailboxes, a page at a time: memory does not grow with the node.
+     */
+    NodeSummary summary(int top) throws AdminException;
+
+    record NodeSummary(
+            long mailboxes, long messages, long octets, long nearlyFull, long full, List<MailboxStats> largest) {}
+
+    /**
+     * A change to a user's own quota and retention: each field as the operator writes it ("2G",
+     * "10000", "90d", "none", "never", "default"), or null to leave it as it is.
+     */
+    record LimitChange(String quotaSize, String quotaMessages, String retention) {}
+
+    /** Sets a user's own quota and retention (see {@link LimitChange}); "default" returns to the node's. */
+    void setLimits(String name, LimitChange change) throws AdminException;
 
     /** Creates or updates users from "name password" lines; idempotent. */
     default ImportResult importUsers(String fileContent) throws AdminException {

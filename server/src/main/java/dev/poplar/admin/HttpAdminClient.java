@@ -44,8 +44,38 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
-    public List<String> listUsers() throws AdminException {
-        return call(AdminApi.LIST_USERS, null).users();
+    public Page<String> listUsers(String prefix, String after, int limit) throws AdminException {
+        AdminApi.UserList page =
+                send(AdminApi.LIST_USERS, pageQuery(prefix, after, limit), HttpRequest.BodyPublishers.noBody());
+        return new Page<>(page.users(), page.next());
+    }
+
+    @Override
+    public Page<MailboxStats> mailboxes(String prefix, String after, int limit) throws AdminException {
+        AdminApi.MailboxList page =
+                send(AdminApi.LIST_MAILBOXES, pageQuery(prefix, after, limit), HttpRequest.BodyPublishers.noBody());
+        return new Page<>(page.mailboxes(), page.next());
+    }
+
+    @Override
+    public NodeSummary summary(int top) throws AdminException {
+        return send(AdminApi.SUMMARY, "?top=" + top, HttpRequest.BodyPublishers.noBody());
+    }
+
+    @Override
+    public void setLimits(String name, LimitChange change) throws AdminException {
+        call(AdminApi.SET_LIMITS, AdminApi.LimitsBody.of(change), name);
+    }
+
+    private static String pageQuery(String prefix, String after, int limit) {
+        StringBuilder q = new StringBuilder("?limit=").append(limit);
+        if (prefix != null && !prefix.isEmpty()) {
+            q.append("&prefix=").append(java.net.URLEncoder.encode(prefix, StandardCharsets.UTF_8));
+        }
+        if (after != null) {
+            q.append("&after=").append(java.net.URLEncoder.encode(after, StandardCharsets.UTF_8));
+        }
+        return q.toString();
     }
 
     @Override

@@ -31,29 +31,31 @@ public final class LocalAdmin implements AdminOperations {
     private final dev.poplar.auth.PasswordRules rules;
     private final java.nio.file.Path backupRoot;
     private final long maxMessageSize;
+    private final dev.poplar.storage.AccountLimits defaults;
+    private final double warningRatio;
     private final ServerControl server;
     private final AutoCloseable onClose;
     private final java.nio.file.Path dataDir;
 
     /**
-     * @param backupRoot the only directory backups may be written under (poplar.backup-root): the
-     *                   admin API must not let a token holder write wherever the server's user can
+     * Backups are written only under {@code config.backupRoot()} (poplar.backup-root): the admin API
+     * must not let a token holder write wherever the server's user can.
      */
     public LocalAdmin(
             MailStore store,
             PasswordHasher hasher,
-            dev.poplar.auth.PasswordRules rules,
-            long maxMessageSize,
+            dev.poplar.config.PoplarConfig config,
             ServerControl server,
             java.nio.file.Path dataDir,
-            java.nio.file.Path backupRoot,
             AutoCloseable onClose) {
-        this.rules = rules;
-        this.backupRoot = backupRoot.toAbsolutePath().normalize();
+        this.rules = new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength());
+        this.backupRoot = config.backupRoot().toAbsolutePath().normalize();
         this.dataDir = dataDir;
         this.store = store;
         this.hasher = hasher;
-        this.maxMessageSize = maxMessageSize;
+        this.maxMessageSize = config.lmtp().maxMessageSize();
+        this.defaults = config.limits();
+        this.warningRatio = config.quota().warningRatio();
         this.server = server;
         this.onClose = onClose;
     }
@@ -84,8 +86,84 @@ public final class LocalAdmin implements AdminOperations {
     }
 
     @Override
-    public List<String> listUsers() throws AdminException {
-        return onStore("", store::accountNames);
+    public Page<String> listUsers(String prefix, String after, int limit) throws AdminException {
+        int n = pageSize(limit);
+        String start = prefix(prefix);
+        List<String> names = onStore("", () -> store.accountNames(start, after, n));
+        return new Page<>(names, names.size() == n ? names.getLast() : null);
+    }
+
+    @Override
+    public Page<MailboxStats> mailboxes(String prefix, String after, int limit) throws AdminException {
+        int n = pageSize(limit);
+        String start = prefix(prefix);
+        List<MailboxStats> page = onStore("", () -> store.mailboxes(start, after, n));
+        return new Page<>(
+                page.stream().map(s -> s.resolved(defaults)).toList(),
+                page.size() == n ? page.getLast().name() : null);
+    }
+
+    @Override
+    public NodeSummary summary(int top) throws AdminException {
+        if (top < 0 || top > MAX_PAGE) {
+            throw new AdminException(AdminException.Kind.INVALID, "top must be between 0 and " + MAX_PAGE);
+        }
+        MailboxCensus census = new MailboxCensus(top, warningRatio);
+        String after = null;
+        do {
+            Page<MailboxStats> page = mailboxes("", after, MAX_PAGE);
+            page.items().forEach(census::add);
+            after = page.next();
+        } while (after != null);
+        return census.summary();
+    }
+
+    @Override
+    public void setLimits(String name, LimitChange change) throws AdminException {
+        String key = validName(name);
+        dev.poplar.storage.AccountLimits now = onStore(
+                        key, () -> store.account(key).orElseThrow(() -> notFound(key)))
+                .limits();
+        dev.poplar.storage.AccountLimits next;
+        try {
+            next = new dev.poplar.storage.AccountLimits(
+                    change.quotaSize() == null
+                            ? now.maxOctets()
+                            : dev.poplar.config.LimitSyntax.quotaSize(change.quotaSize()),
+                    change.quotaMessages() == null
+                            ? now.maxMessages()
+                            : dev.poplar.config.LimitSyntax.quotaMessages(change.quotaMessages()),
+                    change.retention() == null
+                            ? now.retentionMillis()
+                            : dev.poplar.config.LimitSyntax.retention(change.retention()));
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        }
+        onStore(key, () -> {
+            store.setLimits(key, next);
+            return null;
+        });
+    }
+
+    /** The most names or mailboxes one page may hold: bounds the server's and the client's memory. */
+    static final int MAX_PAGE = 10_000;
+
+    private static int pageSize(int limit) throws AdminException {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new AdminException(AdminException.Kind.INVALID, "limit must be between 1 and " + MAX_PAGE);
+        }
+        return limit;
+    }
+
+    private static String prefix(String prefix) throws AdminException {
+        if (prefix == null || prefix.isEmpty()) {
+            return "";
+        }
+        try {
+            return AccountNames.normalize(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, "prefix: " + e.getMessage());
+        }
     }
 
     /**
@@ -280,7 +358,7 @@ public final class LocalAdmin implements AdminOperations {
     @Override
     public MailboxStats stats(String name) throws AdminException {
         String key = validName(name);
-        return onStore(key, () -> store.stats(key));
+        return onStore(key, () -> store.stats(key)).resolved(defaults);
     }
 
     @Override
@@ -418,7 +496,7 @@ public final class LocalAdmin implements AdminOperations {
                 java.nio.file.Files.copy(
                         apopKey, target.resolve("apop.key"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             }
-            long accounts = store.accountNames().size();
+            long accounts = countAccounts();
             java.nio.file.Files.writeString(
                     target.resolve("BACKUP"),
                     "poplar-backup 1\ncreated " + java.time.Instant.now() + "\naccounts " + accounts + "\n");
@@ -431,6 +509,18 @@ public final class LocalAdmin implements AdminOperations {
         } catch (StoreException e) {
             throw storeFailure(e);
         }
+    }
+
+    /** Counts accounts a page at a time: no list of every name in memory. */
+    private long countAccounts() throws AdminException {
+        long n = 0;
+        String after = null;
+        do {
+            Page<String> page = listUsers("", after, MAX_PAGE);
+            n += page.items().size();
+            after = page.next();
+        } while (after != null);
+        return n;
     }
 
     /** The backup directory for {@code dir}: new, and inside poplar.backup-root (symbolic links resolved). */

@@ -93,11 +93,9 @@ final class AdminConnector {
             return new LocalAdmin(
                     store,
                     new PasswordHasher(config.pbkdf2Iterations()),
-                    new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()),
-                    config.lmtp().maxMessageSize(),
+                    config,
                     ServerControl.NONE,
                     data.path(),
-                    config.backupRoot(),
                     () -> {
                         store.close();
                         claim.close();

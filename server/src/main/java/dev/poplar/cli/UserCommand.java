@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
             UserCommand.Passwd.class,
             UserCommand.Del.class,
             UserCommand.ListUsers.class,
+            UserCommand.Limits.class,
             UserCommand.Import.class,
             AppPasswordCommand.class,
             UserCommand.ApopSecret.class
@@ -95,9 +96,52 @@ final class UserCommand {
 
     @Command(name = "list", description = "List users, one per line.")
     static final class ListUsers extends AdminCommand {
+        @Option(names = "--prefix", description = "Only names that start with this (e.g. a domain's first letters).")
+        String prefix = "";
+
+        @Option(
+                names = "--page-size",
+                defaultValue = "1000",
+                description = "Names fetched per request (1-10000); memory stays bounded whatever the node holds.")
+        int pageSize;
+
+        /** Prints each page as it arrives: a million users never sit in memory at once. */
         @Override
         int run(AdminOperations admin) throws Exception {
-            admin.listUsers().forEach(System.out::println);
+            String after = null;
+            do {
+                AdminOperations.Page<String> page = admin.listUsers(prefix, after, pageSize);
+                page.items().forEach(System.out::println);
+                System.out.flush();
+                after = page.next();
+            } while (after != null);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "limits",
+            description = "Show or set a user's own quota and retention; 'default' returns a value to the node's "
+                    + "(poplar.quota.*, poplar.retention.max-age).")
+    static final class Limits extends AdminCommand {
+        @Mixin
+        UserName user;
+
+        @Option(names = "--quota-size", description = "Storage quota: 512M, 2G, none or default.")
+        String quotaSize;
+
+        @Option(names = "--quota-messages", description = "Most messages: a count, none or default.")
+        String quotaMessages;
+
+        @Option(names = "--retention", description = "Expunge mail older than this many days: 90d, never or default.")
+        String retention;
+
+        @Override
+        int run(AdminOperations admin) throws Exception {
+            if (quotaSize != null || quotaMessages != null || retention != null) {
+                admin.setLimits(user.name, new AdminOperations.LimitChange(quotaSize, quotaMessages, retention));
+            }
+            MailboxCommand.printUsage(admin.stats(user.name));
             return 0;
         }
     }

@@ -44,7 +44,21 @@ public final class AdminRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        route(rules, AdminApi.LIST_USERS, (req, b) -> new AdminApi.UserList(admin.listUsers()));
+        route(rules, AdminApi.LIST_USERS, (req, b) -> {
+            AdminOperations.Page<String> page =
+                    admin.listUsers(query(req, "prefix", ""), query(req, "after", null), limit(req));
+            return new AdminApi.UserList(page.items(), page.next());
+        });
+        route(rules, AdminApi.LIST_MAILBOXES, (req, b) -> {
+            AdminOperations.Page<dev.poplar.storage.MailboxStats> page =
+                    admin.mailboxes(query(req, "prefix", ""), query(req, "after", null), limit(req));
+            return new AdminApi.MailboxList(page.items(), page.next());
+        });
+        route(rules, AdminApi.SUMMARY, (req, b) -> admin.summary(number(req, "top", 10)));
+        route(rules, AdminApi.SET_LIMITS, (req, b) -> {
+            admin.setLimits(name(req), b.change());
+            return new AdminApi.Updated(name(req));
+        });
         route(rules, AdminApi.IMPORT_USERS, (req, b) -> {
             if (!req.content().hasEntity()) {
                 throw invalid("send the user file as the body: one 'name password' per line");
@@ -181,6 +195,26 @@ public final class AdminRoutes implements HttpService {
 
     private static AdminException invalid(String message) {
         return new AdminException(AdminException.Kind.INVALID, message);
+    }
+
+    private static String query(ServerRequest req, String name, String dflt) {
+        return req.query().first(name).orElse(dflt);
+    }
+
+    private static int limit(ServerRequest req) throws AdminException {
+        return number(req, "limit", 1000);
+    }
+
+    /** A whole-number query parameter; the range is checked by the operation. */
+    private static int number(ServerRequest req, String name, int dflt) throws AdminException {
+        String v = query(req, name, null);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.matches("[0-9]{1,9}")) {
+            throw invalid(name + " must be a whole number, not '" + v + "'");
+        }
+        return Integer.parseInt(v);
     }
 
     private static String name(ServerRequest req) {

@@ -202,15 +202,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
         String httpUrl = "";
         if (config.http().port() > 0) {
-            LocalAdmin admin = new LocalAdmin(
-                    store,
-                    hasher,
-                    new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength()),
-                    config.lmtp().maxMessageSize(),
-                    this,
-                    data.path(),
-                    config.backupRoot(),
-                    () -> {});
+            LocalAdmin admin = new LocalAdmin(store, hasher, config, this, data.path(), () -> {});
             http = HttpServer.start(
                     config.http().host(),
                     config.http().port(),

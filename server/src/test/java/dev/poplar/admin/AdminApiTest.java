@@ -99,8 +99,94 @@ class AdminApiTest {
                     404,
                     call(http, "DELETE", base + "/api/users/erin", token, null).statusCode());
             assertEquals(
-                    "{\"users\":[\"frank\"]}",
+                    "{\"users\":[\"frank\"],\"next\":null}",
                     call(http, "GET", base + "/api/users", token, null).body());
+        }
+    }
+
+    /** Issue 13: per-user limits, paged listings and the node summary over HTTP. */
+    @Test
+    void limitsPagesAndTheNodeSummaryThroughTheApi() throws Exception {
+        try (TestServer s = TestServer.start(dir, "POPLAR_QUOTA_MAX_MESSAGES", "4", "POPLAR_RETENTION_MAX_AGE", "30d");
+                HttpClient http = HttpClient.newHttpClient()) {
+            String base = "http://127.0.0.1:" + s.httpPort();
+            String token =
+                    Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            for (String u : new String[] {"ann", "bea", "bob", "bud", "cat"}) {
+                s.addUser(u, "pw-" + u);
+            }
+            s.deliver("bob", "Subject: a\r\n\r\n" + "x".repeat(500) + "\r\n");
+            s.deliver("bob", "Subject: b\r\n\r\nb\r\n");
+            s.deliver("bud", "Subject: c\r\n\r\nc\r\n");
+            // Pages of two names starting with "b", each page naming the next one's start.
+            assertEquals(
+                    "{\"users\":[\"bea\",\"bob\"],\"next\":\"bob\"}",
+                    call(http, "GET", base + "/api/users?prefix=b&limit=2", token, null)
+                            .body());
+            assertEquals(
+                    "{\"users\":[\"bud\"],\"next\":null}",
+                    call(http, "GET", base + "/api/users?prefix=b&limit=2&after=bob", token, null)
+                            .body());
+            assertEquals(
+                    400,
+                    call(http, "GET", base + "/api/users?limit=0", token, null).statusCode());
+            assertEquals(
+                    400,
+                    call(http, "GET", base + "/api/users?limit=-5", token, null).statusCode());
+            assertEquals(
+                    400,
+                    call(http, "GET", base + "/api/users?limit=10001", token, null)
+                            .statusCode());
+            // Own limits: set, shown resolved, refused when absurd, returned to the default.
+            assertEquals(
+                    200,
+                    call(
+                                    http,
+                                    "PUT",
+                                    base + "/api/users/bob/limits",
+                                    token,
+                                    "{\"quota_messages\":\"2\",\"retention\":\"never\"}")
+                            .statusCode());
+            String stats =
+                    call(http, "GET", base + "/api/mailboxes/bob", token, null).body();
+            assertTrue(
+                    stats.contains("\"limits\":{\"max_octets\":0,\"max_messages\":2,\"retention_millis\":0}"), stats);
+            for (String bad : new String[] {
+                "{\"quota_size\":\"-5\"}",
+                "{\"quota_size\":\"99999999T\"}",
+                "{\"quota_messages\":\"lots\"}",
+                "{\"retention\":\"-1d\"}",
+                "{\"retention\":\"12h\"}"
+            }) {
+                HttpResponse<String> r = call(http, "PUT", base + "/api/users/bob/limits", token, bad);
+                assertEquals(400, r.statusCode(), bad + " -> " + r.body());
+            }
+            assertEquals(
+                    404,
+                    call(http, "PUT", base + "/api/users/nobody/limits", token, "{}")
+                            .statusCode());
+            String bud =
+                    call(http, "GET", base + "/api/mailboxes/bud", token, null).body();
+            assertTrue(bud.contains("\"max_messages\":4,\"retention_millis\":2592000000"), "defaults: " + bud);
+            // The summary: bob is full (2 of 2), the largest; the others are far from their limit.
+            AdminOperations.NodeSummary summary = AdminJson.readResponse(
+                    call(http, "GET", base + "/api/summary?top=1", token, null)
+                            .body()
+                            .getBytes(),
+                    AdminOperations.NodeSummary.class);
+            assertEquals(5, summary.mailboxes());
+            assertEquals(3, summary.messages());
+            assertEquals(1, summary.full());
+            assertEquals(0, summary.nearlyFull());
+            assertEquals(1, summary.largest().size());
+            assertEquals("bob", summary.largest().getFirst().name());
+            String page = call(http, "GET", base + "/api/mailboxes?prefix=bu", token, null)
+                    .body();
+            assertTrue(page.startsWith("{\"mailboxes\":[{\"name\":\"bud\",\"messages\":1,"), page);
+            // Back to the default: the node's 4 messages again.
+            call(http, "PUT", base + "/api/users/bob/limits", token, "{\"quota_messages\":\"default\"}");
+            assertEquals(4, s.admin().stats("bob").limits().maxMessages());
+            assertEquals(0, s.admin().stats("bob").limits().retentionMillis(), "retention still its own");
         }
     }
 

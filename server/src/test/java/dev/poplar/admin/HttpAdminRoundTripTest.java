@@ -44,6 +44,13 @@ class HttpAdminRoundTripTest {
             long uid = http.deliver("rita", Messages.simple(1).getBytes(StandardCharsets.US_ASCII));
             assertEquals(1, uid);
             assertEquals(local.stats("rita"), http.stats("rita"));
+            http.setLimits("rita", new AdminOperations.LimitChange("2G", null, "90d"));
+            assertEquals(2L << 30, local.stats("rita").limits().maxOctets());
+            assertEquals(local.stats("rita"), http.stats("rita"));
+            assertEquals(local.listUsers("r", null, 1), http.listUsers("r", null, 1));
+            assertEquals(local.mailboxes("", "rita", 5), http.mailboxes("", "rita", 5));
+            assertEquals(local.mailboxes("", null, 5), http.mailboxes("", null, 5));
+            assertEquals(local.summary(3), http.summary(3));
             assertEquals(local.messages("rita", true), http.messages("rita", true));
             assertEquals(
                     new AdminOperations.MigrationBatch(1, 0),

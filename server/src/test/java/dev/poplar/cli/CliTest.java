@@ -55,6 +55,25 @@ class CliTest {
                 again.out().startsWith("imported users: 0 created, 0 updated, 2 unchanged"),
                 "idempotent: " + again.out());
         assertEquals("gwen\nhal\nivy\n", poplar(null, "user", "list").out(), mode);
+        assertEquals(
+                "gwen\nhal\nivy\n",
+                poplar(null, "user", "list", "--page-size", "1").out(),
+                mode);
+        assertEquals("ivy\n", poplar(null, "user", "list", "--prefix", "i").out(), mode);
+        // Limits: set and shown; an absurd value is refused with what is accepted (exit 1).
+        CliProcess.Result limits = poplar(
+                null, "user", "limits", "gwen", "--quota-size", "1M", "--quota-messages", "10", "--retention", "30d");
+        assertEquals(0, limits.exit(), mode + ": " + limits.err());
+        assertTrue(limits.out().contains("messages:  1 of 10 (10.0%)"), limits.out());
+        assertTrue(limits.out().contains("retention: 30d"), limits.out());
+        CliProcess.Result absurd = poplar(null, "user", "limits", "gwen", "--quota-size", "-5");
+        assertEquals(1, absurd.exit(), mode + ": " + absurd.err());
+        assertTrue(absurd.err().contains("a quota size is a size such as 512M"), absurd.err());
+        CliProcess.Result summary = poplar(null, "mailbox", "summary", "--top", "1");
+        assertEquals(0, summary.exit(), mode + ": " + summary.err());
+        assertTrue(summary.out().contains("mailboxes:   3"), summary.out());
+        assertTrue(summary.out().contains("  gwen 1 messages"), summary.out());
+        assertTrue(poplar(null, "mailbox", "list").out().contains("\ngwen 1 "), mode);
         assertEquals(0, poplar(null, "user", "del", "hal").exit(), mode);
         assertEquals(3, poplar(null, "user", "del", "hal").exit(), mode);
         assertEquals("gwen\nivy\n", poplar(null, "user", "list").out(), mode);
