@@ -280,6 +280,9 @@ public final class AdminApi {
     /** ?top=N (default 10): node totals and the N largest mailboxes. */
     public static final Endpoint<NoBody, AdminOperations.NodeSummary> SUMMARY =
             get("/summary", AdminOperations.NodeSummary.class);
+
+    public static final Endpoint<NoBody, dev.poplar.retention.MailboxSweep.Result> SWEEP =
+            new Endpoint<>("POST", "/sweep", NoBody.class, dev.poplar.retention.MailboxSweep.Result.class);
     /** Each field optional: {"quota_size":"2G","quota_messages":"none","retention":"90d"}. */
     public static final Endpoint<LimitsBody, Updated> SET_LIMITS =
             new Endpoint<>("PUT", "/users/{name}/limits", LimitsBody.class, Updated.class);

@@ -59,6 +59,12 @@ public interface AdminOperations extends AutoCloseable {
      */
     record LimitChange(String quotaSize, String quotaMessages, String retention) {}
 
+    /**
+     * Runs the retention sweep now over every mailbox (as the server does every
+     * poplar.retention.sweep-interval), at poplar.retention.sweep-rate; returns what it did.
+     */
+    dev.poplar.retention.MailboxSweep.Result sweep() throws AdminException;
+
     /** Sets a user's own quota and retention (see {@link LimitChange}); "default" returns to the node's. */
     void setLimits(String name, LimitChange change) throws AdminException;
 

@@ -63,6 +63,11 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
+    public dev.poplar.retention.MailboxSweep.Result sweep() throws AdminException {
+        return call(AdminApi.SWEEP, null);
+    }
+
+    @Override
     public void setLimits(String name, LimitChange change) throws AdminException {
         call(AdminApi.SET_LIMITS, AdminApi.LimitsBody.of(change), name);
     }

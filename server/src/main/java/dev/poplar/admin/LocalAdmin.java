@@ -33,6 +33,7 @@ public final class LocalAdmin implements AdminOperations {
     private final long maxMessageSize;
     private final dev.poplar.storage.AccountLimits defaults;
     private final double warningRatio;
+    private final dev.poplar.retention.MailboxSweep sweep;
     private final ServerControl server;
     private final AutoCloseable onClose;
     private final java.nio.file.Path dataDir;
@@ -46,8 +47,10 @@ public final class LocalAdmin implements AdminOperations {
             PasswordHasher hasher,
             dev.poplar.config.PoplarConfig config,
             ServerControl server,
+            dev.poplar.retention.MailboxSweep sweep,
             java.nio.file.Path dataDir,
             AutoCloseable onClose) {
+        this.sweep = sweep;
         this.rules = new dev.poplar.auth.PasswordRules(config.auth().minPasswordLength());
         this.backupRoot = config.backupRoot().toAbsolutePath().normalize();
         this.dataDir = dataDir;
@@ -143,6 +146,18 @@ public final class LocalAdmin implements AdminOperations {
             store.setLimits(key, next);
             return null;
         });
+    }
+
+    @Override
+    public dev.poplar.retention.MailboxSweep.Result sweep() throws AdminException {
+        try {
+            return sweep.sweep();
+        } catch (StoreException e) {
+            throw storeFailure(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted while sweeping");
+        }
     }
 
     /** The most names or mailboxes one page may hold: bounds the server's and the client's memory. */

@@ -95,6 +95,12 @@ final class AdminConnector {
                     new PasswordHasher(config.pbkdf2Iterations()),
                     config,
                     ServerControl.NONE,
+                    new dev.poplar.retention.MailboxSweep(
+                            store,
+                            config,
+                            new dev.poplar.retention.SweepMeters(
+                                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                            java.time.Clock.systemUTC()),
                     data.path(),
                     () -> {
                         store.close();

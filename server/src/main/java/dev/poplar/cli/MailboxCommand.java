@@ -11,7 +11,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "mailbox",
         description = "Inspect mailboxes.",
-        subcommands = {MailboxCommand.Stats.class, MailboxCommand.ListMailboxes.class, MailboxCommand.Summary.class})
+        subcommands = {
+            MailboxCommand.Stats.class,
+            MailboxCommand.ListMailboxes.class,
+            MailboxCommand.Summary.class,
+            MailboxCommand.Sweep.class
+        })
 final class MailboxCommand {
 
     @Command(name = "stats", description = "Message count, size, quota use, retention and UID state of a mailbox.")
@@ -95,6 +100,23 @@ final class MailboxCommand {
                             + used(m) + " of quota");
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "sweep",
+            description = "Run the retention sweep now: expunge mail older than each mailbox's retention "
+                    + "(mailboxes held by a session are left for the next sweep) and count full mailboxes.")
+    static final class Sweep extends AdminCommand {
+        @Override
+        int run(AdminOperations admin) throws Exception {
+            var r = admin.sweep();
+            System.out.println("mailboxes:   " + r.mailboxes() + " in " + r.tookMillis() + " ms");
+            System.out.println("expunged:    " + r.expungedMessages() + " messages, " + r.expungedOctets() + " octets");
+            System.out.println("in-use:      " + r.inUse() + " (left for the next sweep)");
+            System.out.println("nearly-full: " + r.nearlyFull());
+            System.out.println("full:        " + r.full());
             return 0;
         }
     }

@@ -55,6 +55,7 @@ public final class AdminRoutes implements HttpService {
             return new AdminApi.MailboxList(page.items(), page.next());
         });
         route(rules, AdminApi.SUMMARY, (req, b) -> admin.summary(number(req, "top", 10)));
+        route(rules, AdminApi.SWEEP, (req, b) -> admin.sweep());
         route(rules, AdminApi.SET_LIMITS, (req, b) -> {
             admin.setLimits(name(req), b.change());
             return new AdminApi.Updated(name(req));

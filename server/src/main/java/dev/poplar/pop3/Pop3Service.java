@@ -57,7 +57,7 @@ public final class Pop3Service implements ConnectionHandler {
                         settings,
                         meters),
                 new TransactionCommands(meters),
-                new Capabilities(settings.implementation(), policy.loginDelay().seconds()),
+                new Capabilities(settings.implementation(), policy.loginDelay().seconds(), settings.limits()),
                 settings);
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param tls            the server certificate, if TLS (STLS, POP3S) is available
  * @param apop           present when APOP is enabled: the greeting then carries a timestamp
  * @param hostname       the host part of the APOP timestamp
+ * @param limits         the node's default quota and retention (CAPA EXPIRE)
  */
 public record Pop3Settings(
         PoplarConfig.Pop3 pop3,
@@ -25,7 +26,8 @@ public record Pop3Settings(
         String implementation,
         Optional<TlsContext> tls,
         Optional<ApopSecrets> apop,
-        String hostname) {
+        String hostname,
+        dev.poplar.storage.AccountLimits limits) {
 
     public LockPolicy lockPolicy() {
         return pop3.maildropLock();

@@ -62,6 +62,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private Listener lmtp;
     private TlsContext tls;
     private HttpServer http;
+    private dev.poplar.retention.MailboxSweep sweep;
     private volatile boolean started;
     private volatile boolean draining;
     private boolean closed;
@@ -118,7 +119,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 "Poplar-" + VERSION,
                 Optional.ofNullable(tls),
                 config.auth().apop() ? Optional.of(ApopSecrets.open(data.path())) : Optional.empty(),
-                localHostName());
+                localHostName(),
+                config.limits());
         // Process-wide policy, built once and shared by POP3 and POP3S (a client alternating
         // between them gets no second allowance).
         LoginGuard guard = new LoginGuard(config.auth().guard());
@@ -200,9 +202,12 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             listeners.add(lmtp);
         }
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
+        sweep = new dev.poplar.retention.MailboxSweep(
+                store, config, new dev.poplar.retention.SweepMeters(registry), java.time.Clock.systemUTC());
+        sweep.start();
         String httpUrl = "";
         if (config.http().port() > 0) {
-            LocalAdmin admin = new LocalAdmin(store, hasher, config, this, data.path(), () -> {});
+            LocalAdmin admin = new LocalAdmin(store, hasher, config, this, sweep, data.path(), () -> {});
             http = HttpServer.start(
                     config.http().host(),
                     config.http().port(),
@@ -327,6 +332,11 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         return store;
     }
 
+    /** The retention sweep (tests and the admin API run it on demand). */
+    public dev.poplar.retention.MailboxSweep sweep() {
+        return sweep;
+    }
+
     public PoplarConfig config() {
         return config;
     }
@@ -397,6 +407,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             }
         }
         closeQuietly(http);
+        closeQuietly(sweep);
         closeQuietly(tls);
         store.close();
         metrics.close();

@@ -54,7 +54,13 @@ class Pop3ConversationTest {
                 "poplar.auth.mechanisms",
                 "PLAIN,SCRAM-SHA-256");
         Pop3Settings settings = new Pop3Settings(
-                config.pop3(), config.auth(), "Poplar-test", Optional.empty(), Optional.empty(), "localhost");
+                config.pop3(),
+                config.auth(),
+                "Poplar-test",
+                Optional.empty(),
+                Optional.empty(),
+                "localhost",
+                config.limits());
         Authenticator authenticator = new Authenticator(store, hasher);
         Pop3Service service = new Pop3Service(
                 store,

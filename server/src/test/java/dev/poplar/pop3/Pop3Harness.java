@@ -46,7 +46,13 @@ final class Pop3Harness {
         all.addAll(List.of(keysAndValues));
         PoplarConfig config = TestConfig.with(all.toArray(String[]::new));
         return new Pop3Settings(
-                config.pop3(), config.auth(), "Poplar-test", Optional.empty(), Optional.empty(), "localhost");
+                config.pop3(),
+                config.auth(),
+                "Poplar-test",
+                Optional.empty(),
+                Optional.empty(),
+                "localhost",
+                config.limits());
     }
 
     Pop3Harness() {
@@ -72,7 +78,7 @@ final class Pop3Harness {
                         settings,
                         meters),
                 new TransactionCommands(meters),
-                new Capabilities(settings.implementation(), delay.seconds()),
+                new Capabilities(settings.implementation(), delay.seconds(), settings.limits()),
                 settings);
         peer = new Pop3Peer("test-1", InetAddress.getLoopbackAddress(), false, Pop3Peer.CLEAR, null);
     }

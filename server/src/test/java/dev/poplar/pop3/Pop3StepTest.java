@@ -223,7 +223,7 @@ class Pop3StepTest {
                         "RESP-CODES",
                         "AUTH-RESP-CODE",
                         "PIPELINING",
-                        "EXPIRE NEVER",
+                        "EXPIRE NEVER USER",
                         "USER",
                         "SASL PLAIN SCRAM-SHA-256",
                         "."),
@@ -231,7 +231,34 @@ class Pop3StepTest {
         pop.login("alice", "wonderland");
         List<String> after = List.of(pop.send("CAPA").split("\r\n"));
         assertTrue(after.contains("IMPLEMENTATION Poplar-test"), after.toString());
-        assertTrue(after.containsAll(before.subList(1, before.size() - 1)), "RFC 2449 section 5: both states");
+        assertTrue(after.contains("EXPIRE NEVER"), after.toString());
+        assertTrue(
+                after.containsAll(before.subList(1, before.size() - 1).stream()
+                        .filter(l -> !l.startsWith("EXPIRE"))
+                        .toList()),
+                "RFC 2449 section 5: both states");
+    }
+
+    /** RFC 2449 section 6.7: the node's retention before login, the user's own after it. */
+    @Test
+    void expireAnnouncesTheRetentionOfTheNodeAndThenOfTheUser() throws Exception {
+        Pop3Settings s = Pop3Harness.settings("poplar.retention.max-age", "30d");
+        Pop3Harness node = new Pop3Harness(s, LoginGuard.Settings.off(), Duration.ZERO, 10)
+                .user("kim", "kim-pw")
+                .user("lee", "lee-pw")
+                .user("max", "max-pw");
+        node.store.setLimits("lee", new dev.poplar.storage.AccountLimits(-1, -1, 7L * 86_400_000));
+        node.store.setLimits("max", new dev.poplar.storage.AccountLimits(-1, -1, 0));
+        assertTrue(node.send("CAPA").contains("\r\nEXPIRE 30 USER\r\n"));
+        for (String[] userAndExpire :
+                new String[][] {{"kim", "EXPIRE 30"}, {"lee", "EXPIRE 7"}, {"max", "EXPIRE NEVER"}}) {
+            Pop3Harness session = node.anotherSession();
+            session.login(userAndExpire[0], userAndExpire[0] + "-pw");
+            List<String> capa = List.of(session.send("CAPA").split("\r\n"));
+            assertTrue(capa.contains(userAndExpire[1]), userAndExpire[0] + ": " + capa);
+            assertEquals(1, capa.stream().filter(l -> l.startsWith("EXPIRE")).count(), capa.toString());
+            session.send("QUIT");
+        }
     }
 
     @Test
@@ -256,7 +283,14 @@ class Pop3StepTest {
         try (TlsContext tls = TlsContext.load(cert, key, Duration.ofHours(1))) {
             Pop3Settings s = Pop3Harness.settings("poplar.auth.allow-plaintext", "never");
             Pop3Harness withTls = new Pop3Harness(
-                    new Pop3Settings(s.pop3(), s.auth(), s.implementation(), Optional.of(tls), s.apop(), s.hostname()),
+                    new Pop3Settings(
+                            s.pop3(),
+                            s.auth(),
+                            s.implementation(),
+                            Optional.of(tls),
+                            s.apop(),
+                            s.hostname(),
+                            s.limits()),
                     LoginGuard.Settings.off(),
                     Duration.ZERO,
                     10);
@@ -284,7 +318,13 @@ class Pop3StepTest {
         Pop3Settings s = Pop3Harness.settings();
         Pop3Harness apop = new Pop3Harness(
                         new Pop3Settings(
-                                s.pop3(), s.auth(), s.implementation(), s.tls(), Optional.of(secrets), s.hostname()),
+                                s.pop3(),
+                                s.auth(),
+                                s.implementation(),
+                                s.tls(),
+                                Optional.of(secrets),
+                                s.hostname(),
+                                s.limits()),
                         LoginGuard.Settings.off(),
                         Duration.ZERO,
                         10)

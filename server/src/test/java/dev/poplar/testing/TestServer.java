@@ -27,8 +27,8 @@ public final class TestServer implements AutoCloseable {
     private TestServer(PoplarServer server, Path dataDir) {
         this.server = server;
         this.dataDir = dataDir;
-        this.admin =
-                new LocalAdmin(server.store(), new PasswordHasher(1000), server.config(), server, dataDir, () -> {});
+        this.admin = new LocalAdmin(
+                server.store(), new PasswordHasher(1000), server.config(), server, server.sweep(), dataDir, () -> {});
     }
 
     public static TestServer start(Path dataDir, String... overrides) throws Exception {

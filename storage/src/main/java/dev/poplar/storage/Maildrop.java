@@ -11,6 +11,9 @@ public interface Maildrop extends AutoCloseable {
 
     String user();
 
+    /** The account's own quota and retention as at open (CAPA EXPIRE after login shows the retention). */
+    AccountLimits limits();
+
     /** The snapshot taken at open; message number n is {@code listing().get(n - 1)}. */
     MessageListing listing();
 

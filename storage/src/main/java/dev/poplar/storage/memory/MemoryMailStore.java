@@ -450,6 +450,13 @@ public final class MemoryMailStore implements MailStore {
         }
 
         @Override
+        public AccountLimits limits() {
+            synchronized (MemoryMailStore.this) {
+                return account.limits;
+            }
+        }
+
+        @Override
         public MessageListing listing() {
             return listing;
         }

@@ -416,7 +416,8 @@ public final class RocksMailStore implements MailStore {
                 accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
         leases.acquire(account.id(), key, policy);
         try {
-            return new RocksMaildrop(this, key, account.id(), ListingReader.read(handle, account.id()));
+            return new RocksMaildrop(
+                    this, key, account.id(), account.limits(), ListingReader.read(handle, account.id()));
         } catch (StoreException | RuntimeException e) {
             leases.release(account.id());
             throw e;

@@ -20,13 +20,25 @@ final class RocksMaildrop implements Maildrop {
     private final String user;
     private final long accountId;
     private final MessageListing listing;
+    private final dev.poplar.storage.AccountLimits limits;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    RocksMaildrop(RocksMailStore store, String user, long accountId, MessageListing listing) {
+    RocksMaildrop(
+            RocksMailStore store,
+            String user,
+            long accountId,
+            dev.poplar.storage.AccountLimits limits,
+            MessageListing listing) {
         this.store = store;
         this.user = user;
         this.accountId = accountId;
+        this.limits = limits;
         this.listing = listing;
+    }
+
+    @Override
+    public dev.poplar.storage.AccountLimits limits() {
+        return limits;
     }
 
     @Override
