@@ -28,6 +28,8 @@ public final class Authenticator {
     private final PasswordCredentials decoy;
     private final byte[] decoyKey;
     private final boolean rehashImported;
+    private final CredentialCache cache;
+    private final HashingGate gate;
     private final java.util.concurrent.atomic.LongAdder rehashed = new java.util.concurrent.atomic.LongAdder();
 
     /**
@@ -35,18 +37,36 @@ public final class Authenticator {
      *                       SCRAM salts are derived
      * @param rehashImported after a login checked against an imported hash, store the password in
      *                       Poplar's own form (poplar.auth.rehash-imported)
+     * @param cache          verified credentials, checked before any slow hash
+     * @param gate           bounds the slow hashes running at once
      */
-    public Authenticator(AccountStore store, PasswordHasher hasher, byte[] decoyKey, boolean rehashImported) {
+    public Authenticator(
+            AccountStore store,
+            PasswordHasher hasher,
+            byte[] decoyKey,
+            boolean rehashImported,
+            CredentialCache cache,
+            HashingGate gate) {
         this.store = store;
         this.hasher = hasher;
         this.decoy = hasher.hash("decoy password that matches nothing");
         this.decoyKey = decoyKey.clone();
         this.rehashImported = rehashImported;
+        this.cache = cache;
+        this.gate = gate;
     }
 
-    /** With a random decoy key (tests and tools that do not serve SCRAM across restarts). */
+    /** With a random decoy key, no cache (tests and tools that do not serve SCRAM across restarts). */
     public Authenticator(AccountStore store, PasswordHasher hasher) {
-        this(store, hasher, randomKey(), true);
+        this(store, hasher, randomKey(), true, CredentialCache.off(), new HashingGate(HashingGate.defaultSize()));
+    }
+
+    public CredentialCache cache() {
+        return cache;
+    }
+
+    public HashingGate gate() {
+        return gate;
     }
 
     /** Imported hashes replaced by Poplar's own form after a login (poplar_auth_password_rehashes_total). */
@@ -60,9 +80,24 @@ public final class Authenticator {
         return k;
     }
 
-    /** The normalised account name when the password (or an app password) is right. */
+    /**
+     * The normalised account name when the password (or an app password) is right. A password
+     * verified within the cache's TTL, for the account's credentials as they are now, costs one
+     * HMAC; any other costs the slow hash, at most {@link HashingGate#size()} at once.
+     */
     public Optional<String> authenticate(String user, String password) throws StoreException {
         Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();
+        if (account.isPresent() && cache.verified(account.get(), password)) {
+            return Optional.of(account.get().name());
+        }
+        Optional<String> verified = gate.run(() -> verify(account, password));
+        if (verified.isPresent() && account.get().importedHash().isEmpty()) {
+            cache.remember(account.get(), password); // an imported hash was just replaced: next time
+        }
+        return verified;
+    }
+
+    private Optional<String> verify(Optional<AccountInfo> account, String password) throws StoreException {
         boolean known = account.isPresent();
         if (known && account.get().importedHash().isPresent()) {
             // A user brought from another server: its main password is the imported hash.

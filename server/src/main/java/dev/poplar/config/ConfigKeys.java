@@ -217,6 +217,19 @@ public final class ConfigKeys {
             "PBKDF2-HMAC-SHA-256 iterations for new passwords (RFC 7677 asks for at least 4096). Each login pays them once: "
                     + "more slows offline guessing of a stolen store and costs login throughput (docs/security.md has measured figures). "
                     + "Existing passwords keep their count until changed.");
+    public static final Key AUTH_CACHE_SIZE = key(
+            "poplar.auth.cache-size",
+            "100000",
+            "Most verified passwords remembered (about 150 bytes each), so clients polling with the same password skip the "
+                    + "slow hash (Dovecot's auth cache); 0 turns the cache off. A wrong or changed password never hits it "
+                    + "(docs/security.md).");
+    public static final Key AUTH_CACHE_TTL =
+            key("poplar.auth.cache-ttl", "30m", "How long a verified password is remembered.");
+    public static final Key AUTH_HASH_CONCURRENCY = key(
+            "poplar.auth.hash-concurrency",
+            "0",
+            "Most slow password hashes running at once; further logins wait (parked, holding no core). 0: one less than "
+                    + "the cores, at least 1, so a login storm always leaves a core to RETR and LMTP.");
     public static final Key AUTH_REHASH_IMPORTED = key(
             "poplar.auth.rehash-imported",
             "true",

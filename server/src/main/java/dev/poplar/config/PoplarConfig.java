@@ -57,7 +57,10 @@ public record PoplarConfig(
             Optional<OAuth> oauth,
             LoginGuard.Settings guard,
             boolean apop,
-            boolean rehashImported) {}
+            boolean rehashImported,
+            int cacheSize,
+            Duration cacheTtl,
+            int hashConcurrency) {}
 
     /** Bearer-token validation; present when a JWKS file is configured. */
     public record OAuth(String issuer, String audience, Path jwksFile, String userClaim) {}
@@ -210,7 +213,10 @@ public record PoplarConfig(
                                 v.nonNegative(ConfigKeys.AUTH_BAN_AFTER), v.duration(ConfigKeys.AUTH_BAN_WINDOW),
                                 v.duration(ConfigKeys.AUTH_BAN_DURATION), v.cidrs(ConfigKeys.AUTH_BAN_ALLOW_LIST)),
                         v.bool(ConfigKeys.AUTH_APOP),
-                        v.bool(ConfigKeys.AUTH_REHASH_IMPORTED)),
+                        v.bool(ConfigKeys.AUTH_REHASH_IMPORTED),
+                        v.nonNegative(ConfigKeys.AUTH_CACHE_SIZE),
+                        v.duration(ConfigKeys.AUTH_CACHE_TTL),
+                        v.nonNegative(ConfigKeys.AUTH_HASH_CONCURRENCY)),
                 v.duration(ConfigKeys.SHUTDOWN_GRACE),
                 logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));

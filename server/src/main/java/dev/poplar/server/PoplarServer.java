@@ -143,7 +143,14 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 store,
                 hasher,
                 data.secretKey(DataDirectory.DECOY_KEY_FILE),
-                config.auth().rehashImported());
+                config.auth().rehashImported(),
+                new dev.poplar.auth.CredentialCache(
+                        config.auth().cacheSize(), config.auth().cacheTtl()),
+                new dev.poplar.auth.HashingGate(
+                        config.auth().hashConcurrency() > 0
+                                ? config.auth().hashConcurrency()
+                                : dev.poplar.auth.HashingGate.defaultSize()));
+        bindAuthCacheMetrics(registry, authenticator);
         FunctionCounter.builder("poplar.auth.password.rehashes", authenticator, Authenticator::rehashed)
                 .description("Imported password hashes replaced by Poplar's own form after a login")
                 .register(registry);
@@ -413,6 +420,25 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         metrics.close();
         claim.close();
         LOG.log(System.Logger.Level.INFO, "poplar stopped");
+    }
+
+    private static void bindAuthCacheMetrics(
+            io.micrometer.core.instrument.MeterRegistry registry, Authenticator authenticator) {
+        dev.poplar.auth.CredentialCache cache = authenticator.cache();
+        FunctionCounter.builder("poplar.auth.cache.hits", cache, dev.poplar.auth.CredentialCache::hits)
+                .description("Logins whose password the credential cache had verified (no slow hash)")
+                .register(registry);
+        FunctionCounter.builder("poplar.auth.cache.misses", cache, dev.poplar.auth.CredentialCache::misses)
+                .description("Logins of known users the credential cache could not answer (slow hash)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "poplar.auth.cache.entries", cache, dev.poplar.auth.CredentialCache::size)
+                .description("Verified passwords remembered now")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "poplar.auth.hash.waiting", authenticator.gate(), dev.poplar.auth.HashingGate::waiting)
+                .description("Logins waiting for a slow-hash slot (poplar.auth.hash-concurrency)")
+                .register(registry);
     }
 
     private static void closeQuietly(AutoCloseable c) {
