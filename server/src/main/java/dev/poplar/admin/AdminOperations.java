@@ -77,7 +77,15 @@ public interface AdminOperations extends AutoCloseable {
      * As {@link #importUsers(String)}; with {@code hashed}, lines carry password hashes from another
      * server ("name {SCHEME}hash" or passwd-file lines), stored as they are and checked at login.
      */
-    ImportResult importUsers(String fileContent, boolean hashed) throws AdminException;
+    default ImportResult importUsers(String fileContent, boolean hashed) throws AdminException {
+        return importUsers(fileContent, hashed, false);
+    }
+
+    /**
+     * As {@link #importUsers(String, boolean)}; with {@code skipExisting}, users that exist are
+     * left as they are without comparing (resuming an interrupted import, cheaply).
+     */
+    ImportResult importUsers(String fileContent, boolean hashed, boolean skipExisting) throws AdminException;
 
     /**
      * Delivers one raw message (any line ends) read from {@code message} to a mailbox; returns its

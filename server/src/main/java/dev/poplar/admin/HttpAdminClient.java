@@ -84,10 +84,10 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
-    public ImportResult importUsers(String fileContent, boolean hashed) throws AdminException {
+    public ImportResult importUsers(String fileContent, boolean hashed, boolean skipExisting) throws AdminException {
         AdminApi.ImportCounts n = send(
                 AdminApi.IMPORT_USERS,
-                hashed ? "?hashed=true" : "",
+                "?hashed=" + hashed + "&skip_existing=" + skipExisting,
                 HttpRequest.BodyPublishers.ofString(fileContent, StandardCharsets.UTF_8));
         return new ImportResult(n.created(), n.updated(), n.unchanged());
     }

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Admin operations on a store in this process. */
 public final class LocalAdmin implements AdminOperations {
@@ -181,110 +180,131 @@ public final class LocalAdmin implements AdminOperations {
         }
     }
 
+    /** Users created per synced write in a bulk import. */
+    private static final int CREATE_BATCH = 1000;
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     /**
-     * Hashing is the cost of an import (PBKDF2 on purpose), so it runs on one platform thread per
-     * core; store writes from the workers share WAL syncs through group commit. Imported hashes
-     * cost no hashing at all: they are stored as they are and checked at the first login.
+     * One batch of a bulk import (the CLI streams a file in batches). New users are created
+     * {@value #CREATE_BATCH} per synced write; their passwords are hashed first on one platform
+     * thread per core (PBKDF2 is the cost of a plaintext import on purpose), while imported hashes
+     * cost no hashing at all: they are stored as they are and checked at the first login. Existing
+     * users are compared (a plaintext password costs one hash to compare) unless
+     * {@code skipExisting}, which is what makes resuming an interrupted import cheap.
      */
     @Override
-    public ImportResult importUsers(String fileContent, boolean hashed) throws AdminException {
+    public ImportResult importUsers(String fileContent, boolean hashed, boolean skipExisting) throws AdminException {
         List<UserFile.Entry> entries = UserFile.parse(fileContent, hashed);
-        if (hashed) {
-            return importHashes(entries);
+        if (!hashed) {
+            List<String> refused = new ArrayList<>();
+            for (UserFile.Entry e : entries) {
+                rules.problem(e.password()).ifPresent(p -> refused.add("user " + e.name() + ": " + p));
+            }
+            if (!refused.isEmpty()) {
+                throw new AdminException(
+                        AdminException.Kind.INVALID,
+                        refused.size() + " users have unacceptable passwords; "
+                                + "nothing was imported:\n  "
+                                + String.join("\n  ", refused.subList(0, Math.min(20, refused.size())))
+                                + (refused.size() > 20 ? "\n  ..." : ""));
+            }
         }
-        List<String> refused = new ArrayList<>();
+        List<UserFile.Entry> fresh = new ArrayList<>();
+        List<UserFile.Entry> present = new ArrayList<>();
         for (UserFile.Entry e : entries) {
-            rules.problem(e.password()).ifPresent(p -> refused.add("user " + e.name() + ": " + p));
+            (onStore(e.name(), () -> store.account(e.name())).isPresent() ? present : fresh).add(e);
         }
-        if (!refused.isEmpty()) {
-            throw new AdminException(
-                    AdminException.Kind.INVALID,
-                    refused.size() + " users have unacceptable passwords; "
-                            + "nothing was imported:\n  "
-                            + String.join("\n  ", refused.subList(0, Math.min(20, refused.size())))
-                            + (refused.size() > 20 ? "\n  ..." : ""));
+        List<PasswordCredentials> credentials = hashed
+                ? fresh.stream().map(e -> placeholder()).toList()
+                : onCores(fresh, e -> hasher.hash(e.password()));
+        int created = 0;
+        for (int from = 0; from < fresh.size(); from += CREATE_BATCH) {
+            List<dev.poplar.storage.AccountStore.NewAccount> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(fresh.size(), from + CREATE_BATCH); i++) {
+                UserFile.Entry e = fresh.get(i);
+                batch.add(new dev.poplar.storage.AccountStore.NewAccount(
+                        e.name(), credentials.get(i), hashed ? e.password() : null));
+            }
+            List<Boolean> made = onStore("", () -> store.createAccounts(batch));
+            for (int i = 0; i < made.size(); i++) {
+                if (made.get(i)) {
+                    created++;
+                } else {
+                    present.add(fresh.get(from + i)); // created meanwhile: compared below
+                }
+            }
         }
-        AtomicInteger created = new AtomicInteger();
-        AtomicInteger updated = new AtomicInteger();
-        AtomicInteger unchanged = new AtomicInteger();
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        forEachUser(
-                entries,
-                Executors.newFixedThreadPool(
-                        threads, Thread.ofPlatform().name("poplar-import-", 0).factory()),
-                e -> {
-                    Optional<AccountInfo> existing = store.account(e.name());
-                    if (existing.isEmpty()) {
-                        try {
-                            store.createAccount(e.name(), hasher.hash(e.password()));
-                            created.incrementAndGet();
-                            return;
-                        } catch (AccountExistsException raced) {
-                            // created meanwhile: fall through to the update path
-                        }
-                    } else if (PasswordHasher.verify(existing.get().credentials(), e.password())) {
-                        unchanged.incrementAndGet();
-                        return;
-                    }
-                    store.setCredentials(e.name(), hasher.hash(e.password()));
-                    updated.incrementAndGet();
-                });
-        return new ImportResult(created.get(), updated.get(), unchanged.get());
+        if (skipExisting) {
+            return new ImportResult(created, 0, present.size());
+        }
+        List<Boolean> changed = hashed ? onVirtual(present, this::updateHash) : onCores(present, this::updatePassword);
+        int updated = (int) changed.stream().filter(c -> c).count();
+        return new ImportResult(created, updated, present.size() - updated);
     }
 
     /**
-     * Users with a hash from another server: created; updated when their imported hash changed;
-     * otherwise (same hash, or a password Poplar already holds in its own form) unchanged.
+     * An existing user in a hashed import: updated when its imported hash changed. A user whose
+     * password Poplar holds in its own form (logged in since, or set with passwd) keeps it: a re-run
+     * of the import must not undo a password change.
      */
-    private ImportResult importHashes(List<UserFile.Entry> entries) throws AdminException {
-        AtomicInteger created = new AtomicInteger();
-        AtomicInteger updated = new AtomicInteger();
-        AtomicInteger unchanged = new AtomicInteger();
-        // No hashing: the cost is the synced writes, which group commit shares among 64 writers.
-        forEachUser(
+    private boolean updateHash(UserFile.Entry e) throws StoreException {
+        Optional<AccountInfo> existing = store.account(e.name());
+        if (existing.isEmpty()
+                || existing.get().importedHash().map(e.password()::equals).orElse(true)) {
+            return false;
+        }
+        store.setImportedHash(e.name(), placeholder(), e.password());
+        return true;
+    }
+
+    /** An existing user in a plaintext import: updated unless the password is already this one. */
+    private boolean updatePassword(UserFile.Entry e) throws StoreException {
+        Optional<AccountInfo> existing = store.account(e.name());
+        if (existing.isPresent() && PasswordHasher.verify(existing.get().credentials(), e.password())) {
+            return false;
+        }
+        store.setCredentials(e.name(), hasher.hash(e.password()));
+        return true;
+    }
+
+    /** {@code task} for each entry on one platform thread per core (hashing), results in order. */
+    private <R> List<R> onCores(List<UserFile.Entry> entries, UserTask<R> task) throws AdminException {
+        return forEachUser(
+                entries,
+                Executors.newFixedThreadPool(
+                        Math.max(1, Runtime.getRuntime().availableProcessors()),
+                        Thread.ofPlatform().name("poplar-import-", 0).factory()),
+                task);
+    }
+
+    /** {@code task} for each entry on 64 virtual threads (synced writes share WAL syncs), results in order. */
+    private <R> List<R> onVirtual(List<UserFile.Entry> entries, UserTask<R> task) throws AdminException {
+        return forEachUser(
                 entries,
                 Executors.newFixedThreadPool(
                         64, Thread.ofVirtual().name("poplar-import-", 0).factory()),
-                e -> {
-                    Optional<AccountInfo> existing = store.account(e.name());
-                    // A user whose password Poplar holds in its own form (logged in since, or set with
-                    // passwd) keeps it: a re-run of the import must not undo a password change.
-                    boolean keep = existing.isPresent()
-                            && existing.get()
-                                    .importedHash()
-                                    .map(e.password()::equals)
-                                    .orElse(true);
-                    if (keep) {
-                        unchanged.incrementAndGet();
-                    } else if (existing.isPresent()) {
-                        store.setImportedHash(e.name(), placeholder(), e.password());
-                        updated.incrementAndGet();
-                    } else {
-                        store.createAccount(e.name(), placeholder(), e.password());
-                        created.incrementAndGet();
-                    }
-                });
-        return new ImportResult(created.get(), updated.get(), unchanged.get());
+                task);
     }
 
     @FunctionalInterface
-    private interface UserTask {
-        void run(UserFile.Entry entry) throws StoreException;
+    private interface UserTask<R> {
+        R run(UserFile.Entry entry) throws StoreException;
     }
 
     /** Runs {@code task} for every entry on {@code pool} (closed after), mapping failures to admin errors. */
-    private void forEachUser(List<UserFile.Entry> entries, ExecutorService pool, UserTask task) throws AdminException {
+    private <R> List<R> forEachUser(List<UserFile.Entry> entries, ExecutorService pool, UserTask<R> task)
+            throws AdminException {
         try (pool) {
-            List<Future<?>> futures = new ArrayList<>();
+            List<Future<R>> futures = new ArrayList<>();
             for (UserFile.Entry e : entries) {
-                futures.add(pool.submit(() -> {
-                    task.run(e);
-                    return null;
-                }));
+                futures.add(pool.submit(() -> task.run(e)));
             }
-            for (Future<?> f : futures) {
-                f.get();
+            List<R> results = new ArrayList<>(futures.size());
+            for (Future<R> f : futures) {
+                results.add(f.get());
             }
+            return results;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw storeFailure(se);
@@ -298,10 +318,9 @@ public final class LocalAdmin implements AdminOperations {
 
     /** SCRAM keys that match no password: an imported user's until its first login re-hashes it. */
     private PasswordCredentials placeholder() {
-        java.security.SecureRandom r = new java.security.SecureRandom();
         byte[][] parts = {new byte[16], new byte[32], new byte[32]};
         for (byte[] p : parts) {
-            r.nextBytes(p);
+            RANDOM.nextBytes(p);
         }
         return new PasswordCredentials(hasher.iterations(), parts[0], parts[1], parts[2]);
     }

@@ -34,47 +34,61 @@ public final class UserFile {
         List<String> errors = new ArrayList<>();
         String[] lines = content.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
-            }
-            int sep = indexOfWhitespace(line);
-            boolean passwdFile = hashed && line.indexOf(':') > 0 && (sep < 0 || line.indexOf(':') < sep);
-            if (passwdFile) {
-                sep = line.indexOf(':');
-            }
-            if (sep <= 0 || sep == line.length() - 1) {
-                errors.add("line " + (i + 1) + ": expected "
-                        + (hashed ? "'name {SCHEME}hash' or 'name:{SCHEME}hash:...'" : "'name password'"));
-                continue;
-            }
-            String name = line.substring(0, sep);
-            String password = line.substring(sep + 1);
-            if (passwdFile) {
-                int end = password.indexOf(':');
-                password = end < 0 ? password : password.substring(0, end);
-            }
-            try {
-                if (hashed) {
-                    password = dev.poplar.auth.hash.ImportedHash.parse(password).stored();
-                }
-                String key = AccountNames.normalize(name);
-                if (entries.put(key, new Entry(key, password)) != null) {
-                    errors.add("line " + (i + 1) + ": user " + key + " appears twice");
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add("line " + (i + 1) + ": " + e.getMessage());
+            Entry e = parseLine(lines[i], i + 1, hashed, errors);
+            if (e != null && entries.put(e.name(), e) != null) {
+                errors.add("line " + (i + 1) + ": user " + e.name() + " appears twice");
             }
         }
         if (!errors.isEmpty()) {
-            int shown = Math.min(errors.size(), 20);
-            throw new AdminException(
-                    AdminException.Kind.INVALID,
-                    "user file has " + errors.size()
-                            + " bad lines; nothing was imported:\n  " + String.join("\n  ", errors.subList(0, shown))
-                            + (errors.size() > shown ? "\n  ..." : ""));
+            throw badLines(errors);
         }
         return new ArrayList<>(entries.values());
+    }
+
+    /**
+     * One line: its entry, or null for a blank line, a comment, or a bad line (whose problem is
+     * added to {@code errors}, never with the password).
+     */
+    public static Entry parseLine(String raw, int number, boolean hashed, List<String> errors) {
+        String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+        if (line.isBlank() || line.stripLeading().startsWith("#")) {
+            return null;
+        }
+        int sep = indexOfWhitespace(line);
+        boolean passwdFile = hashed && line.indexOf(':') > 0 && (sep < 0 || line.indexOf(':') < sep);
+        if (passwdFile) {
+            sep = line.indexOf(':');
+        }
+        if (sep <= 0 || sep == line.length() - 1) {
+            errors.add("line " + number + ": expected "
+                    + (hashed ? "'name {SCHEME}hash' or 'name:{SCHEME}hash:...'" : "'name password'"));
+            return null;
+        }
+        String name = line.substring(0, sep);
+        String password = line.substring(sep + 1);
+        if (passwdFile) {
+            int end = password.indexOf(':');
+            password = end < 0 ? password : password.substring(0, end);
+        }
+        try {
+            if (hashed) {
+                password = dev.poplar.auth.hash.ImportedHash.parse(password).stored();
+            }
+            return new Entry(AccountNames.normalize(name), password);
+        } catch (IllegalArgumentException e) {
+            errors.add("line " + number + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The refusal naming the first 20 bad lines. */
+    public static AdminException badLines(List<String> errors) {
+        int shown = Math.min(errors.size(), 20);
+        return new AdminException(
+                AdminException.Kind.INVALID,
+                "user file has " + errors.size()
+                        + " bad lines; nothing was imported:\n  " + String.join("\n  ", errors.subList(0, shown))
+                        + (errors.size() > shown ? "\n  ..." : ""));
     }
 
     private static int indexOfWhitespace(String s) {

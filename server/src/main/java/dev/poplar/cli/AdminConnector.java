@@ -96,11 +96,7 @@ final class AdminConnector {
                     config,
                     ServerControl.NONE,
                     new dev.poplar.retention.MailboxSweep(
-                            store,
-                            config,
-                            new dev.poplar.retention.SweepMeters(
-                                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                            java.time.Clock.systemUTC()),
+                            store, config, dev.poplar.retention.SweepMeters.NONE, java.time.Clock.systemUTC()),
                     data.path(),
                     () -> {
                         store.close();

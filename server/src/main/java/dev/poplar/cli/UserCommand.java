@@ -2,9 +2,6 @@ package dev.poplar.cli;
 
 import dev.poplar.admin.AdminException;
 import dev.poplar.admin.AdminOperations;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -157,26 +154,80 @@ final class UserCommand {
                         + "'name:{SCHEME}hash:...'; each user logs in with its old password (docs/migration.md).")
         boolean hashed;
 
+        @Option(
+                names = "--skip-existing",
+                description = "Leave users that exist as they are, without comparing passwords: resumes an "
+                        + "interrupted import quickly.")
+        boolean skipExisting;
+
+        @Option(
+                names = "--batch-size",
+                defaultValue = "1000",
+                description = "Users per request and per synced write (1-10000).")
+        int batchSize;
+
         @Parameters(paramLabel = "FILE", description = "The user file, or - for standard input.")
         String file;
 
+        /**
+         * Streams the file in batches, each one request that finishes in seconds (no request can
+         * time out however large the file), with progress on standard error. A file is checked
+         * whole first, so a bad line anywhere imports nothing; standard input is checked batch by
+         * batch.
+         */
         @Override
         int run(AdminOperations admin) throws Exception {
-            String content;
-            try {
-                content = file.equals("-")
-                        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                        : Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new AdminException(
-                        AdminException.Kind.INVALID,
-                        "cannot read the user file: " + dev.poplar.io.IoErrors.describe(e));
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new AdminException(AdminException.Kind.INVALID, "--batch-size must be between 1 and 10000");
             }
-            long start = System.nanoTime();
-            AdminOperations.ImportResult r = admin.importUsers(content, hashed);
+            boolean stdin = file.equals("-");
+            long total = stdin ? -1 : UserFileCheck.check(Path.of(file), hashed);
+            ImportProgress progress = new ImportProgress(total);
+            long created = 0;
+            long updated = 0;
+            long unchanged = 0;
+            try (UserFileLines lines = new UserFileLines(stdin ? System.in : UserFileCheck.open(Path.of(file)))) {
+                StringBuilder batch = new StringBuilder();
+                int inBatch = 0;
+                int firstLine = 1;
+                for (String l = lines.next(); ; l = lines.next()) {
+                    if (l != null) {
+                        batch.append(l).append('\n');
+                        if (!l.isBlank() && !l.stripLeading().startsWith("#")) {
+                            inBatch++;
+                        }
+                    }
+                    if ((l == null || inBatch == batchSize) && inBatch > 0) {
+                        AdminOperations.ImportResult r;
+                        try {
+                            r = admin.importUsers(batch.toString(), hashed, skipExisting);
+                        } catch (AdminException e) {
+                            throw new AdminException(
+                                    e.kind(),
+                                    (firstLine > 1
+                                                    ? "import stopped at lines " + firstLine + "-" + lines.number()
+                                                            + " (the users before them are imported; run the same "
+                                                            + "command with --skip-existing to resume): "
+                                                    : "")
+                                            + e.getMessage());
+                        }
+                        created += r.created();
+                        updated += r.updated();
+                        unchanged += r.unchanged();
+                        progress.done(inBatch);
+                        batch.setLength(0);
+                        inBatch = 0;
+                        firstLine = lines.number() + 1;
+                    }
+                    if (l == null) {
+                        break;
+                    }
+                }
+            }
+            progress.finish();
             System.out.printf(
                     "imported users: %d created, %d updated, %d unchanged (%.1f s)%n",
-                    r.created(), r.updated(), r.unchanged(), (System.nanoTime() - start) / 1e9);
+                    created, updated, unchanged, progress.seconds());
             return 0;
         }
     }

@@ -64,11 +64,8 @@ public final class AdminRoutes implements HttpService {
             if (!req.content().hasEntity()) {
                 throw invalid("send the user file as the body: one 'name password' per line");
             }
-            String hashed = req.query().first("hashed").orElse("false");
-            if (!hashed.equals("true") && !hashed.equals("false")) {
-                throw invalid("hashed must be true or false");
-            }
-            AdminOperations.ImportResult r = admin.importUsers(req.content().as(String.class), hashed.equals("true"));
+            AdminOperations.ImportResult r =
+                    admin.importUsers(req.content().as(String.class), flag(req, "hashed"), flag(req, "skip_existing"));
             return new AdminApi.ImportCounts(r.created(), r.updated(), r.unchanged());
         });
         route(rules, AdminApi.ADD_USER, (req, b) -> {
@@ -200,6 +197,14 @@ public final class AdminRoutes implements HttpService {
 
     private static String query(ServerRequest req, String name, String dflt) {
         return req.query().first(name).orElse(dflt);
+    }
+
+    private static boolean flag(ServerRequest req, String name) throws AdminException {
+        String v = query(req, name, "false");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw invalid(name + " must be true or false");
+        }
+        return v.equals("true");
     }
 
     private static int limit(ServerRequest req) throws AdminException {

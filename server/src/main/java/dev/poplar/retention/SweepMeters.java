@@ -16,6 +16,16 @@ public final class SweepMeters {
     private final AtomicLong lastEndSeconds = new AtomicLong();
     private final AtomicLong lastMillis = new AtomicLong();
 
+    /** No metrics: the CLI on a stopped node (a meter registry there would only log noise). */
+    public static final SweepMeters NONE = new SweepMeters();
+
+    private SweepMeters() {
+        sweeps = null;
+        expungedMessages = null;
+        expungedBytes = null;
+        inUse = null;
+    }
+
     public SweepMeters(MeterRegistry registry) {
         sweeps = Counter.builder("poplar.retention.sweeps")
                 .description("Completed sweeps over all mailboxes")
@@ -48,15 +58,22 @@ public final class SweepMeters {
     }
 
     void expunged(long messages, long octets) {
-        expungedMessages.increment(messages);
-        expungedBytes.increment(octets);
+        if (this != NONE) {
+            expungedMessages.increment(messages);
+            expungedBytes.increment(octets);
+        }
     }
 
     void skippedInUse() {
-        inUse.increment();
+        if (this != NONE) {
+            inUse.increment();
+        }
     }
 
     void finished(MailboxSweep.Result r, long endMillis) {
+        if (this == NONE) {
+            return;
+        }
         sweeps.increment();
         nearlyFull.set(r.nearlyFull());
         full.set(r.full());

@@ -108,12 +108,12 @@ class TlsTest {
             s.addUser("bob", "pw-bob");
             c.line();
             c.send("CAPA\r\n");
-            StringBuilder capa = new StringBuilder();
+            java.util.List<String> capa = new java.util.ArrayList<>();
             for (String l = c.line(); !l.equals("."); l = c.line()) {
-                capa.append(l).append(' ');
+                capa.add(l);
             }
-            assertFalse(capa.toString().contains("USER"), capa.toString());
-            assertTrue(capa.toString().contains("STLS"), capa.toString());
+            assertFalse(capa.contains("USER"), "the USER capability line: " + capa);
+            assertTrue(capa.contains("STLS"), capa.toString());
             c.send("USER bob\r\n");
             assertEquals(
                     "-ERR [AUTH] Plaintext authentication is not allowed without TLS: use STLS or port 995", c.line());

@@ -534,4 +534,34 @@ public abstract class MailStoreContract {
         // The sweep's lease is gone again: a session can open the maildrop.
         store.openMaildrop("held", LockPolicy.EXCLUSIVE).close();
     }
+
+    @Test
+    void aBulkCreationMakesTheNewAccountsAndLeavesExistingOnesAlone() throws StoreException {
+        store.createAccount("old", CREDS);
+        deliver(store, "old", message(1));
+        PasswordCredentials other = new PasswordCredentials(9, new byte[] {1}, new byte[] {2}, new byte[] {3});
+        List<Boolean> created = store.createAccounts(List.of(
+                new AccountStore.NewAccount("new1", other, null),
+                new AccountStore.NewAccount("OLD", other, null),
+                new AccountStore.NewAccount("new2", CREDS, "{SSHA}abc"),
+                new AccountStore.NewAccount("new1", CREDS, null)));
+        assertEquals(List.of(true, false, true, false), created, "a name twice in one batch: the first wins");
+        assertEquals(CREDS, store.account("old").orElseThrow().credentials(), "untouched");
+        assertEquals(1, store.stats("old").messages());
+        assertEquals(other, store.account("new1").orElseThrow().credentials());
+        assertEquals(
+                Optional.of("{SSHA}abc"), store.account("new2").orElseThrow().importedHash());
+        assertNotEquals(
+                store.account("new1").orElseThrow().id(),
+                store.account("new2").orElseThrow().id());
+        assertNotEquals(store.stats("new1").epoch(), store.stats("new2").epoch(), "each its own epoch");
+        deliver(store, "new2", message(2));
+        assertEquals(1, store.stats("new2").messages());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> store.createAccounts(List.of(
+                        new AccountStore.NewAccount("fine", CREDS, null),
+                        new AccountStore.NewAccount("bad name", CREDS, null))));
+        assertFalse(store.account("fine").isPresent(), "a bad name fails the whole batch");
+    }
 }

@@ -135,6 +135,27 @@ public final class MemoryMailStore implements MailStore {
     }
 
     @Override
+    public synchronized List<Boolean> createAccounts(List<NewAccount> batch) throws StoreException {
+        for (NewAccount n : batch) {
+            AccountNames.normalize(n.name()); // a bad name fails the batch before anything changes
+        }
+        write();
+        List<Boolean> created = new ArrayList<>(batch.size());
+        long now = System.currentTimeMillis();
+        for (NewAccount n : batch) {
+            String key = AccountNames.normalize(n.name());
+            if (accounts.containsKey(key)) {
+                created.add(false);
+                continue;
+            }
+            lastEpoch = Math.max(now, lastEpoch + 1);
+            accounts.put(key, new Account(key, nextAccountId++, now, n.credentials(), n.importedHash(), lastEpoch));
+            created.add(true);
+        }
+        return created;
+    }
+
+    @Override
     public synchronized void setCredentials(String name, PasswordCredentials credentials) throws StoreException {
         Account a = existing(name);
         write();

@@ -92,6 +92,41 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
+    public List<Boolean> createAccounts(List<NewAccount> accounts) throws StoreException {
+        List<String> keys = new ArrayList<>(accounts.size());
+        for (NewAccount a : accounts) {
+            keys.add(AccountNames.normalize(a.name()));
+        }
+        return writer.execute(new GroupCommitter.Op<>() {
+            @Override
+            public List<Boolean> stage(WriteContext ctx) throws RocksDBException {
+                long now = System.currentTimeMillis();
+                List<Boolean> created = new ArrayList<>(keys.size());
+                for (int i = 0; i < keys.size(); i++) {
+                    if (ctx.account(keys.get(i)).isPresent()) {
+                        created.add(false);
+                        continue;
+                    }
+                    NewAccount a = accounts.get(i);
+                    long id = ctx.nextAccountId();
+                    ctx.putAccount(
+                            keys.get(i),
+                            new Records.Account(
+                                    id, now, a.credentials(), List.of(), a.importedHash(), AccountLimits.INHERITED));
+                    ctx.putMailbox(id, new Records.Mailbox(1, ctx.nextEpoch(now), 0, 0));
+                    created.add(true);
+                }
+                return created;
+            }
+
+            @Override
+            public long weight() {
+                return 256L * keys.size();
+            }
+        });
+    }
+
+    @Override
     public void setCredentials(String name, PasswordCredentials credentials) throws StoreException {
         String key = AccountNames.normalize(name);
         writer.execute(ctx -> {
