@@ -18,8 +18,10 @@ import java.util.List;
  * call of an {@link AdminApi} endpoint with its request record, answered by its response record.
  */
 public final class HttpAdminClient implements AdminOperations {
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade attempt on every request
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String base;
     private final String token;
 

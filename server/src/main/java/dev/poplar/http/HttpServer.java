@@ -25,6 +25,9 @@ public final class HttpServer implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
+                // Helidon writes a response's head and body separately: with Nagle on, each
+                // keep-alive request of the CLI waited ~40 ms for the client's delayed ACK.
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(r -> r.get(
                                 "/health/live",
