@@ -4,9 +4,11 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Bounds how many slow password hashes run at once. Sessions are virtual threads sharing one
- * carrier per core; a login storm would otherwise put a PBKDF2 on every carrier and leave RETR
- * and LMTP waiting behind it. Waiting logins park (they hold no carrier), so with the default of
- * one core less than the machine has, the other sessions always have a core.
+ * carrier per core, scheduled first come first served: without a bound, a storm of 500 logins
+ * puts 500 runnable PBKDF2 runs (about 1 ms each) in the queue ahead of every RETR and LMTP
+ * command, which then wait a quarter of a second on two cores. With the bound, waiting logins
+ * park (they hold no carrier and are not in that queue), so other sessions wait at most for the
+ * hashes running now. The default is one per core; one less reserves a core for the others.
  */
 public final class HashingGate {
     private final Semaphore permits;
@@ -20,9 +22,9 @@ public final class HashingGate {
         this.permits = new Semaphore(concurrent, true);
     }
 
-    /** One core less than this machine has, at least one. */
+    /** One per core. */
     public static int defaultSize() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        return Runtime.getRuntime().availableProcessors();
     }
 
     public int size() {

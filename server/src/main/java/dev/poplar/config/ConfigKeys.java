@@ -228,8 +228,8 @@ public final class ConfigKeys {
     public static final Key AUTH_HASH_CONCURRENCY = key(
             "poplar.auth.hash-concurrency",
             "0",
-            "Most slow password hashes running at once; further logins wait (parked, holding no core). 0: one less than "
-                    + "the cores, at least 1, so a login storm always leaves a core to RETR and LMTP.");
+            "Most slow password hashes running at once; further logins wait parked, out of the way of RETR and LMTP. "
+                    + "0: one per core. Fewer reserves cores for the other sessions during a login storm.");
     public static final Key AUTH_REHASH_IMPORTED = key(
             "poplar.auth.rehash-imported",
             "true",

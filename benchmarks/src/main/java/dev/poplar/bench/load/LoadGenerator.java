@@ -26,7 +26,9 @@ import org.HdrHistogram.Recorder;
  * Scenarios: session (login, STAT, LIST, UIDL, RETR all, QUIT), retr (logged-in connections
  * looping RETR of random messages), list (LIST + UIDL of the big mailbox), login (connect,
  * USER/PASS, QUIT), idle (N logged-in connections held; the server's RSS read from /proc),
- * deliver (LMTP deliveries), seed (fill the mailboxes over LMTP).
+ * deliver (LMTP deliveries), seed (fill the mailboxes over LMTP), stat (connect, USER/PASS,
+ * STAT, QUIT), prime (stat once for each of --users users, then stop: first logins, the hash cost).
+ * With --random true, each login picks a random user of --users (else connection i uses user i).
  */
 public final class LoadGenerator {
     private final Map<String, String> opts;
@@ -70,8 +72,14 @@ public final class LoadGenerator {
     }
 
     private String user(int i) {
+        if (opt("random", "false").equals("true")) {
+            return opt("user-prefix", "user") + ThreadLocalRandom.current().nextInt(intOpt("users", 100));
+        }
         return opt("user-prefix", "user") + (i % intOpt("users", 100));
     }
+
+    /** One user after another, each once: the next index, or -1 when all are done. */
+    private final java.util.concurrent.atomic.AtomicInteger primed = new java.util.concurrent.atomic.AtomicInteger();
 
     private int run() throws Exception {
         String scenario = opt("scenario", "session");
@@ -85,6 +93,9 @@ public final class LoadGenerator {
             return idle(pop3, password);
         }
         int connections = intOpt("connections", 50);
+        if (scenario.equals("prime")) {
+            return prime(pop3, password, connections);
+        }
         Duration warmup = duration(opt("warmup", "2s"));
         Duration measure = duration(opt("duration", "10s"));
         AtomicBoolean stop = new AtomicBoolean();
@@ -96,6 +107,7 @@ public final class LoadGenerator {
                     try {
                         switch (scenario) {
                             case "login" -> login(pop3, user(id), password);
+                            case "stat" -> stat(pop3, user(id), password);
                             case "session" -> session(pop3, user(id), password);
                             case "retr" -> retrLoop(pop3, user(id), password, stop);
                             case "list" -> listLoop(pop3, opt("big-user", "big"), password, stop);
@@ -160,6 +172,55 @@ public final class LoadGenerator {
             c.command("QUIT");
         }
         record(t0);
+    }
+
+    private void stat(int port, String user, String password) throws IOException {
+        long t0 = System.nanoTime();
+        try (Pop3Connection c = new Pop3Connection(host, port)) {
+            c.login(user, password);
+            c.command("STAT");
+            c.command("QUIT");
+        }
+        record(t0);
+    }
+
+    /** Every user of --users logs in once (stat), spread over the connections; reports like the others. */
+    private int prime(int port, String password, int connections) throws Exception {
+        int users = intOpt("users", 100);
+        String prefix = opt("user-prefix", "user");
+        measuring.set(true);
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int u = primed.getAndIncrement(); u < users; u = primed.getAndIncrement()) {
+                    try {
+                        stat(port, prefix + u, password);
+                    } catch (IOException | RuntimeException e) {
+                        errors.incrementAndGet();
+                        lastError = e.toString();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var h = latency.getIntervalHistogram();
+        System.out.printf(
+                "{\"scenario\":\"prime\",\"connections\":%d,\"duration_s\":%.2f,\"ops\":%d,\"ops_per_s\":%.1f,"
+                        + "\"errors\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"last_error\":\"%s\"}%n",
+                connections,
+                seconds,
+                ops.get(),
+                ops.get() / seconds,
+                errors.get(),
+                h.getValueAtPercentile(50) / 1e6,
+                h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6,
+                lastError.replace("\"", "'"));
+        return errors.get() == 0 ? 0 : 1;
     }
 
     private void session(int port, String user, String password) throws IOException {
