@@ -25,6 +25,9 @@ P_POP3=41110 P_LMTP=42424 P_HTTP=48110
 now_ms() { date +%s%3N; }
 load() { "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$bench" dev.poplar.bench.load.LoadGenerator "$@"; }
 emit() { echo "$1" | tee -a "$results"; }
+# The previous server's sockets must be gone before the next one binds the same ports.
+wait_free() { while ss -ltn | grep -qE ":($P_POP3|$P_LMTP|$P_HTTP) "; do sleep 0.1; done; }
+server_pid() { pgrep -f -- '-jar .*poplar.jar serve' | head -1; }
 
 for n in $SIZES; do
   data="$WORK/n$n"
@@ -37,11 +40,12 @@ for n in $SIZES; do
     POPLAR_POP3S_PORT=0 POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 POPLAR_POP3_MAX_CONNECTIONS_PER_USER=100 \
     POPLAR_POP3_MAILDROP_LOCK=shared \
     POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_LOG_FORMAT=json
+  wait_free
   t0=$(now_ms)
   "$root/poplar" serve > "$WORK/poplar-$n.log" 2>&1 &
   until curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null; do sleep 0.02; done
   ready_ms=$(( $(now_ms) - t0 ))
-  pid=$(pgrep -f 'poplar.jar serve' | head -1)
+  pid=$(server_pid)
   sleep 5
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
   store=$(du -sb "$data/store" | cut -f1)
@@ -61,11 +65,12 @@ for n in $SIZES; do
   emit "{\"n\":$n,\"scenario\":\"admin\",\"user_list_s\":${list_ms% *},\"user_list_max_rss_kib\":${list_ms#* },\"listed\":$(wc -l < "$WORK/list-$n.txt"),\"summary_s\":${summary% *},\"summary_max_rss_kib\":${summary#* }}"
   server_rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
   kill -TERM "$pid"; while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
+  wait_free
   t0=$(now_ms)
   "$root/poplar" serve > "$WORK/poplar-$n-restart.log" 2>&1 &
   until curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null; do sleep 0.02; done
   restart_ms=$(( $(now_ms) - t0 ))
-  pid=$(pgrep -f 'poplar.jar serve' | head -1)
+  pid=$(server_pid)
   emit "{\"n\":$n,\"scenario\":\"restart\",\"ready_ms\":$restart_ms,\"rss_after_load_kib\":$server_rss}"
   kill -TERM "$pid"; while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
   [[ "${KEEP:-0}" == 1 ]] || rm -rf "$data"

@@ -21,7 +21,7 @@ public final class HttpServer implements AutoCloseable {
      * @param ready /health/ready answers 200 only while this is true (started, not draining, store writable)
      */
     public static HttpServer start(
-            String host, int port, AdminRoutes admin, PoplarMetrics metrics, BooleanSupplier ready) {
+            String host, int port, AdminRoutes admin, PoplarMetrics metrics, BooleanSupplier ready) throws IOException {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -50,6 +50,12 @@ public final class HttpServer implements AutoCloseable {
                         .register("/api", admin))
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            // Helidon logs why (a taken port, a missing address) and returns a stopped server:
+            // serving on without the health checks and the admin API would be a half-started node.
+            throw new IOException("cannot listen for http on " + host + ":" + port
+                    + ": the address is in use or not available (the log above says which)");
+        }
         return new HttpServer(server);
     }
 
