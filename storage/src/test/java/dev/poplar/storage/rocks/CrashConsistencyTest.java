@@ -37,6 +37,15 @@ class CrashConsistencyTest {
             try (RocksMailStore store = RocksMailStore.open(dir, RocksStoreOptions.defaults())) {
                 assertEquals(List.of(), StoreChecker.check(store), "consistent after kill " + round);
                 try (Maildrop drop = store.openMaildrop("victim", LockPolicy.EXCLUSIVE)) {
+                    // Quota usage is the mailbox's counters: after the kill they equal the sum of
+                    // the messages that are there (issue 13), so a quota is never off by a crash.
+                    long octets = 0;
+                    for (int i = 0; i < drop.listing().size(); i++) {
+                        octets += drop.listing().octets(i);
+                    }
+                    dev.poplar.storage.MailboxStats usage = store.stats("victim");
+                    assertEquals(drop.listing().size(), usage.messages(), "message count after kill " + round);
+                    assertEquals(octets, usage.octets(), "octets after kill " + round);
                     Map<Long, Integer> present = new HashMap<>();
                     for (int i = 0; i < drop.listing().size(); i++) {
                         present.put(drop.listing().uid(i), i);
