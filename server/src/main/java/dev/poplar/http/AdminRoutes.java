@@ -65,7 +65,7 @@ public final class AdminRoutes implements HttpService {
                 throw invalid("send the user file as the body: one 'name password' per line");
             }
             AdminOperations.ImportResult r =
-                    admin.importUsers(req.content().as(String.class), flag(req, "hashed"), flag(req, "skip_existing"));
+                    admin.importUsers(userFileBody(req), flag(req, "hashed"), flag(req, "skip_existing"));
             return new AdminApi.ImportCounts(r.created(), r.updated(), r.unchanged());
         });
         route(rules, AdminApi.ADD_USER, (req, b) -> {
@@ -197,6 +197,32 @@ public final class AdminRoutes implements HttpService {
 
     private static String query(ServerRequest req, String name, String dflt) {
         return req.query().first(name).orElse(dflt);
+    }
+
+    /**
+     * The most a user-file body may hold: 10,000 users (the CLI's largest batch) of long
+     * passwd-file lines fit with room to spare; more is refused before it is read whole.
+     */
+    private static final int MAX_USER_FILE = 16 << 20;
+
+    private static String userFileBody(ServerRequest req) throws AdminException, IOException {
+        if (req.headers().contentLength().orElse(0) > MAX_USER_FILE) {
+            throw tooManyUsers();
+        }
+        try (java.io.InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(MAX_USER_FILE + 1);
+            if (body.length > MAX_USER_FILE) {
+                throw tooManyUsers();
+            }
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static AdminException tooManyUsers() {
+        return new AdminException(
+                AdminException.Kind.TOO_LARGE,
+                "the user file is over " + (MAX_USER_FILE >> 20) + " MiB: send at most 10000 users per request "
+                        + "(poplar user import sends batches)");
     }
 
     private static boolean flag(ServerRequest req, String name) throws AdminException {

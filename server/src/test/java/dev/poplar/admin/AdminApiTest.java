@@ -104,6 +104,25 @@ class AdminApiTest {
         }
     }
 
+    /** A user-file body is read with a bound: a batch is small, a 40 MiB one is refused unread. */
+    @Test
+    void anOversizedImportBodyIsRefused() throws Exception {
+        try (TestServer s = TestServer.start(dir);
+                HttpClient http = HttpClient.newHttpClient()) {
+            String token =
+                    Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            HttpResponse<String> r = call(
+                    http,
+                    "POST",
+                    "http://127.0.0.1:" + s.httpPort() + "/api/users/import",
+                    token,
+                    "x".repeat(40 << 20));
+            assertEquals(413, r.statusCode(), r.body());
+            assertTrue(r.body().contains("send at most 10000 users per request"), r.body());
+            assertEquals(java.util.List.of(), s.admin().listUsers());
+        }
+    }
+
     /** Issue 13: per-user limits, paged listings and the node summary over HTTP. */
     @Test
     void limitsPagesAndTheNodeSummaryThroughTheApi() throws Exception {
