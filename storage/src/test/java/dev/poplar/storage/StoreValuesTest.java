@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,5 +210,40 @@ class StoreValuesTest {
         assertSame(m, m.withPrefix(new byte[0]));
         assertThrows(IllegalArgumentException.class, () -> m.withPrefix(".x\r\n".getBytes(StandardCharsets.US_ASCII)));
         assertThrows(IllegalArgumentException.class, () -> m.withPrefix("x".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void accountLimitsInheritAdmitAndMeasure() {
+        AccountLimits node = new AccountLimits(1000, 10, 7);
+        AccountLimits own = new AccountLimits(AccountLimits.INHERIT, 3, AccountLimits.UNLIMITED);
+        assertEquals(new AccountLimits(1000, 3, 0), own.over(node));
+        assertTrue(AccountLimits.INHERITED.inheritsAll());
+        assertFalse(own.inheritsAll());
+        assertFalse(new AccountLimits(-1, -1, 0).inheritsAll());
+        assertFalse(new AccountLimits(5, -1, -1).inheritsAll());
+        AccountLimits l = own.over(node);
+        assertTrue(l.admits(2, 500, 500), "exactly to the limit");
+        assertFalse(l.admits(2, 500, 501), "one octet over");
+        assertFalse(l.admits(3, 0, 1), "the message limit");
+        assertTrue(AccountLimits.NONE.admits(Long.MAX_VALUE - 1, 0, 1 << 30));
+        assertTrue(l.quotaLimited());
+        assertTrue(new AccountLimits(0, 1, 0).quotaLimited());
+        assertFalse(AccountLimits.NONE.quotaLimited());
+        assertNull(AccountLimits.NONE.retention());
+        assertEquals(java.time.Duration.ofMillis(7), node.retention());
+        assertThrows(IllegalArgumentException.class, () -> new AccountLimits(-2, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new AccountLimits(0, -2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new AccountLimits(0, 0, -2));
+        MailboxStats s = new MailboxStats("a", 2, 250, 3, 1, own).resolved(node);
+        assertEquals(2.0 / 3, s.quotaUsed(), 1e-9, "the fuller of the two");
+        assertEquals(
+                0.25,
+                new MailboxStats("b", 2, 250, 3, 1)
+                        .resolved(new AccountLimits(1000, 100, 0))
+                        .quotaUsed(),
+                1e-9);
+        assertEquals(
+                0,
+                new MailboxStats("c", 2, 250, 3, 1).resolved(AccountLimits.NONE).quotaUsed());
     }
 }
