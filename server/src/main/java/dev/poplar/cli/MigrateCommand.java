@@ -35,6 +35,13 @@ final class MigrateCommand implements Callable<Integer> {
     String template;
 
     @Option(
+            names = "--courier-maildir",
+            paramLabel = "TEMPLATE",
+            description = "Each user's Courier or qmail-style Maildir (%%d, %%n, %%u as for --dovecot-maildir); "
+                    + "UIDLs from courierpop3dsizelist, else the file names.")
+    String courierTemplate;
+
+    @Option(
             names = "--mbox",
             paramLabel = "TEMPLATE",
             description = "Each user's mbox file: /var/mail/%%n " + "(%%d, %%n, %%u as for --dovecot-maildir).")
@@ -140,10 +147,15 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PoplarConfig cfg = config.load();
-        if ((template != null ? 1 : 0) + (from != null ? 1 : 0) + (mboxTemplate != null ? 1 : 0) != 1) {
+        if ((template != null ? 1 : 0)
+                        + (courierTemplate != null ? 1 : 0)
+                        + (from != null ? 1 : 0)
+                        + (mboxTemplate != null ? 1 : 0)
+                != 1) {
             throw new AdminException(
                     AdminException.Kind.INVALID,
-                    "say where the mail is: one of --dovecot-maildir TEMPLATE, --mbox TEMPLATE or --from URI");
+                    "say where the mail is: one of --dovecot-maildir TEMPLATE, --courier-maildir TEMPLATE, "
+                            + "--mbox TEMPLATE or --from URI");
         }
         Migrator.Source source;
         List<String> names;
@@ -160,6 +172,18 @@ final class MigrateCommand implements Callable<Integer> {
             }
             source = user -> Mbox.read(files.get(user), variant);
             names = List.copyOf(files.keySet());
+        } else if (courierTemplate != null) {
+            Map<String, Path> dirs;
+            try {
+                dirs = UserDirectories.find(courierTemplate);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+            }
+            if (dirs.isEmpty()) {
+                throw new AdminException(AdminException.Kind.INVALID, "no mail directory matches " + courierTemplate);
+            }
+            source = user -> dev.poplar.migrate.CourierMaildir.read(dirs.get(user));
+            names = List.copyOf(dirs.keySet());
         } else if (template != null) {
             Map<String, Path> dirs;
             try {

@@ -122,7 +122,7 @@ public final class DovecotMaildir {
         }
     }
 
-    private static void add(List<SourceMessage> out, Set<String> seen, List<String> problems, String uidl, Path file) {
+    static void add(List<SourceMessage> out, Set<String> seen, List<String> problems, String uidl, Path file) {
         if (!Uidl.isValid(uidl)) {
             problems.add(file + ": its UIDL '" + uidl + "' breaks RFC 1939 (1-70 characters 0x21-0x7E); not migrated");
         } else if (!seen.add(uidl)) {
@@ -204,7 +204,7 @@ public final class DovecotMaildir {
     }
 
     /** Files in cur/ and new/ by their base name (the part before the ":2," info). */
-    private static Map<String, Path> files(Path maildir) throws IOException {
+    static Map<String, Path> files(Path maildir) throws IOException {
         Map<String, Path> files = new HashMap<>();
         boolean any = false;
         for (String sub : List.of("cur", "new")) {
