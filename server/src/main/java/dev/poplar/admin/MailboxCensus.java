@@ -34,11 +34,10 @@ final class MailboxCensus {
         mailboxes++;
         messages += s.messages();
         octets += s.octets();
-        double used = s.quotaUsed();
-        if (used >= 1) {
-            full++;
-        } else if (used >= warningRatio) {
-            nearlyFull++;
+        switch (s.fill(warningRatio)) {
+            case FULL -> full++;
+            case NEARLY_FULL -> nearlyFull++;
+            case ROOM -> {}
         }
         if (top > 0) {
             largest.add(s);

@@ -83,11 +83,10 @@ public final class MailboxSweep implements AutoCloseable {
             page = store.mailboxes("", after, PAGE);
             for (MailboxStats raw : page) {
                 MailboxStats s = raw.resolved(defaults);
-                double used = s.quotaUsed();
-                if (used >= 1) {
-                    full++;
-                } else if (used >= warningRatio) {
-                    nearlyFull++;
+                switch (s.fill(warningRatio)) {
+                    case FULL -> full++;
+                    case NEARLY_FULL -> nearlyFull++;
+                    case ROOM -> {}
                 }
                 long retention = s.limits().retentionMillis();
                 if (retention > 0 && s.messages() > 0) {

@@ -9,14 +9,12 @@ import dev.poplar.auth.Authenticator;
 import dev.poplar.auth.PasswordHasher;
 import dev.poplar.auth.ScramClient;
 import dev.poplar.auth.sasl.SaslMechanisms;
-import dev.poplar.config.PoplarConfig;
 import dev.poplar.net.CloseReason;
 import dev.poplar.session.Effect;
 import dev.poplar.storage.Delivery;
 import dev.poplar.storage.StoreException;
 import dev.poplar.storage.WireMessageBuilder;
 import dev.poplar.storage.memory.MemoryMailStore;
-import dev.poplar.testing.TestConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,21 +44,7 @@ class Pop3ConversationTest {
         store = new MemoryMailStore();
         PasswordHasher hasher = new PasswordHasher(1);
         store.createAccount("alice", hasher.hash("wonderland"));
-        PoplarConfig config = TestConfig.with(
-                "poplar.auth.allow-plaintext",
-                "always",
-                "poplar.pop3.max-bad-commands",
-                "3",
-                "poplar.auth.mechanisms",
-                "PLAIN,SCRAM-SHA-256");
-        Pop3Settings settings = new Pop3Settings(
-                config.pop3(),
-                config.auth(),
-                "Poplar-test",
-                Optional.empty(),
-                Optional.empty(),
-                "localhost",
-                config.limits());
+        Pop3Settings settings = Pop3Harness.settings("poplar.pop3.max-bad-commands", "3");
         Authenticator authenticator = new Authenticator(store, hasher);
         Pop3Service service = new Pop3Service(
                 store,

@@ -16,6 +16,21 @@ public record MailboxStats(String name, long messages, long octets, long nextUid
         return new MailboxStats(name, messages, octets, nextUid, epoch, limits.over(defaults));
     }
 
+    /** How full a mailbox is against its quota. */
+    public enum Fill {
+        ROOM,
+        /** At or above the warning ratio of a limit. */
+        NEARLY_FULL,
+        /** At a limit: a delivery that needs room is refused. */
+        FULL
+    }
+
+    /** {@link Fill} for this (resolved) mailbox and the node's warning ratio. */
+    public Fill fill(double warningRatio) {
+        double used = quotaUsed();
+        return used >= 1 ? Fill.FULL : used >= warningRatio ? Fill.NEARLY_FULL : Fill.ROOM;
+    }
+
     /**
      * The larger of the two quota fill ratios (octets and messages), 0 without a quota: what the
      * quota warning compares with {@code poplar.quota.warning-ratio}. Call on resolved stats.
