@@ -3,8 +3,9 @@
 # small message each, 10 users with 2,000 more), then the server as an operator runs it:
 #   start-up to ready, RSS at idle, store size on disk against raw message bytes;
 #   first logins (each of ACTIVE users once: the slow hash) and repeated logins of random users
-#   among them (connect, USER/PASS, STAT, QUIT at 50 connections) with LMTP deliveries to random
-#   users of all N running at the same time;
+#   among them (connect, USER/PASS, STAT, QUIT at 50 connections, as fast as they go, then paced
+#   at RATE sessions/s, default 1,111: a million users polling every 15 minutes) with LMTP
+#   deliveries to random users of all N running at the same time;
 #   `poplar user list` and `poplar mailbox summary` against the running server: time and memory.
 # One JSON line per measurement in $WORK/scale.jsonl, and a table on stdout.
 #
@@ -60,6 +61,15 @@ for n in $SIZES; do
     --connections "$CONN" --duration "$DURATION" | sed 's/^{//')"
   wait "$deliver_pid" || true
   emit "{\"n\":$n,$(sed 's/^{//' "$WORK/deliver-$n.json")"
+  # Open loop: the node's users polling every 15 minutes would log in at RATE per second
+  # (a million: 1,111/s); latency counts from each session's scheduled start.
+  load --scenario deliver --lmtp-port $P_LMTP --users "$n" --random true \
+    --connections "$DELIVER_CONN" --duration "$DURATION" > "$WORK/deliver-paced-$n.json" &
+  deliver_pid=$!
+  emit "{\"n\":$n,\"paced\":true,$(load --scenario stat --pop3-port $P_POP3 --users "$active" --random true \
+    --connections "$CONN" --rate "${RATE:-1111}" --duration "$DURATION" | sed 's/^{//')"
+  wait "$deliver_pid" || true
+  emit "{\"n\":$n,\"paced\":true,$(sed 's/^{//' "$WORK/deliver-paced-$n.json")"
   list_ms=$( { /usr/bin/time -f '%e %M' "$root/poplar" user list > "$WORK/list-$n.txt"; } 2>&1 | tail -1)
   summary=$( { /usr/bin/time -f '%e %M' "$root/poplar" mailbox summary --top 3 > /dev/null; } 2>&1 | tail -1)
   emit "{\"n\":$n,\"scenario\":\"admin\",\"user_list_s\":${list_ms% *},\"user_list_max_rss_kib\":${list_ms#* },\"listed\":$(wc -l < "$WORK/list-$n.txt"),\"summary_s\":${summary% *},\"summary_max_rss_kib\":${summary#* }}"

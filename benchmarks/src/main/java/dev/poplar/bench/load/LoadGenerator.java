@@ -29,6 +29,9 @@ import org.HdrHistogram.Recorder;
  * deliver (LMTP deliveries), seed (fill the mailboxes over LMTP), stat (connect, USER/PASS,
  * STAT, QUIT), prime (stat once for each of --users users, then stop: first logins, the hash cost).
  * With --random true, each login picks a random user of --users (else connection i uses user i).
+ * With --rate N (login, stat, session), the connections together start N sessions per second on
+ * a fixed schedule, and each latency counts from the scheduled start (no coordinated omission):
+ * an open-loop load such as a million users polling every 15 minutes (--rate 1111).
  */
 public final class LoadGenerator {
     private final Map<String, String> opts;
@@ -78,6 +81,35 @@ public final class LoadGenerator {
         return opt("user-prefix", "user") + (i % intOpt("users", 100));
     }
 
+    /** The scheduled start of this thread's next paced session (--rate), else unset. */
+    private final ThreadLocal<long[]> schedule = new ThreadLocal<>();
+
+    /** When the current session counts from: its scheduled start when paced, else now. */
+    private long start() {
+        long[] s = schedule.get();
+        return s == null ? System.nanoTime() : s[0];
+    }
+
+    /** With --rate, sleeps until this thread's next scheduled start. */
+    private void pace(int connections) throws InterruptedException {
+        double rate = Double.parseDouble(opt("rate", "0"));
+        if (rate <= 0) {
+            return;
+        }
+        long interval = (long) (connections * 1e9 / rate);
+        long[] s = schedule.get();
+        if (s == null) {
+            s = new long[] {System.nanoTime() + ThreadLocalRandom.current().nextLong(interval)};
+            schedule.set(s);
+        } else {
+            s[0] += interval;
+        }
+        long wait = s[0] - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
     /** One user after another, each once: the next index, or -1 when all are done. */
     private final java.util.concurrent.atomic.AtomicInteger primed = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -105,6 +137,7 @@ public final class LoadGenerator {
             threads.add(Thread.ofVirtual().start(() -> {
                 while (!stop.get()) {
                     try {
+                        pace(connections);
                         switch (scenario) {
                             case "login" -> login(pop3, user(id), password);
                             case "stat" -> stat(pop3, user(id), password);
@@ -114,6 +147,8 @@ public final class LoadGenerator {
                             case "deliver" -> deliverLoop(lmtp, stop);
                             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                         }
+                    } catch (InterruptedException e) {
+                        return;
                     } catch (IOException | RuntimeException e) {
                         if (measuring.get()) {
                             errors.incrementAndGet();
@@ -166,7 +201,7 @@ public final class LoadGenerator {
     }
 
     private void login(int port, String user, String password) throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = start();
         try (Pop3Connection c = new Pop3Connection(host, port)) {
             c.login(user, password);
             c.command("QUIT");
@@ -175,7 +210,7 @@ public final class LoadGenerator {
     }
 
     private void stat(int port, String user, String password) throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = start();
         try (Pop3Connection c = new Pop3Connection(host, port)) {
             c.login(user, password);
             c.command("STAT");
@@ -224,7 +259,7 @@ public final class LoadGenerator {
     }
 
     private void session(int port, String user, String password) throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = start();
         try (Pop3Connection c = new Pop3Connection(host, port)) {
             c.login(user, password);
             int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
