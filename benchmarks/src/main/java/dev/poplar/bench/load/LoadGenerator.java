@@ -29,7 +29,7 @@ import org.HdrHistogram.Recorder;
  * deliver (LMTP deliveries), seed (fill the mailboxes over LMTP), stat (connect, USER/PASS,
  * STAT, QUIT), prime (stat once for each of --users users, then stop: first logins, the hash cost).
  * With --random true, each login picks a random user of --users (else connection i uses user i).
- * With --rate N (login, stat, session), the connections together start N sessions per second on
+ * With --rate N (login, stat, session, deliver), the connections together start N per second on
  * a fixed schedule, and each latency counts from the scheduled start (no coordinated omission):
  * an open-loop load such as a million users polling every 15 minutes (--rate 1111).
  */
@@ -324,8 +324,13 @@ public final class LoadGenerator {
         String message = message(4096);
         try (LmtpConnection c = new LmtpConnection(host, port)) {
             while (!stop.get()) {
+                try {
+                    pace(intOpt("connections", 50));
+                } catch (InterruptedException e) {
+                    return;
+                }
                 String rcpt = user(ThreadLocalRandom.current().nextInt(intOpt("users", 100)));
-                long t0 = System.nanoTime();
+                long t0 = start();
                 c.deliver(rcpt, message);
                 record(t0);
             }
