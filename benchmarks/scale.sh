@@ -29,6 +29,16 @@ emit() { echo "$1" | tee -a "$results"; }
 # The previous server's sockets must be gone before the next one binds the same ports.
 wait_free() { while ss -ltn | grep -qE ":($P_POP3|$P_LMTP|$P_HTTP) "; do sleep 0.1; done; }
 server_pid() { pgrep -f -- '-jar .*poplar.jar serve' | head -1; }
+# Starts the server (log in $1), waits until ready; sets ready_ms and pid.
+start_server() {
+  wait_free
+  local t0; t0=$(now_ms)
+  "$root/poplar" serve > "$1" 2>&1 &
+  until curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null; do sleep 0.02; done
+  ready_ms=$(( $(now_ms) - t0 ))
+  pid=$(server_pid)
+}
+stop_server() { kill -TERM "$pid"; while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done; }
 
 for n in $SIZES; do
   data="$WORK/n$n"
@@ -41,12 +51,7 @@ for n in $SIZES; do
     POPLAR_POP3S_PORT=0 POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 POPLAR_POP3_MAX_CONNECTIONS_PER_USER=100 \
     POPLAR_POP3_MAILDROP_LOCK=shared \
     POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_LOG_FORMAT=json
-  wait_free
-  t0=$(now_ms)
-  "$root/poplar" serve > "$WORK/poplar-$n.log" 2>&1 &
-  until curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null; do sleep 0.02; done
-  ready_ms=$(( $(now_ms) - t0 ))
-  pid=$(server_pid)
+  start_server "$WORK/poplar-$n.log"
   sleep 5
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
   store=$(du -sb "$data/store" | cut -f1)
@@ -74,15 +79,10 @@ for n in $SIZES; do
   summary=$( { /usr/bin/time -f '%e %M' "$root/poplar" mailbox summary --top 3 > /dev/null; } 2>&1 | tail -1)
   emit "{\"n\":$n,\"scenario\":\"admin\",\"user_list_s\":${list_ms% *},\"user_list_max_rss_kib\":${list_ms#* },\"listed\":$(wc -l < "$WORK/list-$n.txt"),\"summary_s\":${summary% *},\"summary_max_rss_kib\":${summary#* }}"
   server_rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-  kill -TERM "$pid"; while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
-  wait_free
-  t0=$(now_ms)
-  "$root/poplar" serve > "$WORK/poplar-$n-restart.log" 2>&1 &
-  until curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null; do sleep 0.02; done
-  restart_ms=$(( $(now_ms) - t0 ))
-  pid=$(server_pid)
-  emit "{\"n\":$n,\"scenario\":\"restart\",\"ready_ms\":$restart_ms,\"rss_after_load_kib\":$server_rss}"
-  kill -TERM "$pid"; while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
+  stop_server
+  start_server "$WORK/poplar-$n-restart.log"
+  emit "{\"n\":$n,\"scenario\":\"restart\",\"ready_ms\":$ready_ms,\"rss_after_load_kib\":$server_rss}"
+  stop_server
   [[ "${KEEP:-0}" == 1 ]] || rm -rf "$data"
 done
 echo "results: $results"

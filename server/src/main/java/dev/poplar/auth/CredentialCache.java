@@ -18,8 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Verified credentials, so that a client polling every few minutes with the same password does
  * not pay the slow hash each time (Dovecot's auth cache). An entry holds, per account, a tag:
  * HMAC-SHA-256 under a random key that lives only in this process, over the account's id, the
- * password and a fingerprint of every credential the account has now (password keys, imported
- * hash, app passwords). So:
+ * password and a fingerprint of every credential the account has now (the password's salt and
+ * key, each app password's label, salt and key). So:
  *
  * <ul>
  *   <li>a wrong password never hits: its tag differs;
@@ -130,8 +130,8 @@ public final class CredentialCache {
             mac.update((byte) 0);
             mac.update(password.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) 0);
+            // An imported hash needs no place here: setting one replaces the credentials too.
             fingerprint(mac, account.credentials());
-            mac.update(account.importedHash().orElse("").getBytes(StandardCharsets.UTF_8));
             for (AppPassword app : account.appPasswords()) {
                 mac.update((byte) 0);
                 mac.update(app.label().getBytes(StandardCharsets.UTF_8));
@@ -144,11 +144,8 @@ public final class CredentialCache {
         }
     }
 
+    /** Any new password gets a new salt and key, so these two identify the credentials. */
     private static void fingerprint(Mac mac, PasswordCredentials c) {
-        mac.update((byte) (c.iterations() >>> 24));
-        mac.update((byte) (c.iterations() >>> 16));
-        mac.update((byte) (c.iterations() >>> 8));
-        mac.update((byte) c.iterations());
         mac.update(c.salt());
         mac.update(c.storedKey());
     }

@@ -60,6 +60,15 @@ class CredentialCacheTest {
         assertTrue(!hashed(auth, "ann", app.password(), Optional.of("ann")), "cached");
         store.revokeAppPassword("ann", "phone");
         assertTrue(hashed(auth, "ann", app.password(), Optional.empty()), "revoked: refused");
+        // Revoked and created again under the same label: the old one is still refused.
+        store.addAppPassword("ann", new AppPassword("phone", 1, app.credentials()));
+        assertEquals(Optional.of("ann"), auth.authenticate("ann", app.password()));
+        AppPasswords.Generated again = AppPasswords.generate(hasher);
+        store.revokeAppPassword("ann", "phone");
+        store.addAppPassword("ann", new AppPassword("phone", 2, again.credentials()));
+        assertTrue(hashed(auth, "ann", app.password(), Optional.empty()), "same label, new password: old refused");
+        assertTrue(hashed(auth, "ann", again.password(), Optional.of("ann")));
+        store.revokeAppPassword("ann", "phone");
 
         auth.authenticate("ann", "ann-password");
         store.setCredentials("ann", hasher.hash("new-password"));
@@ -72,6 +81,44 @@ class CredentialCacheTest {
         assertTrue(hashed(auth, "ann", "new-password", Optional.empty()));
         store.createAccount("ann", hasher.hash("new-password"));
         assertTrue(hashed(auth, "ann", "new-password", Optional.of("ann")));
+    }
+
+    @Test
+    void hitsAndMissesAreCountedAndEvictionTakesExpiredEntriesFirst() throws Exception {
+        CredentialCache cache = new CredentialCache(10, Duration.ofMillis(300));
+        Authenticator a = with(cache, new HashingGate(1));
+        for (int i = 0; i < 10; i++) {
+            store.createAccount("e" + i, hasher.hash("pw-" + i));
+        }
+        for (int i = 0; i < 5; i++) {
+            a.authenticate("e" + i, "pw-" + i);
+        }
+        assertEquals(5, cache.misses(), "each first login misses");
+        assertEquals(0, cache.hits());
+        Thread.sleep(400); // e0..e4 expire
+        for (int i = 5; i < 10; i++) {
+            a.authenticate("e" + i, "pw-" + i);
+        }
+        assertEquals(10, cache.size());
+        a.authenticate("ann", "ann-password"); // full: the five expired entries go, nothing else
+        assertEquals(6, cache.size());
+        for (int i = 5; i < 10; i++) {
+            assertTrue(!hashed(a, "e" + i, "pw-" + i, Optional.of("e" + i)), "fresh entry e" + i + " kept");
+        }
+        assertEquals(5, cache.hits());
+        assertEquals(11, cache.misses());
+        a.authenticate("e5", "wrong-password");
+        assertEquals(12, cache.misses(), "a wrong password is a miss");
+        // No expired entries: down to 90% of the bound, then the new one.
+        CredentialCache full = new CredentialCache(10, Duration.ofMinutes(5));
+        Authenticator b = with(full, new HashingGate(1));
+        for (int i = 0; i < 10; i++) {
+            b.authenticate("e" + i, "pw-" + i);
+        }
+        assertEquals(10, full.size());
+        b.authenticate("ann", "ann-password");
+        assertEquals(10, full.size(), "one arbitrary entry made room");
+        assertTrue(!hashed(b, "ann", "ann-password", Optional.of("ann")), "the new entry is there");
     }
 
     @Test
@@ -126,5 +173,39 @@ class CredentialCacheTest {
         assertEquals(Optional.of("ann"), auth.authenticate("ann", "ann-password"), "ann is cached: no wait");
         release.countDown();
         assertEquals(Optional.of("bo"), storm.get(5, TimeUnit.SECONDS));
+    }
+
+    /** An imported hash is checked, replaced by Poplar's form once, and only then cached. */
+    @Test
+    void anImportedHashIsRehashedOnceAndThenCached() throws Exception {
+        store.createAccount("imp", hasher.hash("unused-placeholder"), "{PLAIN}old-secret");
+        assertEquals(Optional.empty(), auth.authenticate("imp", "{PLAIN}old-secret"), "the hash string is no password");
+        assertEquals(Optional.empty(), auth.authenticate("imp", "wrong"));
+        assertEquals(0, auth.rehashed());
+        assertEquals(Optional.of("imp"), auth.authenticate("imp", "old-secret"));
+        assertEquals(1, auth.rehashed());
+        assertEquals(Optional.empty(), store.account("imp").orElseThrow().importedHash(), "now in Poplar's form");
+        assertTrue(hashed(auth, "imp", "old-secret", Optional.of("imp")), "first login in the new form: hashed");
+        assertTrue(!hashed(auth, "imp", "old-secret", Optional.of("imp")), "then cached");
+        assertEquals(1, auth.rehashed(), "re-hashed once");
+        Authenticator keep = new Authenticator(
+                store, hasher, new byte[32], false, new CredentialCache(10, Duration.ofMinutes(1)), new HashingGate(1));
+        store.createAccount("kept", hasher.hash("unused-placeholder"), "{PLAIN}kept-secret");
+        assertEquals(Optional.of("kept"), keep.authenticate("kept", "kept-secret"));
+        assertEquals(0, keep.rehashed(), "poplar.auth.rehash-imported: false");
+        assertTrue(store.account("kept").orElseThrow().importedHash().isPresent());
+        assertEquals(Optional.of("kept"), keep.authenticate("kept", "kept-secret"));
+        assertEquals(0, keep.cache().size(), "an imported hash is never cached");
+        Authenticator.ScramLookup unknown = keep.scramCredentials("nobody");
+        assertEquals(null, unknown.account());
+        assertEquals(16, unknown.credentials().salt().length);
+        assertEquals(
+                unknown.credentials().salt().length,
+                keep.scramCredentials("nobody").credentials().salt().length);
+        assertTrue(
+                java.util.Arrays.equals(
+                        unknown.credentials().salt(),
+                        keep.scramCredentials("NOBODY").credentials().salt()),
+                "the same decoy salt for a name every time");
     }
 }
