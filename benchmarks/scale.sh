@@ -74,7 +74,7 @@ for n in $SIZES; do
   emit "{\"n\":$n,\"paced\":true,$(load --scenario stat --pop3-port $P_POP3 --users "$active" --random true \
     --connections "$CONN" --rate "${RATE:-1111}" --duration "$DURATION" | sed 's/^{//')"
   wait "$deliver_pid" || true
-  emit "{\"n\":$n,\"paced\":true,$(sed 's/^{//' "$WORK/deliver-paced-$n.json")"
+  emit "{\"n\":$n,\"alongside\":\"paced logins\",$(sed 's/^{//' "$WORK/deliver-paced-$n.json")"
   list_ms=$( { /usr/bin/time -f '%e %M' "$root/poplar" user list > "$WORK/list-$n.txt"; } 2>&1 | tail -1)
   summary=$( { /usr/bin/time -f '%e %M' "$root/poplar" mailbox summary --top 3 > /dev/null; } 2>&1 | tail -1)
   emit "{\"n\":$n,\"scenario\":\"admin\",\"user_list_s\":${list_ms% *},\"user_list_max_rss_kib\":${list_ms#* },\"listed\":$(wc -l < "$WORK/list-$n.txt"),\"summary_s\":${summary% *},\"summary_max_rss_kib\":${summary#* }}"
