@@ -271,7 +271,8 @@ class LmtpTest {
                                 return rcpt;
                             }
                             c.line(); // 354
-                            atData.await(); // every client has passed RCPT before any message ends
+                            atData.await(
+                                    20, java.util.concurrent.TimeUnit.SECONDS); // all past RCPT before any DATA ends
                             c.send("Subject: " + n + "\r\n\r\nrace\r\n.\r\n");
                             return c.line();
                         }
