@@ -27,8 +27,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.TickerType;
 
 /**
@@ -276,40 +278,52 @@ public final class RocksMailStore implements MailStore {
     @Override
     public List<String> accountNames(String prefix, String after, int limit) {
         List<String> names = new ArrayList<>(Math.min(limit, 1024));
-        pageOfAccounts(prefix, after, limit, (name, value) -> names.add(name));
+        try (ReadOptions ro = new ReadOptions()) {
+            pageOfAccounts(ro, prefix, after, limit, (name, value) -> names.add(name));
+        }
         return names;
     }
 
+    /**
+     * Accounts and their mailbox records are read from one snapshot: an account deleted during the
+     * page is either whole in it or absent, so a page never comes back short while more follow.
+     */
     @Override
     public List<MailboxStats> mailboxes(String prefix, String after, int limit) throws StoreException {
         List<Records.Account> accounts = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        pageOfAccounts(prefix, after, limit, (name, value) -> {
-            names.add(name);
-            accounts.add(Records.Account.decode(value));
-        });
-        List<MailboxStats> page = new ArrayList<>(names.size());
-        try {
+        Snapshot snapshot = handle.db().getSnapshot();
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+            pageOfAccounts(ro, prefix, after, limit, (name, value) -> {
+                names.add(name);
+                accounts.add(Records.Account.decode(value));
+            });
+            List<MailboxStats> page = new ArrayList<>(names.size());
             for (int i = 0; i < names.size(); i++) {
                 byte[] v = handle.db()
                         .get(
                                 handle.cf().mailboxes(),
+                                ro,
                                 Keys.mailbox(accounts.get(i).id()));
-                if (v != null) { // null: deleted since the scan
-                    Records.Mailbox m = Records.Mailbox.decode(v);
-                    page.add(new MailboxStats(
-                            names.get(i),
-                            m.messages(),
-                            m.octets(),
-                            m.nextUid(),
-                            m.epoch(),
-                            accounts.get(i).limits()));
+                if (v == null) {
+                    throw new StoreException(
+                            "mailbox record of " + names.get(i) + " is missing (run poplar check)", false);
                 }
+                Records.Mailbox m = Records.Mailbox.decode(v);
+                page.add(new MailboxStats(
+                        names.get(i),
+                        m.messages(),
+                        m.octets(),
+                        m.nextUid(),
+                        m.epoch(),
+                        accounts.get(i).limits()));
             }
+            return page;
         } catch (RocksDBException e) {
             throw RocksErrors.map("mailbox listing", e);
+        } finally {
+            handle.db().releaseSnapshot(snapshot);
         }
-        return page;
     }
 
     /**
@@ -317,7 +331,11 @@ public final class RocksMailStore implements MailStore {
      * byte-wise by RocksDB and by callers paging with {@code after}) from just past {@code after}.
      */
     private void pageOfAccounts(
-            String prefix, String after, int limit, java.util.function.BiConsumer<String, byte[]> visit) {
+            ReadOptions ro,
+            String prefix,
+            String after,
+            int limit,
+            java.util.function.BiConsumer<String, byte[]> visit) {
         if (limit <= 0) {
             return;
         }
@@ -330,7 +348,7 @@ public final class RocksMailStore implements MailStore {
         }
         byte[] wanted = prefix.getBytes(StandardCharsets.UTF_8);
         int seen = 0;
-        try (RocksIterator it = handle.db().newIterator(handle.cf().accounts())) {
+        try (RocksIterator it = handle.db().newIterator(handle.cf().accounts(), ro)) {
             for (it.seek(start); it.isValid() && seen < limit; it.next()) {
                 byte[] key = it.key();
                 if (!startsWith(key, wanted)) {
