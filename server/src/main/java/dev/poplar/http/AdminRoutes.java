@@ -24,10 +24,14 @@ public final class AdminRoutes implements HttpService {
     private final AdminOperations admin;
     private final byte[] token;
     private final long maxMessageSize;
+    private final long maxJsonBody;
 
     public AdminRoutes(AdminOperations admin, String token, long maxMessageSize) {
         this.admin = admin;
         this.maxMessageSize = maxMessageSize;
+        // The largest JSON request is a migration batch: 4 MiB of messages plus the one that
+        // crossed it, base64-encoded (4/3), with room for the JSON around them.
+        this.maxJsonBody = ((4L << 20) + maxMessageSize) * 4 / 3 + (1L << 20);
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -145,7 +149,9 @@ public final class AdminRoutes implements HttpService {
                 endpoint.request() == AdminApi.NoBody.class
                         ? null
                         : AdminJson.readRequest(
-                                req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0],
+                                req.content().hasEntity()
+                                        ? boundedBody(req, maxJsonBody, this::jsonTooLarge)
+                                        : new byte[0],
                                 endpoint.request())));
         switch (endpoint.method()) {
             case "GET" -> rules.get(endpoint.path(), handler);
@@ -206,16 +212,30 @@ public final class AdminRoutes implements HttpService {
     private static final int MAX_USER_FILE = 16 << 20;
 
     private static String userFileBody(ServerRequest req) throws AdminException, IOException {
-        if (req.headers().contentLength().orElse(0) > MAX_USER_FILE) {
-            throw tooManyUsers();
+        return new String(boundedBody(req, MAX_USER_FILE, AdminRoutes::tooManyUsers), StandardCharsets.UTF_8);
+    }
+
+    /** The body, refused with {@code tooLarge} past {@code limit} bytes, from its length or as it is read. */
+    private static byte[] boundedBody(
+            ServerRequest req, long limit, java.util.function.Supplier<AdminException> tooLarge)
+            throws AdminException, IOException {
+        if (req.headers().contentLength().orElse(0) > limit) {
+            throw tooLarge.get();
         }
         try (java.io.InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes(MAX_USER_FILE + 1);
-            if (body.length > MAX_USER_FILE) {
-                throw tooManyUsers();
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (body.length > limit) {
+                throw tooLarge.get();
             }
-            return new String(body, StandardCharsets.UTF_8);
+            return body;
         }
+    }
+
+    private AdminException jsonTooLarge() {
+        return new AdminException(
+                AdminException.Kind.TOO_LARGE,
+                "the JSON body is over " + (maxJsonBody >> 20) + " MiB; a migration batch carries at most 4 MiB "
+                        + "and one message (poplar.lmtp.max-message-size), base64-encoded");
     }
 
     private static AdminException tooManyUsers() {

@@ -123,6 +123,33 @@ class AdminApiTest {
         }
     }
 
+    /** A JSON body is read with a bound too: the largest request is a migration batch. */
+    @Test
+    void anOversizedJsonBodyIsRefused() throws Exception {
+        try (TestServer s = TestServer.start(dir, "POPLAR_LMTP_MAX_MESSAGE_SIZE", "1M");
+                HttpClient http = HttpClient.newHttpClient()) {
+            String token =
+                    Files.readString(dir.resolve(DataDirectory.TOKEN_FILE)).trim();
+            HttpResponse<String> r = call(
+                    http,
+                    "POST",
+                    "http://127.0.0.1:" + s.httpPort() + "/api/users",
+                    token,
+                    "{\"name\":\"" + "x".repeat(10 << 20) + "\",\"password\":\"p\"}");
+            assertEquals(413, r.statusCode(), r.body());
+            assertTrue(r.body().contains("the JSON body is over 7 MiB"), r.body());
+            assertEquals(
+                    200,
+                    call(
+                                    http,
+                                    "POST",
+                                    "http://127.0.0.1:" + s.httpPort() + "/api/users",
+                                    token,
+                                    "{\"name\":\"fine\",\"password\":\"p\"}")
+                            .statusCode());
+        }
+    }
+
     /** Issue 13: per-user limits, paged listings and the node summary over HTTP. */
     @Test
     void limitsPagesAndTheNodeSummaryThroughTheApi() throws Exception {
