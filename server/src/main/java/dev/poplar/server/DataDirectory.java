@@ -137,6 +137,13 @@ public final class DataDirectory {
         if (!Files.exists(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(access.directory));
         }
+        Optional<String> service = ServiceOwner.whenRoot(dir);
+        if (service.isPresent()) {
+            if (heldByAnotherProcess()) {
+                return Optional.empty(); // the holder's admin API does the work, as its user
+            }
+            throw new ServiceOwner.RootRefusedException(dir, service.get());
+        }
         List<String> tightened = secure();
         FileChannel channel = FileChannel.open(
                 dir.resolve(LOCK_FILE),
@@ -155,6 +162,18 @@ public final class DataDirectory {
         }
         channel.truncate(0); // the previous holder's record is stale; an empty one reads as "starting"
         return Optional.of(new Claim(channel, lock, tightened));
+    }
+
+    /** Whether a live process holds the lock; looks without creating the lock file. */
+    private boolean heldByAnotherProcess() throws IOException {
+        Path lockFile = dir.resolve(LOCK_FILE);
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            return lock == null;
+        }
     }
 
     /**
