@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             RestoreCommand.class,
             CheckCommand.class,
             MigrateCommand.class,
+            CompletionCommand.class,
             HelpCommand.class
         })
 public final class PoplarCli {
