@@ -7,12 +7,18 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The --config option every command shares; environment variables override the file. */
+/**
+ * The --config option every command shares; environment variables override the file. Without the
+ * option, POPLAR_CONFIG names the file: the installed launcher sets it to /etc/poplar/poplar.yaml,
+ * so {@code sudo poplar user add} on a packaged host reaches the service's store, not ./data.
+ */
 final class ConfigOption {
     @Option(
             names = {"-c", "--config"},
             paramLabel = "FILE",
-            description = "YAML configuration file (default: built-in defaults; POPLAR_* variables override).")
+            defaultValue = "${env:POPLAR_CONFIG}",
+            description = "YAML configuration file (default: $POPLAR_CONFIG, which the installed poplar sets to "
+                    + "/etc/poplar/poplar.yaml, else built-in defaults; POPLAR_* variables override).")
     Path file;
 
     PoplarConfig load() throws ConfigException {

@@ -51,6 +51,32 @@ class CliRoughEdgesTest {
         assertNoStackTrace(missing);
     }
 
+    /** The installed launcher names /etc/poplar/poplar.yaml in POPLAR_CONFIG; --config still wins. */
+    @Test
+    void poplarConfigNamesTheConfigurationFileWhenNoOptionDoes() throws Exception {
+        Path strict = dir.resolve("strict.yaml");
+        Files.writeString(strict, "poplar:\n  auth:\n    min-password-length: 40\n");
+        Path lenient = dir.resolve("lenient.yaml");
+        Files.writeString(lenient, "poplar:\n  auth:\n    min-password-length: 8\n");
+        Map<String, String> env = Map.of("POPLAR_CONFIG", strict.toString());
+
+        CliProcess.Result refused = CliProcess.run(
+                dir.resolve("data"), env, "short-password\n", "user", "add", "carol", "--password-stdin");
+        assertEquals(1, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("40"), refused.err());
+        CliProcess.Result option = CliProcess.run(
+                dir.resolve("data"),
+                env,
+                "short-password\n",
+                "user",
+                "add",
+                "carol",
+                "--password-stdin",
+                "--config",
+                lenient.toString());
+        assertEquals(0, option.exit(), option.err());
+    }
+
     @Test
     void anEmptyMessageIsRefusedTheSameWayOfflineAndOnline() throws Exception {
         assertEquals(

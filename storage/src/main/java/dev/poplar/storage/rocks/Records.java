@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Value codecs. Every value starts with a format version byte so that later releases can read
- * what earlier ones wrote (see docs/upgrade.md).
+ * what earlier ones wrote (docs/install.md, "Upgrade").
  */
 final class Records {
     private static final byte V1 = 1;
@@ -210,7 +210,7 @@ final class Records {
     private static void checkVersion(byte version, String what) {
         if (version != V1) {
             throw new IllegalStateException("unknown " + what + " record format " + version
-                    + ": written by a newer Poplar? See docs/upgrade.md");
+                    + ": written by a newer Poplar? See docs/install.md, \"Upgrade\"");
         }
     }
 }
