@@ -11,7 +11,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [[ "$(id -u)" == 0 ]] || { echo "test-package: needs root (dpkg -i)" >&2; exit 1; }
 
 need=()
-for tool in dpkg-deb:dpkg systemd-analyze:systemd curl:curl python3:python3 setpriv:util-linux adduser:adduser; do
+for tool in dpkg-deb:dpkg systemd-analyze:systemd curl:curl python3:python3 setpriv:util-linux adduser:adduser openssl:openssl; do
   command -v "${tool%%:*}" > /dev/null || need+=("${tool#*:}")
 done
 if [[ ${#need[@]} -gt 0 ]]; then
@@ -108,14 +108,34 @@ p.quit()
 EOF
 ok "poplib fetches over STLS"
 uidl_before=$(curl -s --user alice:a-long-password-1 -X UIDL pop3://127.0.0.1:110/)
-echo "# edited by the operator" >> /etc/poplar/poplar.yaml
+
+# -- TLS with certbot's files, as docs/install.md says (a self-signed pair stands in for certbot's) --
+le=$(mktemp -d)/live/mail.example.org
+mkdir -p "$le"
+poplar tls self-signed --cert "$le/fullchain.pem" --key "$le/privkey.pem" --name mail.example.org > /dev/null
+install -d -m 0750 -g poplar /etc/poplar/tls
+hook=$(mktemp)
+sed -n "/renewal-hooks\/deploy\/poplar << 'EOF'/,/^EOF$/p" "$root/docs/install.md" | sed '1d;$d' > "$hook"
+check "install.md's deploy hook found" grep -q RENEWED_LINEAGE "$hook"
+RENEWED_LINEAGE=$le sh "$hook"
+check "the hook's copies are readable by poplar" runuser -u poplar -- test -r /etc/poplar/tls/privkey.pem
+# "uncomment the tls: lines": the operator's edit that the upgrade below must keep.
+sed -i -e 's/^  # tls:/  tls:/' -e 's/^  #   cert:/    cert:/' -e 's/^  #   key:/    key:/' /etc/poplar/poplar.yaml
+stop_server
+start_server
+served() {
+  openssl s_client -connect 127.0.0.1:995 -servername mail.example.org < /dev/null 2> /dev/null \
+    | openssl x509 -noout -subject
+}
+check "POP3S serves the certbot certificate" grep -q "mail.example.org" <(served)
 
 # -- upgrade -----------------------------------------------------------------------------------
 dpkg -i --force-confdef --force-confold "$deb2" > /dev/null
 check "upgraded to $v2" test "$(dpkg-query -W -f '${Version}' poplar)" == "$v2"
 stop_server # what postinst's systemctl try-restart does under systemd
 start_server
-check "the config edit survived" grep -q "edited by the operator" /etc/poplar/poplar.yaml
+check "the config edit survived" grep -q "^    cert: /etc/poplar/tls/fullchain.pem" /etc/poplar/poplar.yaml
+check "and still serves the certbot certificate" grep -q "mail.example.org" <(served)
 check "mail and UIDLs survived" test "$(curl -s --user alice:a-long-password-1 -X UIDL pop3://127.0.0.1:110/)" == "$uidl_before"
 stop_server
 check "root is refused offline, with the fix" grep -q "run the command as that user" <(poplar check 2>&1)
