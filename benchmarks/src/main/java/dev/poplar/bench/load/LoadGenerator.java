@@ -28,6 +28,10 @@ import org.HdrHistogram.Recorder;
  * USER/PASS, QUIT), idle (N logged-in connections held; the server's RSS read from /proc),
  * deliver (LMTP deliveries), seed (fill the mailboxes over LMTP), stat (connect, USER/PASS,
  * STAT, QUIT), prime (stat once for each of --users users, then stop: first logins, the hash cost).
+ * handshake: connect, greeting, QUIT: with --tls, full TLS handshakes per second (--tls-resume
+ * false) or resumed ones (true, the default; "resumed" counts them).
+ * --tls none|implicit|stls (POP3S from the first byte, or STLS after the greeting), --tls-version
+ * 1.3|1.2 (1.3): every POP3 scenario over TLS, replies verified as in plaintext.
  * With --random true, each login picks a random user of --users (else connection i uses user i).
  * With --rate N (login, stat, session, deliver), the connections together start N per second on
  * a fixed schedule, and each latency counts from the scheduled start (no coordinated omission):
@@ -42,9 +46,13 @@ public final class LoadGenerator {
     private final AtomicBoolean measuring = new AtomicBoolean();
     private volatile String lastError = "";
 
+    private final TlsMode tls;
+
     private LoadGenerator(Map<String, String> opts) {
         this.opts = opts;
         this.host = opts.getOrDefault("host", "127.0.0.1");
+        this.tls = new TlsMode(
+                opt("tls", "none"), opt("tls-version", "1.3"), Boolean.parseBoolean(opt("tls-resume", "true")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -139,6 +147,7 @@ public final class LoadGenerator {
                     try {
                         pace(connections);
                         switch (scenario) {
+                            case "handshake" -> handshake(pop3);
                             case "login" -> login(pop3, user(id), password);
                             case "stat" -> stat(pop3, user(id), password);
                             case "session" -> session(pop3, user(id), password);
@@ -165,6 +174,7 @@ public final class LoadGenerator {
         latency.reset();
         ops.set(0);
         errors.set(0);
+        tls.resumed.set(0);
         measuring.set(true);
         long start = System.nanoTime();
         Thread.sleep(measure.toMillis());
@@ -178,13 +188,16 @@ public final class LoadGenerator {
         }
         double seconds = elapsed / 1e9;
         System.out.printf(
-                "{\"scenario\":\"%s\",\"connections\":%d,\"duration_s\":%.2f,\"ops\":%d,\"ops_per_s\":%.1f,"
-                        + "\"errors\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"last_error\":\"%s\"}%n",
+                "{\"scenario\":\"%s\",\"tls\":\"%s\",\"connections\":%d,\"duration_s\":%.2f,\"ops\":%d,"
+                        + "\"ops_per_s\":%.1f,\"resumed\":%d,\"errors\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+                        + "\"p999_ms\":%.3f,\"last_error\":\"%s\"}%n",
                 scenario,
+                tls.describe(),
                 connections,
                 seconds,
                 done,
                 done / seconds,
+                tls.resumed.get(),
                 errors.get(),
                 h.getValueAtPercentile(50) / 1e6,
                 h.getValueAtPercentile(99) / 1e6,
@@ -200,9 +213,18 @@ public final class LoadGenerator {
         }
     }
 
+    /** Connect, greeting (and the TLS handshake, or STLS and the handshake), QUIT. */
+    private void handshake(int port) throws IOException {
+        long t0 = start();
+        try (Pop3Connection c = tls.connect(host, port)) {
+            c.command("QUIT");
+        }
+        record(t0);
+    }
+
     private void login(int port, String user, String password) throws IOException {
         long t0 = start();
-        try (Pop3Connection c = new Pop3Connection(host, port)) {
+        try (Pop3Connection c = tls.connect(host, port)) {
             c.login(user, password);
             c.command("QUIT");
         }
@@ -211,7 +233,7 @@ public final class LoadGenerator {
 
     private void stat(int port, String user, String password) throws IOException {
         long t0 = start();
-        try (Pop3Connection c = new Pop3Connection(host, port)) {
+        try (Pop3Connection c = tls.connect(host, port)) {
             c.login(user, password);
             c.command("STAT");
             c.command("QUIT");
@@ -260,7 +282,7 @@ public final class LoadGenerator {
 
     private void session(int port, String user, String password) throws IOException {
         long t0 = start();
-        try (Pop3Connection c = new Pop3Connection(host, port)) {
+        try (Pop3Connection c = tls.connect(host, port)) {
             c.login(user, password);
             int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
             long[] sizes = sizes(c, count);
@@ -290,7 +312,7 @@ public final class LoadGenerator {
     }
 
     private void retrLoop(int port, String user, String password, AtomicBoolean stop) throws IOException {
-        try (Pop3Connection c = new Pop3Connection(host, port)) {
+        try (Pop3Connection c = tls.connect(host, port)) {
             c.login(user, password);
             int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
             long[] sizes = sizes(c, count);
@@ -308,7 +330,7 @@ public final class LoadGenerator {
     }
 
     private void listLoop(int port, String user, String password, AtomicBoolean stop) throws IOException {
-        try (Pop3Connection c = new Pop3Connection(host, port)) {
+        try (Pop3Connection c = tls.connect(host, port)) {
             c.login(user, password);
             while (!stop.get()) {
                 long t0 = System.nanoTime();
@@ -406,7 +428,7 @@ public final class LoadGenerator {
                 loggers.add(Thread.ofVirtual().start(() -> {
                     for (int i; (i = nextLogin.getAndIncrement()) < n; ) {
                         try {
-                            Pop3Connection c = new Pop3Connection(host, port);
+                            Pop3Connection c = tls.connect(host, port);
                             held[i] = c;
                             c.login(user(i), password);
                         } catch (IOException e) {

@@ -16,24 +16,16 @@ import java.nio.charset.StandardCharsets;
  * Independent of the server's code on purpose.
  */
 final class Pop3Connection implements AutoCloseable {
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
     /** Our own read buffer, scanned in a tight loop: a synchronized read() per byte made the client the bottleneck. */
     private final byte[] buf = new byte[1 << 16];
 
     private int pos;
     private int lim;
 
-    Pop3Connection(String host, int port) throws IOException {
-        this(connect(host, port));
-    }
-
-    private Pop3Connection(Socket socket) throws IOException {
-        this(socket, socket.getInputStream(), socket.getOutputStream());
-    }
-
-    /** Over given streams (tests); reads the greeting. */
+    /** Over a connected socket's streams (TlsMode.connect, tests); reads the greeting. */
     Pop3Connection(Socket socket, InputStream in, OutputStream out) throws IOException {
         this.socket = socket;
         this.in = in;
@@ -41,11 +33,22 @@ final class Pop3Connection implements AutoCloseable {
         expectOk(readLine(), "greeting");
     }
 
-    private static Socket connect(String host, int port) throws IOException {
-        Socket socket = new Socket(host, port);
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(60_000);
-        return socket;
+    /**
+     * After {@code +OK} to STLS and before the handshake: bytes already read past the +OK came in
+     * plaintext and must not be taken for the TLS session's (RFC 2595 section 4; the STARTTLS
+     * command-injection flaw, CVE-2011-0411 and kin).
+     */
+    void requireNothingBuffered() throws IOException {
+        if (pos != lim) {
+            throw new IOException("the server sent " + (lim - pos) + " plaintext bytes after +OK to STLS");
+        }
+    }
+
+    /** The same session over TLS, once the handshake is done. */
+    void upgrade(Socket tls, InputStream tlsIn, OutputStream tlsOut) {
+        this.socket = tls;
+        this.in = tlsIn;
+        this.out = new BufferedOutputStream(tlsOut, 8192);
     }
 
     void send(String command) throws IOException {
