@@ -6,18 +6,23 @@
 #   benchmarks/compare.sh                  # defaults below; every knob is an environment variable
 #   USERS=100 MESSAGES=200 ROUNDS=3 DURATION=20s benchmarks/compare.sh   # the full-size run
 #   SCENARIOS="retr list" DOCS=0 benchmarks/compare.sh   # some scenarios, docs/ left alone
+#   TLS=implicit KEY=rsa SCENARIOS="handshake retr session login idle" DOCS=0 benchmarks/compare.sh
+#     every POP3 scenario over TLS (implicit: POP3S ports; stls: STLS on the POP3 ports), both
+#     servers with the same certificate (KEY=ecdsa P-256, or rsa 2048), TLS_VERSION=1.3|1.2,
+#     TLS_RESUME=true|false; Dovecot prefers the server's ciphers and keeps its session cache.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 USERS="${USERS:-50}" MESSAGES="${MESSAGES:-40}" BIG="${BIG:-10000}" CONN="${CONN:-50}"
 DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-3s}" ROUNDS="${ROUNDS:-3}" IDLE="${IDLE:-2000}"
 SCENARIOS="${SCENARIOS:-retr session login deliver idle list}" DOCS="${DOCS:-1}"
+TLS="${TLS:-none}" TLS_VERSION="${TLS_VERSION:-1.3}" TLS_RESUME="${TLS_RESUME:-true}" KEY="${KEY:-ecdsa}"
 selected() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 WORK="${WORK:-$(mktemp -d /tmp/poplar-compare.XXXX)}"
 mkdir -p "$WORK"
 results="$WORK/results.jsonl"
 : > "$results"
 
-if ! command -v dovecot > /dev/null; then
+if ! command -v dovecot > /dev/null || [[ ! -x /usr/lib/dovecot/lmtp || ! -x /usr/lib/dovecot/pop3 ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-pop3d dovecot-lmtpd > /dev/null
 fi
 "$root/poplar" mvn -q package -DskipTests > /dev/null
@@ -26,11 +31,30 @@ bench="$root/benchmarks/target/poplar-bench.jar"
 nusers=$(( USERS > IDLE ? USERS : IDLE ))
 nusers=$(( nusers > CONN ? nusers : CONN ))
 
+# ---- TLS: one certificate and key for both servers ---------------------------------------------
+tls_dir="$WORK/tls"
+if [[ $TLS != none ]]; then
+  mkdir -p "$tls_dir"
+  if [[ $KEY == rsa ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost -keyout "$tls_dir/key.pem" \
+      -out "$tls_dir/cert.pem" 2> /dev/null
+  else
+    "$root/poplar" tls self-signed --cert "$tls_dir/cert.pem" --key "$tls_dir/key.pem" > /dev/null
+  fi
+  chmod 0644 "$tls_dir/key.pem" # Dovecot's master reads it as root, Poplar as this user: a test key
+fi
+tls_args=(--tls "$TLS" --tls-version "$TLS_VERSION" --tls-resume "$TLS_RESUME")
+
 # ---- Poplar -------------------------------------------------------------------------------
-P_POP3=21110 P_LMTP=22424 P_HTTP=28110
+P_POP3=21110 P_LMTP=22424 P_HTTP=28110 P_POP3S=21995
 poplar_start() { # $1: exclusive|shared
-  POPLAR_DATA_DIR="$WORK/poplar" POPLAR_POP3_PORT=$P_POP3 POPLAR_LMTP_PORT=$P_LMTP POPLAR_HTTP_PORT=$P_HTTP \
-    POPLAR_POP3S_PORT=0 POPLAR_POP3_MAILDROP_LOCK="$1" POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 \
+  local tls_env=(POPLAR_POP3S_PORT=0)
+  if [[ $TLS != none ]]; then
+    tls_env=(POPLAR_POP3S_PORT=$P_POP3S POPLAR_TLS_CERT="$tls_dir/cert.pem" POPLAR_TLS_KEY="$tls_dir/key.pem"
+      POPLAR_POP3S_MAX_CONNECTIONS=$((IDLE + 1000)) POPLAR_POP3S_MAX_CONNECTIONS_PER_IP=20000)
+  fi
+  env "${tls_env[@]}" POPLAR_DATA_DIR="$WORK/poplar" POPLAR_POP3_PORT=$P_POP3 POPLAR_LMTP_PORT=$P_LMTP POPLAR_HTTP_PORT=$P_HTTP \
+    POPLAR_POP3_MAILDROP_LOCK="$1" POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 \
     POPLAR_POP3_MAX_CONNECTIONS=$((IDLE + 1000)) \
     POPLAR_POP3_MAX_CONNECTIONS_PER_USER=20000 \
     POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_LMTP_MAX_MESSAGE_SIZE=64M POPLAR_LOG_FORMAT=json \
@@ -47,17 +71,32 @@ poplar_heap() { local jcmd; jcmd="$(dirname "$java")/jcmd"; "$jcmd" "$(poplar_pi
   "$jcmd" "$(poplar_pid)" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'; }
 
 # ---- Dovecot (private instance, tuned as its performance docs say) ---------------------------
-D_POP3=31110 D_LMTP=32424
+D_POP3=31110 D_LMTP=32424 D_POP3S=31995
 dovecot_conf() { # $1: yes|no (pop3_lock_session)
   mkdir -p "$WORK/dovecot/run" "$WORK/dovecot/mail"
   chown -R mail:mail "$WORK/dovecot/mail"
+  local ssl="ssl = no" pop3s=""
+  if [[ $TLS != none ]]; then
+    # As an operator tunes it: the server's cipher order, TLS 1.2 at least; OpenSSL's session
+    # cache and tickets are on by default in each login process.
+    ssl="ssl = yes
+ssl_cert = <$tls_dir/cert.pem
+ssl_key = <$tls_dir/key.pem
+ssl_min_protocol = TLSv1.2
+ssl_prefer_server_ciphers = yes"
+    pop3s="inet_listener pop3s {
+    address = 127.0.0.1
+    port = $D_POP3S
+    ssl = yes
+  }"
+  fi
   cat > "$WORK/dovecot/dovecot.conf" <<CONF
 base_dir = $WORK/dovecot/run
 state_dir = $WORK/dovecot/state
 log_path = $WORK/dovecot/dovecot.log
 protocols = pop3 lmtp
 listen = 127.0.0.1
-ssl = no
+$ssl
 disable_plaintext_auth = no
 auth_mechanisms = plain
 auth_cache_size = 10M
@@ -85,6 +124,7 @@ service pop3-login {
     address = 127.0.0.1
     port = $D_POP3
   }
+  $pop3s
   service_count = 0
   process_min_avail = $(nproc)
   client_limit = 10000
@@ -130,7 +170,10 @@ awk -v h="$hash" '{print $1 ":" h "::::::"}' "$WORK/users.txt" > "$WORK/dovecot/
 load() { "$java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$bench" dev.poplar.bench.load.LoadGenerator "$@"; }
 run() { # $1 server $2 scenario $3 pop3 $4 lmtp, rest: extra
   local server=$1 scenario=$2 pop3=$3 lmtp=$4; shift 4
-  local out; out="$(load --scenario "$scenario" --pop3-port "$pop3" --lmtp-port "$lmtp" --users "$USERS" "$@" || true)"
+  if [[ $TLS == implicit && $scenario != deliver ]]; then
+    if [[ $server == poplar ]]; then pop3=$P_POP3S; else pop3=$D_POP3S; fi
+  fi
+  local out; out="$(load --scenario "$scenario" --pop3-port "$pop3" --lmtp-port "$lmtp" --users "$USERS" "${tls_args[@]}" "$@" || true)"
   echo "$out" | sed "s/^{/{\"server\":\"$server\",/" >> "$results"
   echo "$server $scenario: $out"
 }
@@ -141,7 +184,7 @@ load --scenario seed --lmtp-port $P_LMTP --users "$USERS" --messages "$MESSAGES"
 load --scenario seed --lmtp-port $D_LMTP --users "$USERS" --messages "$MESSAGES" --big-messages "$BIG" --connections 8
 
 for round in $(seq 1 "$ROUNDS"); do
-  for scenario in retr session login; do
+  for scenario in handshake retr session login; do
     selected "$scenario" || continue
     run poplar "$scenario" $P_POP3 $P_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION"
     run dovecot "$scenario" $D_POP3 $D_LMTP --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION"
@@ -156,10 +199,11 @@ selected idle && echo "== idle: $IDLE logged-in connections held, on freshly sta
 selected idle && for round in $(seq 1 "$ROUNDS"); do
   for server in poplar dovecot; do
     if [[ $server == poplar ]]; then poplar_start exclusive; port=$P_POP3; else dovecot_start yes; port=$D_POP3; fi
+    if [[ $TLS == implicit ]]; then if [[ $server == poplar ]]; then port=$P_POP3S; else port=$D_POP3S; fi; fi
     sleep 2
     before=$(${server}_rss); heap_before=0; [[ $server == poplar ]] && heap_before=$(poplar_heap)
     rm -f "$WORK/idle.ready"
-    load --scenario idle --pop3-port "$port" --users "$nusers" --connections "$IDLE" --duration 15s \
+    load --scenario idle --pop3-port "$port" --users "$nusers" --connections "$IDLE" --duration 15s "${tls_args[@]}" \
       --ready-file "$WORK/idle.ready" > "$WORK/idle.json" &
     lp=$!
     # Measure once every connection is logged in (10,000 PBKDF2 logins take a while), not at a guess.
@@ -183,7 +227,9 @@ if selected list; then
   poplar_stop; dovecot_stop
 fi
 
-command="USERS=$USERS MESSAGES=$MESSAGES BIG=$BIG CONN=$CONN DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS IDLE=$IDLE benchmarks/compare.sh"
+tls_knobs=""
+[[ $TLS != none ]] && tls_knobs="TLS=$TLS TLS_VERSION=$TLS_VERSION TLS_RESUME=$TLS_RESUME KEY=$KEY "
+command="${tls_knobs}USERS=$USERS MESSAGES=$MESSAGES BIG=$BIG CONN=$CONN DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS IDLE=$IDLE benchmarks/compare.sh"
 if [[ $DOCS == 1 ]]; then
   python3 "$root/benchmarks/report.py" "$results" "$root/docs/benchmarks.md" "$root/docs/benchmarks" "$command"
   echo "results: $results; table: docs/benchmarks.md, charts: docs/benchmarks/"

@@ -43,7 +43,7 @@ case ${1:-} in
 esac
 aot_opts=
 if [ -r "$aot" ] && [ "${POPLAR_AOT:-on}" != off ]; then
-  aot_opts="-XX:AOTCache=$aot -Xlog:aot=off -Xlog:cds=off"
+  aot_opts="-XX:AOTCache=$aot -Xlog:aot*=off -Xlog:cds*=off"
 fi
 
 # Mail and credentials are private whatever the caller's umask (poplar.data-dir-mode: group
