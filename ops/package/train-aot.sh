@@ -31,6 +31,8 @@ pick_port() {
   echo "train-aot: no free port" >&2
   exit 1
 }
+# Built-in defaults only: the caller's POPLAR_* settings (a config file, limits) are not the training's.
+while read -r name; do unset "$name"; done < <(compgen -e | grep '^POPLAR_' || true)
 export POPLAR_DATA_DIR="$work/data" POPLAR_AUTH_PBKDF2_ITERATIONS=1000 POPLAR_LOG_FORMAT=text
 export POPLAR_POP3_PORT="$(pick_port)" POPLAR_POP3S_PORT=0 POPLAR_LMTP_PORT="$(pick_port)"
 export POPLAR_HTTP_PORT="$(pick_port)"
