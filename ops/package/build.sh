@@ -69,6 +69,11 @@ sed -e 's:@HOME@:/opt/poplar:g' -e 's:@DOCS@:/opt/poplar/docs:g' "$here/poplar.s
 echo "package: dist/poplar-$version-linux-x64.tar.gz" >&2
 tar -C "$out" --owner=0 --group=0 --numeric-owner -czf "$dist/poplar-$version-linux-x64.tar.gz" "poplar-$version"
 
+if ! command -v dpkg-deb > /dev/null; then
+  echo "package: no dpkg-deb on this machine (Debian's dpkg): the tarball only" >&2
+  exit 0
+fi
+
 # The Debian tree: the same files under /usr/lib/poplar, config in /etc/poplar (a conffile),
 # data in /var/lib/poplar (made by postinst, kept on remove, removed on purge).
 deb=$out/deb
