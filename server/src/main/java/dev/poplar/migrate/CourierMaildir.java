@@ -1,7 +1,6 @@
 package dev.poplar.migrate;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ public final class CourierMaildir {
         long uidValidity = 0;
         boolean haveList = false;
         if (Files.exists(list)) {
-            List<String> lines = Files.readAllLines(list, StandardCharsets.ISO_8859_1);
+            List<String> lines = StateFile.lines(list);
             String[] header = lines.isEmpty() ? new String[0] : lines.getFirst().split(" ");
             if (header.length >= 3
                     && header[0].matches("/[23]")

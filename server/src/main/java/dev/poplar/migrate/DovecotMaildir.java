@@ -38,7 +38,7 @@ public final class DovecotMaildir {
         long nextUid = 1;
         TreeMap<Long, Record> records = new TreeMap<>();
         if (Files.exists(uidlist)) {
-            List<String> lines = Files.readAllLines(uidlist, StandardCharsets.ISO_8859_1);
+            List<String> lines = StateFile.lines(uidlist);
             String[] header =
                     lines.isEmpty() ? new String[0] : lines.getFirst().trim().split(" +");
             int version = header.length > 0 && header[0].matches("\\d") ? Integer.parseInt(header[0]) : -1;

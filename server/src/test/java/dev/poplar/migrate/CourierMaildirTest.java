@@ -1,8 +1,11 @@
 package dev.poplar.migrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,5 +110,25 @@ class CourierMaildirTest {
             c.logout();
             c.disconnect();
         }
+    }
+
+    /**
+     * A POP3 state file is read with a bound: one of a million messages is ~60 MB, so 300 MB (a
+     * sparse file here) is refused with the mailbox named, before it is read whole (it was).
+     */
+    @Test
+    void anOversizedStateFileIsRefusedBeforeItIsRead() throws Exception {
+        Path courier = maildir("1700000000.1.host");
+        Path dovecot = dir.resolve("Dovecot");
+        Files.createDirectories(dovecot.resolve("cur"));
+        for (Path state : List.of(courier.resolve(CourierMaildir.LIST), dovecot.resolve("dovecot-uidlist"))) {
+            try (RandomAccessFile f = new RandomAccessFile(state.toFile(), "rw")) {
+                f.setLength(300L << 20);
+            }
+        }
+        IOException c = assertThrows(IOException.class, () -> CourierMaildir.read(courier));
+        assertTrue(c.getMessage().contains(courier.resolve(CourierMaildir.LIST) + " is 300 MiB"), c.getMessage());
+        IOException d = assertThrows(IOException.class, () -> DovecotMaildir.read(dovecot, "%08Xu%08Xv"));
+        assertTrue(d.getMessage().contains("dovecot-uidlist is 300 MiB"), d.getMessage());
     }
 }
