@@ -102,6 +102,21 @@ final class MigrateCommand implements Callable<Integer> {
                     + "exit 65 when they differ.")
     boolean verify;
 
+    /** Each user's mbox file or mail directory the template names; none, or a bad template, is bad input. */
+    private static Map<String, Path> userPaths(String template, boolean files, String what)
+            throws AdminException, java.io.IOException {
+        Map<String, Path> found;
+        try {
+            found = UserDirectories.find(template, files);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw new AdminException(AdminException.Kind.INVALID, "no " + what + " matches " + template);
+        }
+        return found;
+    }
+
     private Pop3Pull pop3Pull(PoplarConfig cfg) throws AdminException {
         if (usersFile == null) {
             throw new AdminException(AdminException.Kind.INVALID, "--from needs --users FILE");
@@ -161,40 +176,20 @@ final class MigrateCommand implements Callable<Integer> {
         List<String> names;
         if (mboxTemplate != null) {
             Mbox.Variant variant = mboxFormat.variant();
-            Map<String, Path> files;
-            try {
-                files = UserDirectories.find(mboxTemplate, true);
-            } catch (IllegalArgumentException e) {
-                throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
-            }
-            if (files.isEmpty()) {
-                throw new AdminException(AdminException.Kind.INVALID, "no mbox file matches " + mboxTemplate);
-            }
+            Map<String, Path> files = userPaths(mboxTemplate, true, "mbox file");
             source = user -> Mbox.read(files.get(user), variant);
             names = List.copyOf(files.keySet());
         } else if (courierTemplate != null) {
-            Map<String, Path> dirs;
-            try {
-                dirs = UserDirectories.find(courierTemplate);
-            } catch (IllegalArgumentException e) {
-                throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
-            }
-            if (dirs.isEmpty()) {
-                throw new AdminException(AdminException.Kind.INVALID, "no mail directory matches " + courierTemplate);
-            }
+            Map<String, Path> dirs = userPaths(courierTemplate, false, "mail directory");
             source = user -> dev.poplar.migrate.CourierMaildir.read(dirs.get(user));
             names = List.copyOf(dirs.keySet());
         } else if (template != null) {
-            Map<String, Path> dirs;
             try {
-                dirs = UserDirectories.find(template);
                 DovecotMaildir.format(uidlFormat);
             } catch (IllegalArgumentException e) {
                 throw new AdminException(AdminException.Kind.INVALID, e.getMessage());
             }
-            if (dirs.isEmpty()) {
-                throw new AdminException(AdminException.Kind.INVALID, "no mail directory matches " + template);
-            }
+            Map<String, Path> dirs = userPaths(template, false, "mail directory");
             source = user -> DovecotMaildir.read(dirs.get(user), uidlFormat);
             names = List.copyOf(dirs.keySet());
         } else {
