@@ -183,8 +183,6 @@ public final class LocalAdmin implements AdminOperations {
     /** Users created per synced write in a bulk import. */
     private static final int CREATE_BATCH = 1000;
 
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
     /**
      * One batch of a bulk import (the CLI streams a file in batches). New users are created
      * {@value #CREATE_BATCH} per synced write; their passwords are hashed first on one platform
@@ -318,11 +316,7 @@ public final class LocalAdmin implements AdminOperations {
 
     /** SCRAM keys that match no password: an imported user's until its first login re-hashes it. */
     private PasswordCredentials placeholder() {
-        byte[][] parts = {new byte[16], new byte[32], new byte[32]};
-        for (byte[] p : parts) {
-            RANDOM.nextBytes(p);
-        }
-        return new PasswordCredentials(hasher.iterations(), parts[0], parts[1], parts[2]);
+        return hasher.placeholder();
     }
 
     @Override

@@ -1,36 +1,42 @@
 package dev.poplar.auth;
 
-import dev.poplar.auth.hash.ImportedHash;
+import dev.poplar.directory.DirectoryMailboxes;
+import dev.poplar.directory.DirectoryUser;
+import dev.poplar.directory.UserDirectory;
+import dev.poplar.directory.Verdict;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountNames;
 import dev.poplar.storage.AccountStore;
-import dev.poplar.storage.AppPassword;
 import dev.poplar.storage.PasswordCredentials;
 import dev.poplar.storage.StoreException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks credentials against the store: the account's password or one of its app passwords.
- * The work does not depend on whether the user exists or how many app passwords it has: an
- * unknown user costs the same hashing as a wrong password (a decoy record), an app-password-shaped
- * password exactly one more hash (the app password its identifier names, or the decoy), and
- * SCRAM answers an unknown user with a salt derived from a key kept in the data directory, so it
- * does not change across restarts while real salts stay.
+ * Checks credentials against the user directories of poplar.directory.chain, in order: the first
+ * directory that has the user decides (a wrong password there is final, so a guess is never
+ * tried against a second directory); one that cannot answer makes the login fail for now
+ * ([SYS/TEMP]), never falls through. A directory user's mailbox is created in the store at its
+ * first login (DirectoryMailboxes). SCRAM answers an unknown user with a salt derived from a key
+ * kept in the data directory, so it does not change across restarts while real salts stay.
  */
 public final class Authenticator {
-    private static final System.Logger LOG = System.getLogger("dev.poplar.auth");
+    /** The name of Poplar's own store in poplar.directory.chain. */
+    public static final String INTERNAL = "internal";
 
     private final AccountStore store;
-    private final PasswordHasher hasher;
     private final PasswordCredentials decoy;
     private final byte[] decoyKey;
-    private final boolean rehashImported;
     private final CredentialCache cache;
     private final HashingGate gate;
-    private final java.util.concurrent.atomic.LongAdder rehashed = new java.util.concurrent.atomic.LongAdder();
+    private final StoreDirectory internal;
+    private final List<UserDirectory> chain;
+    private final DirectoryMailboxes mailboxes;
 
     /**
      * @param decoyKey       a persistent secret (data-dir/auth-decoy.key) from which unknown users'
@@ -47,13 +53,39 @@ public final class Authenticator {
             boolean rehashImported,
             CredentialCache cache,
             HashingGate gate) {
+        this(store, hasher, decoyKey, rehashImported, cache, gate, List.of(INTERNAL), Map.of());
+    }
+
+    /**
+     * @param order    directory names in the order they are asked ({@link #INTERNAL} for the store)
+     * @param external the other directories by name
+     */
+    public Authenticator(
+            AccountStore store,
+            PasswordHasher hasher,
+            byte[] decoyKey,
+            boolean rehashImported,
+            CredentialCache cache,
+            HashingGate gate,
+            List<String> order,
+            Map<String, UserDirectory> external) {
         this.store = store;
-        this.hasher = hasher;
         this.decoy = hasher.hash("decoy password that matches nothing");
         this.decoyKey = decoyKey.clone();
-        this.rehashImported = rehashImported;
         this.cache = cache;
         this.gate = gate;
+        boolean internalLast = !order.isEmpty() && order.getLast().equals(INTERNAL);
+        this.internal = new StoreDirectory(store, hasher, decoy, rehashImported, internalLast, cache, gate);
+        List<UserDirectory> list = new ArrayList<>();
+        for (String name : order) {
+            UserDirectory d = name.equals(INTERNAL) ? internal : external.get(name);
+            if (d == null) {
+                throw new IllegalArgumentException("no directory named " + name);
+            }
+            list.add(d);
+        }
+        this.chain = List.copyOf(list);
+        this.mailboxes = new DirectoryMailboxes(store, hasher::placeholder);
     }
 
     /** With a random decoy key, no cache (tests and tools that do not serve SCRAM across restarts). */
@@ -69,9 +101,23 @@ public final class Authenticator {
         return gate;
     }
 
+    /** The directories in the order they are asked. */
+    public List<UserDirectory> chain() {
+        return chain;
+    }
+
     /** Imported hashes replaced by Poplar's own form after a login (poplar_auth_password_rehashes_total). */
     public long rehashed() {
-        return rehashed.sum();
+        return internal.rehashed();
+    }
+
+    /**
+     * True when SCRAM-SHA-256 can succeed for every user: only the internal directory keeps SCRAM
+     * keys, so a chain with another directory does not advertise it (its users' clients would pick
+     * it and fail).
+     */
+    public boolean scramForEveryone() {
+        return chain.stream().allMatch(UserDirectory::storesScramKeys);
     }
 
     private static byte[] randomKey() {
@@ -81,96 +127,67 @@ public final class Authenticator {
     }
 
     /**
-     * The normalised account name when the password (or an app password) is right. A password
-     * verified within the cache's TTL, for the account's credentials as they are now, costs one
-     * HMAC; any other costs the slow hash, at most {@link HashingGate#size()} at once.
+     * The account name when the password (or an app password) is right for the first directory
+     * of the chain that has the user; its mailbox is created if it is a directory user's first
+     * login.
+     *
+     * @throws StoreException when a directory or the store cannot answer now (temporary)
      */
     public Optional<String> authenticate(String user, String password) throws StoreException {
-        Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();
-        if (account.isPresent() && cache.verified(account.get(), password)) {
-            return Optional.of(account.get().name());
+        if (!AccountNames.isValid(user)) {
+            // Never sent to a directory; the internal one hashes its decoy when it ends the chain.
+            return chain.contains(internal) ? verdict(internal, internal.verify(user, password)) : Optional.empty();
         }
-        Optional<String> verified = gate.run(() -> verify(account, password));
-        if (verified.isPresent() && account.get().importedHash().isEmpty()) {
-            cache.remember(account.get(), password); // an imported hash was just replaced: next time
-        }
-        return verified;
-    }
-
-    private Optional<String> verify(Optional<AccountInfo> account, String password) throws StoreException {
-        boolean known = account.isPresent();
-        if (known && account.get().importedHash().isPresent()) {
-            // A user brought from another server: its main password is the imported hash.
-            if (importedMatches(account.get(), password)) {
-                return Optional.of(account.get().name());
-            }
-        } else if (PasswordHasher.verify(known ? account.get().credentials() : decoy, password) && known) {
-            // One slow hash either way: the account's password, or the decoy for an unknown user.
-            return Optional.of(account.get().name());
-        }
-        if (!AppPasswords.hasShape(password)) {
-            return Optional.empty();
-        }
-        // Exactly one more: the app password the identifier names, or the decoy.
-        Optional<AppPassword> named = known
-                ? account.get().appPasswords().stream()
-                        .filter(a -> AppPasswords.names(a.credentials(), password))
-                        .findFirst()
-                : Optional.empty();
-        boolean appMatches =
-                PasswordHasher.verify(named.map(AppPassword::credentials).orElse(decoy), password);
-        if (named.isPresent() && appMatches) {
-            return Optional.of(account.get().name());
-        }
-        if (known) {
-            // App passwords made before identifiers (Poplar 0.1): one hash each. Recreating them
-            // ends this (docs/security.md).
-            for (AppPassword app : account.get().appPasswords()) {
-                if (AppPasswords.legacy(app.credentials()) && PasswordHasher.verify(app.credentials(), password)) {
-                    return Optional.of(account.get().name());
-                }
+        String login = AccountNames.normalize(user);
+        for (UserDirectory d : chain) {
+            Verdict v = d.verify(login, password);
+            if (!(v instanceof Verdict.Unknown)) {
+                return verdict(d, v);
             }
         }
         return Optional.empty();
     }
 
+    private Optional<String> verdict(UserDirectory d, Verdict v) throws StoreException {
+        return switch (v) {
+            case Verdict.Accepted a -> {
+                if (d != internal) {
+                    mailboxes.ensure(d.name(), a.user());
+                }
+                yield Optional.of(a.user().name());
+            }
+            case Verdict.Rejected r -> Optional.empty();
+            case Verdict.Unknown u -> Optional.empty();
+        };
+    }
+
     /**
-     * A user brought from another server: its password is checked against the imported hash (the
-     * scheme's own cost), then stored in Poplar's form, which also gives the user SCRAM. Until then
-     * its app passwords still work (they are checked after this); its SCRAM keys match nothing.
+     * The account a login name or recipient address names in the first directory that has it,
+     * its mailbox created if missing (LMTP RCPT, bearer tokens). Disabled directory users are
+     * found: their mail is delivered, only their logins are refused.
      */
-    private boolean importedMatches(AccountInfo account, String password) throws StoreException {
-        ImportedHash imported;
-        try {
-            imported = ImportedHash.parse(account.importedHash().orElseThrow());
-        } catch (IllegalArgumentException e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "user " + account.name() + " has an unusable imported hash: " + e.getMessage());
-            return false;
+    public Optional<String> existing(String user) throws StoreException {
+        if (!AccountNames.isValid(user)) {
+            return Optional.empty();
         }
-        if (!imported.verify(password)) {
-            return false;
-        }
-        if (rehashImported) {
-            try {
-                store.setCredentials(account.name(), hasher.hash(password));
-                rehashed.increment();
-            } catch (StoreException e) {
-                // The login stands; the next one tries again.
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "user " + account.name() + ": re-hashing the imported password failed: " + e.getMessage());
+        String login = AccountNames.normalize(user);
+        for (UserDirectory d : chain) {
+            Optional<DirectoryUser> found = d.find(login);
+            if (found.isPresent()) {
+                if (d != internal) {
+                    mailboxes.ensure(d.name(), found.get());
+                }
+                return Optional.of(found.get().name());
             }
         }
-        return true;
+        return Optional.empty();
     }
 
     /** SCRAM material: the account (null when unknown) and its keys, or decoy keys that never match. */
     public record ScramLookup(String account, PasswordCredentials credentials) {}
 
     public ScramLookup scramCredentials(String user) throws StoreException {
-        Optional<AccountInfo> account = AccountNames.isValid(user) ? store.account(user) : Optional.empty();
+        Optional<AccountInfo> account = internal.account(user);
         if (account.isPresent()) {
             return new ScramLookup(account.get().name(), account.get().credentials());
         }
@@ -183,13 +200,5 @@ public final class Authenticator {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         return new ScramLookup(null, new PasswordCredentials(decoy.iterations(), salt, random, random));
-    }
-
-    /** Whether the account exists (for mechanisms that authenticate by token, not password). */
-    public Optional<String> existing(String user) throws StoreException {
-        if (!AccountNames.isValid(user)) {
-            return Optional.empty();
-        }
-        return store.account(user).map(AccountInfo::name);
     }
 }

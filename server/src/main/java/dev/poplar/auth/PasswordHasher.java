@@ -36,6 +36,18 @@ public final class PasswordHasher {
         return iterations;
     }
 
+    /**
+     * Keys that match no password: an imported user's until its first login re-hashes it, and a
+     * directory user's mailbox account, whose password the directory checks.
+     */
+    public PasswordCredentials placeholder() {
+        byte[][] parts = {new byte[SALT_BYTES], new byte[32], new byte[32]};
+        for (byte[] p : parts) {
+            random.nextBytes(p);
+        }
+        return new PasswordCredentials(iterations, parts[0], parts[1], parts[2]);
+    }
+
     public PasswordCredentials hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);

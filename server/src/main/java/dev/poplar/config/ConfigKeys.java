@@ -240,6 +240,116 @@ public final class ConfigKeys {
             "poplar.auth.min-password-length",
             "8",
             "Fewest characters a new password (user add, passwd, import, APOP secret) may have. Imported hashes are not checked.");
+    public static final Key DIRECTORY_CHAIN = key(
+            "poplar.directory.chain",
+            "internal",
+            "Where users are looked up, in order (comma-separated): internal (Poplar's store), ldap (poplar.ldap.*), sql "
+                    + "(poplar.sql.*). The first directory that has a user decides its login; one that is down gives "
+                    + "[SYS/TEMP] and LMTP 451 4.4.3. Directory users' mailboxes are created at their first login or "
+                    + "delivery (docs/directories.md).");
+    public static final Key DIRECTORY_CACHE_SIZE = key(
+            "poplar.directory.cache-size",
+            "100000",
+            "Most users whose LDAP or SQL answers are remembered (about 200 bytes each); 0 asks the directory every time.");
+    public static final Key DIRECTORY_CACHE_TTL = key(
+            "poplar.directory.cache-ttl",
+            "5m",
+            "How long a found user and its last verified password are remembered. A password changed in the directory "
+                    + "works at once; the old one stops working within this time.");
+    public static final Key DIRECTORY_NEGATIVE_TTL = key(
+            "poplar.directory.negative-ttl",
+            "1m",
+            "How long an unknown user is remembered (mail to non-existent addresses, guessed names).");
+    public static final Key LDAP_URI = key(
+            "poplar.ldap.uri",
+            "",
+            "LDAP servers, comma-separated, tried in order: ldap://host:389 or ldaps://host:636 (TLS from the start).");
+    public static final Key LDAP_STARTTLS = key(
+            "poplar.ldap.starttls",
+            "false",
+            "Upgrade ldap:// connections with StartTLS (RFC 4513); the certificate is checked as for ldaps://.");
+    public static final Key LDAP_CA_FILE = key(
+            "poplar.ldap.ca-file",
+            "",
+            "PEM file of the CA certificates to trust for ldaps:// and StartTLS; empty: the runtime's trust store. The "
+                    + "server's host name must match its certificate.");
+    public static final Key LDAP_BIND_DN =
+            key("poplar.ldap.bind-dn", "", "The service account that searches for users; empty: anonymous searches.");
+    public static final Key LDAP_BIND_PASSWORD = key(
+            "poplar.ldap.bind-password",
+            "",
+            "The service account's password (or set POPLAR_LDAP_BIND_PASSWORD, or use bind-password-file).");
+    public static final Key LDAP_BIND_PASSWORD_FILE = key(
+            "poplar.ldap.bind-password-file",
+            "",
+            "A file holding the service account's password (its first line), e.g. a systemd credential.");
+    public static final Key LDAP_BASE = key(
+            "poplar.ldap.base",
+            "",
+            "Where users are searched (the subtree below it), e.g. ou=people,dc=example,dc=org.");
+    public static final Key LDAP_USER_FILTER = key(
+            "poplar.ldap.user-filter",
+            "(&(objectClass=inetOrgPerson)(mail=%u))",
+            "The search filter: %u the login name, %n its part before '@', %d the part after (values escaped, RFC 4515).");
+    public static final Key LDAP_AUTH = key(
+            "poplar.ldap.auth",
+            "bind",
+            "bind: check the password by binding as the user's entry; password-attribute: read password-attribute and "
+                    + "verify its hash ({SSHA}, {CRYPT}, {ARGON2ID}, ...; the service account must be allowed to read it).");
+    public static final Key LDAP_PASSWORD_ATTRIBUTE = key(
+            "poplar.ldap.password-attribute",
+            "userPassword",
+            "The attribute with the password hash (auth: password-attribute).");
+    public static final Key LDAP_NAME_ATTRIBUTE = key(
+            "poplar.ldap.name-attribute",
+            "",
+            "The attribute with the account name Poplar uses (mailbox, logs); empty: the login name.");
+    public static final Key LDAP_ENABLED_ATTRIBUTE = key(
+            "poplar.ldap.enabled-attribute",
+            "",
+            "An attribute that enables logins when TRUE, active, yes or 1 (absent: enabled); empty: all users are enabled.");
+    public static final Key LDAP_QUOTA_ATTRIBUTE =
+            key("poplar.ldap.quota-attribute", "", "The attribute with the user's quota (2G, octets); empty: none.");
+    public static final Key LDAP_QUOTA_MESSAGES_ATTRIBUTE = key(
+            "poplar.ldap.quota-messages-attribute", "", "The attribute with the user's message quota; empty: none.");
+    public static final Key LDAP_RETENTION_ATTRIBUTE = key(
+            "poplar.ldap.retention-attribute",
+            "",
+            "The attribute with the user's retention (90d, or days); empty: none.");
+    public static final Key LDAP_POOL_SIZE =
+            key("poplar.ldap.pool-size", "8", "Most LDAP operations at once: searches, and as many binds.");
+    public static final Key LDAP_TIMEOUT = key(
+            "poplar.ldap.timeout",
+            "5s",
+            "Limit of one connect, search or bind (and of waiting for a free connection); past it the login gets [SYS/TEMP].");
+    public static final Key SQL_URL = key(
+            "poplar.sql.url",
+            "",
+            "JDBC URL of the user database: jdbc:postgresql://host:5432/mail or jdbc:mariadb://host:3306/mail.");
+    public static final Key SQL_USER =
+            key("poplar.sql.user", "", "The database role Poplar connects as (read access is enough).");
+    public static final Key SQL_PASSWORD =
+            key("poplar.sql.password", "", "Its password (or set POPLAR_SQL_PASSWORD, or use password-file).");
+    public static final Key SQL_PASSWORD_FILE =
+            key("poplar.sql.password-file", "", "A file holding the database password (its first line).");
+    public static final Key SQL_PASSWORD_QUERY = key(
+            "poplar.sql.password-query",
+            "",
+            "One row per login with a password column ({SCHEME}hash) and optional name, enabled, quota, quota_messages, "
+                    + "retention columns; %u, %n, %d are bound as parameters, e.g. SELECT password FROM users WHERE email = '%u'.");
+    public static final Key SQL_USER_QUERY = key(
+            "poplar.sql.user-query",
+            "",
+            "One row when a user exists (LMTP RCPT), with the same optional columns; empty: the password query.");
+    public static final Key SQL_DEFAULT_SCHEME = key(
+            "poplar.sql.default-scheme",
+            "",
+            "The scheme of password values stored without a {SCHEME} prefix (SHA512-CRYPT, PLAIN, ...); empty: they need one.");
+    public static final Key SQL_POOL_SIZE = key("poplar.sql.pool-size", "8", "Most database connections held.");
+    public static final Key SQL_TIMEOUT = key(
+            "poplar.sql.timeout",
+            "5s",
+            "Limit of one connect, query (and of waiting for a free connection); past it the login gets [SYS/TEMP].");
     public static final Key WRITE_TIMEOUT = key(
             "poplar.write-timeout",
             "60s",

@@ -26,6 +26,7 @@ public record PoplarConfig(
         Http http,
         Store store,
         Auth auth,
+        DirectoryConfig directories,
         Duration shutdownGrace,
         SessionLog.Format logFormat,
         Duration writeTimeout) {
@@ -217,6 +218,7 @@ public record PoplarConfig(
                         v.nonNegative(ConfigKeys.AUTH_CACHE_SIZE),
                         v.duration(ConfigKeys.AUTH_CACHE_TTL),
                         v.nonNegative(ConfigKeys.AUTH_HASH_CONCURRENCY)),
+                DirectoryConfig.from(v),
                 v.duration(ConfigKeys.SHUTDOWN_GRACE),
                 logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));

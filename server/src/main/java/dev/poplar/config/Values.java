@@ -16,6 +16,11 @@ final class Values {
         return raw.get(key.name()).trim();
     }
 
+    /** The value as written, spaces kept (a password). */
+    String raw(ConfigKeys.Key key) {
+        return raw.get(key.name());
+    }
+
     int port(ConfigKeys.Key key) throws ConfigException {
         int v = integer(key);
         if (v < 0 || v > 65535) {

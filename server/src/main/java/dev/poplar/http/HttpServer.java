@@ -18,10 +18,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * @param ready /health/ready answers 200 only while this is true (started, not draining, store writable)
+     * @param ready       /health/ready answers 200 only while this is true (started, not draining,
+     *                    store writable, directories up)
+     * @param directories each LDAP or SQL directory's state, shown in /health/ready's body
      */
     public static HttpServer start(
-            String host, int port, AdminRoutes admin, PoplarMetrics metrics, BooleanSupplier ready) throws IOException {
+            String host,
+            int port,
+            AdminRoutes admin,
+            PoplarMetrics metrics,
+            BooleanSupplier ready,
+            java.util.function.Supplier<java.util.Map<String, String>> directories)
+            throws IOException {
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -34,7 +42,13 @@ public final class HttpServer implements AutoCloseable {
                                 (req, res) -> AdminRoutes.reply(res, 200, java.util.Map.of("status", "UP")))
                         .get("/health/ready", (req, res) -> {
                             boolean ok = ready.getAsBoolean();
-                            AdminRoutes.reply(res, ok ? 200 : 503, java.util.Map.of("status", ok ? "UP" : "DOWN"));
+                            java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+                            body.put("status", ok ? "UP" : "DOWN");
+                            java.util.Map<String, String> d = directories.get();
+                            if (!d.isEmpty()) {
+                                body.put("directories", d);
+                            }
+                            AdminRoutes.reply(res, ok ? 200 : 503, body);
                         })
                         .get("/metrics", (req, res) -> {
                             // Content negotiation (Prometheus text, OpenMetrics, protobuf) by Accept.

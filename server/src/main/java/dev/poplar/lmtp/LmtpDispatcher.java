@@ -25,7 +25,7 @@ import java.util.Optional;
 final class LmtpDispatcher {
     private static final System.Logger LOG = System.getLogger("dev.poplar.lmtp");
 
-    private final AccountStore accounts;
+    private final Recipients recipients;
     private final DeliveryStore deliveries;
     private final PoplarConfig.Lmtp settings;
     private final PoplarConfig.Quota quota;
@@ -48,10 +48,20 @@ final class LmtpDispatcher {
             PoplarConfig.Lmtp settings,
             PoplarConfig.Quota quota,
             LmtpMeters meters) {
+        this(Recipients.of(accounts), deliveries, usage, settings, quota, meters);
+    }
+
+    LmtpDispatcher(
+            Recipients recipients,
+            DeliveryStore deliveries,
+            MailboxUsage usage,
+            PoplarConfig.Lmtp settings,
+            PoplarConfig.Quota quota,
+            LmtpMeters meters) {
         this.usage = usage;
         this.quota = quota;
         this.quotaDefaults = new AccountLimits(quota.maxOctets(), quota.maxMessages(), AccountLimits.UNLIMITED);
-        this.accounts = accounts;
+        this.recipients = recipients;
         this.deliveries = deliveries;
         this.settings = settings;
         this.meters = meters;
@@ -187,7 +197,12 @@ final class LmtpDispatcher {
         String address = to.address();
         Optional<String> account;
         try {
-            account = Recipients.resolve(accounts, address);
+            account = Recipients.resolve(recipients, address);
+        } catch (dev.poplar.directory.DirectoryException e) {
+            // RFC 3463 X.4.3: directory server failure. Never a 5xx: the user may well exist.
+            meters.recipient(LmtpMeters.Result.DIRECTORY_UNAVAILABLE);
+            LOG.log(System.Logger.Level.WARNING, "RCPT <" + address + ">: " + e.getMessage());
+            return LmtpStep.reply(state, 451, "4.4.3 <" + address + "> User directory unavailable, try again later");
         } catch (StoreException e) {
             return LmtpStep.reply(state, 451, "4.3.0 <" + address + "> Temporary lookup failure");
         }

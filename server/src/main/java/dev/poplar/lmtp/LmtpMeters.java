@@ -23,6 +23,8 @@ public final class LmtpMeters {
         TOO_MANY_RECIPIENTS,
         /** Refused by the mailbox quota (552 5.2.2 or 452 4.2.2). */
         OVER_QUOTA,
+        /** A user directory could not answer at RCPT (451 4.4.3). */
+        DIRECTORY_UNAVAILABLE,
         FAILED;
 
         final String label = name().toLowerCase(Locale.ROOT);

@@ -23,9 +23,15 @@ public final class LmtpService implements ConnectionHandler {
 
     public <S extends AccountStore & DeliveryStore & StoreAdministration> LmtpService(
             S store, PoplarConfig.Lmtp settings, PoplarConfig.Quota quota, LmtpMeters meters) {
+        this(store, Recipients.of(store), settings, quota, meters);
+    }
+
+    /** @param recipients who exists: the user directories (Authenticator#existing) */
+    public <S extends DeliveryStore & StoreAdministration> LmtpService(
+            S store, Recipients recipients, PoplarConfig.Lmtp settings, PoplarConfig.Quota quota, LmtpMeters meters) {
         this.settings = settings;
         this.meters = meters;
-        this.dispatcher = new LmtpDispatcher(store, store, store::stats, settings, quota, meters);
+        this.dispatcher = new LmtpDispatcher(recipients, store, store::stats, settings, quota, meters);
         this.session = new SessionSettings(
                 "lmtp_session",
                 System.getLogger("dev.poplar.lmtp"),

@@ -1,29 +1,34 @@
 package dev.poplar.lmtp;
 
-import dev.poplar.storage.AccountNames;
+import dev.poplar.storage.AccountInfo;
 import dev.poplar.storage.AccountStore;
 import dev.poplar.storage.StoreException;
 import java.util.Optional;
 
 /**
- * Maps an RCPT TO address to an account: the whole address if such an account exists
+ * Maps an RCPT TO address to an account: the whole address if such a user exists
  * ("alice@example.org"), else its local part ("alice"), so that both virtual-domain and
- * plain-user set-ups work without configuration.
+ * plain-user set-ups work without configuration. Who exists is the user directories' answer
+ * (Authenticator#existing), which also creates a directory user's mailbox on its first delivery.
  */
-final class Recipients {
-    private Recipients() {}
+@FunctionalInterface
+public interface Recipients {
+    /** The account {@code name} names, if its user exists. */
+    Optional<String> account(String name) throws StoreException;
 
-    static Optional<String> resolve(AccountStore store, String address) throws StoreException {
-        if (AccountNames.isValid(address) && store.account(address).isPresent()) {
-            return Optional.of(AccountNames.normalize(address));
+    /** Accounts of the store alone (tests, tools). */
+    static Recipients of(AccountStore store) {
+        return name -> dev.poplar.storage.AccountNames.isValid(name)
+                ? store.account(name).map(AccountInfo::name)
+                : Optional.empty();
+    }
+
+    static Optional<String> resolve(Recipients lookup, String address) throws StoreException {
+        Optional<String> whole = lookup.account(address);
+        if (whole.isPresent()) {
+            return whole;
         }
         int at = address.lastIndexOf('@');
-        if (at > 0) {
-            String local = address.substring(0, at);
-            if (AccountNames.isValid(local) && store.account(local).isPresent()) {
-                return Optional.of(AccountNames.normalize(local));
-            }
-        }
-        return Optional.empty();
+        return at > 0 ? lookup.account(address.substring(0, at)) : Optional.empty();
     }
 }

@@ -89,8 +89,7 @@ final class AuthorizationCommands {
         try {
             account = authenticator.authenticate(user, cmd.password());
         } catch (StoreException e) {
-            meters.auth("user", Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
-            return Pop3Step.to(start, StoreErrors.reply(e));
+            return Pop3Step.to(start, unavailable(peer, "user", user, e, started));
         }
         if (account.isEmpty()) {
             return failed(peer, "user", user, "bad credentials", started);
@@ -116,8 +115,7 @@ final class AuthorizationCommands {
                 return failed(peer, "apop", cmd.user(), sealed.isEmpty() ? "no APOP secret" : "bad digest", started);
             }
         } catch (StoreException e) {
-            meters.auth("apop", Pop3Meters.AuthResult.ERROR, System.nanoTime() - started);
-            return Pop3Step.to(SessionState.Authorization.start(), StoreErrors.reply(e));
+            return Pop3Step.to(SessionState.Authorization.start(), unavailable(peer, "apop", cmd.user(), e, started));
         }
         meters.auth("apop", Pop3Meters.AuthResult.SUCCESS, System.nanoTime() - started);
         return login(peer, dev.poplar.storage.AccountNames.normalize(cmd.user()));
@@ -158,8 +156,9 @@ final class AuthorizationCommands {
         try {
             return exchangeStep(peer, sasl, exchange.start(initial));
         } catch (StoreException e) {
-            meters.auth(mechanism.label(), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
-            return Pop3Step.to(SessionState.Authorization.start(), StoreErrors.reply(e));
+            return Pop3Step.to(
+                    SessionState.Authorization.start(),
+                    unavailable(peer, mechanism.label(), "", e, sasl.startedNanos()));
         }
     }
 
@@ -178,8 +177,7 @@ final class AuthorizationCommands {
         try {
             return exchangeStep(peer, sasl, sasl.exchange().next(data));
         } catch (StoreException e) {
-            meters.auth(sasl.mechanism().label(), Pop3Meters.AuthResult.ERROR, System.nanoTime() - sasl.startedNanos());
-            return Pop3Step.to(start, StoreErrors.reply(e));
+            return Pop3Step.to(start, unavailable(peer, sasl.mechanism().label(), "", e, sasl.startedNanos()));
         }
     }
 
@@ -197,6 +195,24 @@ final class AuthorizationCommands {
                 yield login(peer, s.account());
             }
         };
+    }
+
+    /**
+     * The store or a user directory could not answer: no verdict on the credentials, so no
+     * failure is counted against the client; [SYS/TEMP] and a log line naming the cause.
+     */
+    private Reply unavailable(Pop3Peer peer, String mechanism, String user, StoreException e, long startedNanos) {
+        meters.auth(mechanism, Pop3Meters.AuthResult.ERROR, System.nanoTime() - startedNanos);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                dev.poplar.log.SessionLog.event("auth_unavailable")
+                        .with("session", peer.sessionId())
+                        .with("ip", peer.clientAddress())
+                        .with("user", user)
+                        .with("mechanism", mechanism)
+                        .with("reason", e.getMessage())
+                        .toString());
+        return StoreErrors.reply(e);
     }
 
     /**

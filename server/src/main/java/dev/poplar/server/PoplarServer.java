@@ -63,6 +63,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private TlsContext tls;
     private HttpServer http;
     private dev.poplar.retention.MailboxSweep sweep;
+    private UserDirectories directories;
     private volatile boolean started;
     private volatile boolean draining;
     private boolean closed;
@@ -139,6 +140,11 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 guard::banned,
                 config.pop3().authTimeout(),
                 config.writeTimeout());
+        try {
+            directories = new UserDirectories(config.directories(), registry);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
         Authenticator authenticator = new Authenticator(
                 store,
                 hasher,
@@ -149,7 +155,9 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 new dev.poplar.auth.HashingGate(
                         config.auth().hashConcurrency() > 0
                                 ? config.auth().hashConcurrency()
-                                : dev.poplar.auth.HashingGate.defaultSize()));
+                                : dev.poplar.auth.HashingGate.defaultSize()),
+                config.directories().chain(),
+                directories.byName());
         bindAuthCacheMetrics(registry, authenticator);
         FunctionCounter.builder("poplar.auth.password.rehashes", authenticator, Authenticator::rehashed)
                 .description("Imported password hashes replaced by Poplar's own form after a login")
@@ -203,7 +211,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                     "lmtp",
                     new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(),
-                    new LmtpService(store, lmtpSettings, config.quota(), new LmtpMeters(registry)),
+                    new LmtpService(
+                            store, authenticator::existing, lmtpSettings, config.quota(), new LmtpMeters(registry)),
                     new ListenerMeters(registry, "lmtp"),
                     config.writeTimeout());
             listeners.add(lmtp);
@@ -220,7 +229,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                     config.http().port(),
                     new AdminRoutes(admin, data.adminToken(), config.lmtp().maxMessageSize()),
                     metrics,
-                    this::ready);
+                    this::ready,
+                    directories.health()::describe);
             httpUrl = "http://" + hostForUrl(config.http().host()) + ":" + http.port();
         }
         claim.describe(DataDirectory.Claim.State.SERVING, httpUrl);
@@ -352,9 +362,15 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         return metrics;
     }
 
-    /** Ready for traffic: started, not draining or stopping, and the store takes writes. */
+    /**
+     * Ready for traffic: started, not draining or stopping, the store takes writes, and every
+     * LDAP or SQL directory of the chain answers (without it most users cannot log in).
+     */
     public boolean ready() {
-        return started && !draining && store.writable();
+        return started
+                && !draining
+                && store.writable()
+                && (directories == null || directories.health().allUp());
     }
 
     @Override
@@ -416,6 +432,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         closeQuietly(http);
         closeQuietly(sweep);
         closeQuietly(tls);
+        closeQuietly(directories);
         store.close();
         metrics.close();
         claim.close();

@@ -53,4 +53,24 @@ class ArchitectureTest {
                         "io.helidon..")
                 .check(classes);
     }
+
+    /**
+     * A directory answers questions about users; it knows nothing of the protocols that ask them
+     * (so LDAP, SQL and the cache are tested without a POP3 or LMTP session).
+     */
+    @Test
+    void directoriesKnowNoProtocol() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.poplar.directory..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.poplar.pop3..",
+                        "dev.poplar.lmtp..",
+                        "dev.poplar.server..",
+                        "dev.poplar.http..",
+                        "dev.poplar.auth")
+                .check(classes);
+    }
 }

@@ -19,7 +19,8 @@ public final class Tools {
     private Tools() {}
 
     public static Path require(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+        // Servers (slapd) live in /usr/sbin, which a non-root PATH often lacks.
+        for (String dir : (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin").split(":")) {
             Path p = Path.of(dir, program);
             if (Files.isExecutable(p)) {
                 return p;

@@ -9,7 +9,9 @@ import java.util.Optional;
  * The SASL mechanisms this server offers: the configured ones, less the OAuth bearer mechanisms
  * when no token validator is configured. PLAIN and LOGIN send the password itself, so they follow
  * the plaintext policy; so do the OAuth bearer mechanisms, whose tokens are credentials too.
- * SCRAM-SHA-256 never reveals the password and is offered everywhere.
+ * SCRAM-SHA-256 never reveals the password and is offered everywhere, but only when every
+ * directory of the chain keeps SCRAM keys (the internal one alone): an LDAP or SQL user's client
+ * that picked it would fail. PLAIN and LOGIN work with every directory.
  */
 public final class SaslMechanisms {
     private final Authenticator authenticator;
@@ -23,6 +25,7 @@ public final class SaslMechanisms {
         this.enabled = configured.stream()
                 .distinct()
                 .filter(m -> !m.needsTokens() || tokens.isPresent())
+                .filter(m -> m != SaslMechanism.SCRAM_SHA_256 || authenticator.scramForEveryone())
                 .toList();
     }
 
