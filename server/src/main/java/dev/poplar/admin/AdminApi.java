@@ -269,6 +269,11 @@ public final class AdminApi {
 
     public record Kicked(int kicked) {}
 
+    /** {@code user} null: every entry. */
+    public record FlushCache(String user) {}
+
+    public record Flushed(int flushed) {}
+
     public record BackupDone(String dir, long accounts) {}
 
     // ---- the endpoints, under /api ----
@@ -324,6 +329,8 @@ public final class AdminApi {
             new Endpoint<>("DELETE", "/sessions/{id}", NoBody.class, Kicked.class);
     public static final Endpoint<KickUser, Kicked> KICK_USER =
             new Endpoint<>("POST", "/sessions/kick", KickUser.class, Kicked.class);
+    public static final Endpoint<FlushCache, Flushed> FLUSH_DIRECTORY_CACHE =
+            new Endpoint<>("POST", "/directory/cache/flush", FlushCache.class, Flushed.class);
     public static final Endpoint<NoBody, ServerControl.DrainStatus> DRAIN =
             new Endpoint<>("POST", "/drain", NoBody.class, ServerControl.DrainStatus.class);
     public static final Endpoint<BackupRequest, BackupDone> BACKUP =

@@ -157,6 +157,13 @@ public interface AdminOperations extends AutoCloseable {
     /** Ends one session by id, or all sessions of a user; returns how many ended. */
     int kick(String user, String sessionId) throws AdminException;
 
+    /**
+     * Forgets the directory caches' entries for one user, or all with a null user (a running
+     * server only); returns how many went. For a password or account changed in LDAP or SQL that
+     * must take effect before poplar.directory.cache-ttl.
+     */
+    int flushDirectoryCache(String user) throws AdminException;
+
     /** Stops accepting connections and reports not ready (a running server only). */
     ServerControl.DrainStatus drain() throws AdminException;
 

@@ -173,6 +173,12 @@ public final class HttpAdminClient implements AdminOperations {
     }
 
     @Override
+    public int flushDirectoryCache(String user) throws AdminException {
+        return call(AdminApi.FLUSH_DIRECTORY_CACHE, new AdminApi.FlushCache(user))
+                .flushed();
+    }
+
+    @Override
     public ServerControl.DrainStatus drain() throws AdminException {
         return call(AdminApi.DRAIN, null);
     }

@@ -642,6 +642,16 @@ public final class LocalAdmin implements AdminOperations {
     }
 
     @Override
+    public int flushDirectoryCache(String user) throws AdminException {
+        requireServer("directory flush");
+        if (user != null && !dev.poplar.storage.AccountNames.isValid(user)) {
+            throw new AdminException(AdminException.Kind.INVALID, "no user can be named '" + user + "'");
+        }
+        return server.flushDirectoryCache(
+                user == null ? Optional.empty() : Optional.of(dev.poplar.storage.AccountNames.normalize(user)));
+    }
+
+    @Override
     public ServerControl.DrainStatus drain() throws AdminException {
         requireServer("drain");
         return server.drain();

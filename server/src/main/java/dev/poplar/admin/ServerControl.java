@@ -20,6 +20,14 @@ public interface ServerControl {
 
     record DrainStatus(boolean draining, int sessions) {}
 
+    /**
+     * Forgets what the LDAP and SQL directories' caches remember about one login, or everything
+     * (empty); returns how many entries went.
+     */
+    default int flushDirectoryCache(java.util.Optional<String> login) {
+        return 0;
+    }
+
     /** The CLI on a stopped node: there is no server to ask. */
     ServerControl NONE = new ServerControl() {
         @Override

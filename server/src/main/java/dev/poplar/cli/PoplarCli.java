@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             TlsCommand.class,
             WhoCommand.class,
             KickCommand.class,
+            DirectoryCommand.class,
             DrainCommand.class,
             ExpungeCommand.class,
             BackupCommand.class,

@@ -139,6 +139,10 @@ public final class AdminRoutes implements HttpService {
         route(rules, AdminApi.KICK_SESSION, (req, b) -> new AdminApi.Kicked(admin.kick(null, param(req, "id"))));
         route(rules, AdminApi.KICK_USER, (req, b) -> new AdminApi.Kicked(admin.kick(b.user(), null)));
         route(rules, AdminApi.DRAIN, (req, b) -> admin.drain());
+        route(
+                rules,
+                AdminApi.FLUSH_DIRECTORY_CACHE,
+                (req, b) -> new AdminApi.Flushed(admin.flushDirectoryCache(b == null ? null : b.user())));
         route(rules, AdminApi.BACKUP, (req, b) -> new AdminApi.BackupDone(b.dir(), admin.backup(b.dir())));
     }
 

@@ -391,6 +391,11 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     }
 
     @Override
+    public int flushDirectoryCache(Optional<String> login) {
+        return directories == null ? 0 : directories.flush(login);
+    }
+
+    @Override
     public DrainStatus drain() {
         if (!draining) {
             draining = true;

@@ -238,6 +238,17 @@ class LdapDirectoryTest {
     }
 
     @Test
+    void theNameAttributeNamesTheMailbox(@TempDir Path dir) throws Exception {
+        try (TestServer s = server(dir, ldap(slapd.uri(), "POPLAR_LDAP_NAME_ATTRIBUTE", "uid"))) {
+            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
+            assertTrue(s.server().store().account("bob").isPresent(), "the mailbox is uid's name");
+            assertTrue(s.server().store().account("bob@example.org").isEmpty());
+            assertEquals("250 2.1.5 <carol@example.org> Recipient OK", rcpt(s, "carol@example.org"));
+            assertTrue(s.server().store().account("carol").isPresent());
+        }
+    }
+
+    @Test
     void scramIsNotAdvertisedButPlainWorks(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, ldap(slapd.uri(), "POPLAR_AUTH_MECHANISMS", "SCRAM-SHA-256,PLAIN"))) {
             try (LineClient c = new LineClient(s.pop3Port())) {
@@ -315,6 +326,14 @@ class LdapDirectoryTest {
                         rcpt(s, "bob@example.org"));
                 HttpResponse<String> down = awaitReady(s, 503);
                 assertTrue(down.body().contains("\"ldap\":\"DOWN"), down.body());
+                String metrics = metrics(s);
+                assertTrue(metrics.contains("poplar_directory_up{directory=\"ldap\"} 0.0"), metrics);
+                assertTrue(
+                        metrics.lines()
+                                .anyMatch(l -> l.startsWith(
+                                                "poplar_directory_lookup_seconds_count{directory=\"ldap\",operation=\"verify\",result=\"error\"}")
+                                        && !l.endsWith(" 0")),
+                        "the failed round trips are counted");
                 s.addUser("local", "local-pw");
                 assertTrue(
                         login(s, "local", "local-pw").startsWith("+OK"),
@@ -337,10 +356,20 @@ class LdapDirectoryTest {
             assertTrue(login(s, "alice@example.org", "old-pw").startsWith("+OK"), "from the cache");
             slapd.modify("dn: uid=alice," + Slapd.PEOPLE
                     + "\nchangetype: modify\nreplace: userPassword\nuserPassword: new-pw\n");
-            assertTrue(login(s, "alice@example.org", "new-pw").startsWith("+OK"), "the new password at once");
+            assertTrue(
+                    login(s, "alice@example.org", "old-pw").startsWith("+OK"),
+                    "the old password, remembered: within the TTL until the new one is used (documented)");
+            assertEquals(1, s.admin().flushDirectoryCache("ALICE@example.org"), "poplar directory flush --user");
             assertTrue(
                     login(s, "alice@example.org", "old-pw").startsWith("-ERR [AUTH]"),
-                    "the old one no longer, well within the TTL");
+                    "flushed: the directory decides again");
+            assertTrue(login(s, "alice@example.org", "new-pw").startsWith("+OK"), "the new password");
+            slapd.modify("dn: uid=alice," + Slapd.PEOPLE
+                    + "\nchangetype: modify\nreplace: userPassword\nuserPassword: newer-pw\n");
+            assertTrue(login(s, "alice@example.org", "newer-pw").startsWith("+OK"), "a new password works at once");
+            assertTrue(
+                    login(s, "alice@example.org", "new-pw").startsWith("-ERR [AUTH]"),
+                    "and the one before stops once it has, well within the TTL");
         } finally {
             String ssha = Tools.run(List.of(slapdTool("slappasswd"), "-s", "alice-pw"), null)
                     .output()
@@ -360,6 +389,15 @@ class LdapDirectoryTest {
             lmtp.send("RCPT TO:<" + address + ">\r\n");
             return lmtp.line();
         }
+    }
+
+    private static String metrics(TestServer s) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static HttpResponse<String> ready(TestServer s) throws Exception {

@@ -123,6 +123,19 @@ class SqlDirectoryTest {
     }
 
     @Test
+    void theUserQueryAnswersLmtpAndItsNameColumnNamesTheMailbox(@TempDir Path dir) throws Exception {
+        try (TestServer s = server(
+                dir,
+                sql(
+                        "POPLAR_SQL_USER_QUERY",
+                        "SELECT split_part(email, '@', 1) AS name FROM users WHERE email = %n || '@' || %d"))) {
+            assertEquals("250 2.1.5 <bob@example.org> Recipient OK", rcpt(s, "bob@example.org"));
+            assertTrue(s.server().store().account("bob").isPresent(), "the name column's value");
+            assertEquals("550 5.1.1 <bob@elsewhere.test> User unknown", rcpt(s, "bob@elsewhere.test"));
+        }
+    }
+
+    @Test
     void injectionAttemptsAreBoundAsValuesAndMatchNothing() throws Exception {
         SqlSettings settings = new SqlSettings(
                 pg.jdbcUrl(),

@@ -38,6 +38,14 @@ public record LdapSettings(
         servers = List.copyOf(servers);
     }
 
+    /** Without the password: settings end up in logs and exception messages. */
+    @Override
+    public String toString() {
+        return "LdapSettings[servers=" + servers + ", startTls=" + startTls + ", bindDn=" + bindDn + ", base=" + base
+                + ", userFilter=" + userFilter + ", check=" + check + ", bindPassword=(" + bindPassword.length()
+                + " characters)]";
+    }
+
     /** One server of poplar.ldap.uri. */
     public record Server(String host, int port, boolean ldaps) {
         /** {@code ldap://host[:port]} or {@code ldaps://host[:port]}; IPv6 literals in brackets. */

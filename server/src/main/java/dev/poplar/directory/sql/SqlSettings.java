@@ -26,4 +26,11 @@ public record SqlSettings(
         Optional<SqlTemplate> userQuery,
         String defaultScheme,
         int poolSize,
-        Duration timeout) {}
+        Duration timeout) {
+    /** Without the password: settings end up in logs and exception messages. */
+    @Override
+    public String toString() {
+        return "SqlSettings[url=" + url + ", user=" + user + ", passwordQuery=" + passwordQuery.sql() + ", password=("
+                + password.length() + " characters)]";
+    }
+}
