@@ -109,6 +109,18 @@ class DirectoryChainTest {
     }
 
     @Test
+    void anInternalAccountUsedAsADirectoryUsersMailboxKeepsWhatTheDirectoryDoesNotSay() throws Exception {
+        store.createAccount("eve", hasher.hash("local-pw"));
+        store.setLimits("eve", new AccountLimits(100, 5, AccountLimits.INHERIT));
+        ldap.passwords.put("eve", "pw");
+        ldap.limits.put("eve", new AccountLimits(AccountLimits.INHERIT, 7, 86_400_000L));
+        assertEquals(Optional.of("eve"), chain("ldap").authenticate("eve", "pw"));
+        var eve = store.account("eve").orElseThrow();
+        assertEquals(new AccountLimits(100, 7, 86_400_000L), eve.limits());
+        assertFalse(DirectoryMailboxes.isDirectoryMailbox(eve), "still an internal account");
+    }
+
+    @Test
     void lmtpLookupsCreateTheMailboxToo() throws Exception {
         ldap.passwords.put("cy", "pw");
         Authenticator a = chain("internal", "ldap");

@@ -61,6 +61,34 @@ class DirectoryConfigTest {
     }
 
     @Test
+    void aChainWithSqlReadsItsSettings() throws Exception {
+        Path secret = dir.resolve("db-pw");
+        Files.writeString(secret, "db-secret");
+        for (String url : List.of("jdbc:postgresql://db/mail", "jdbc:mariadb://db/mail", "jdbc:mysql://db/mail")) {
+            var sql = load(
+                            "POPLAR_DIRECTORY_CHAIN", "internal,sql",
+                            "POPLAR_SQL_URL", url,
+                            "POPLAR_SQL_PASSWORD_FILE", secret.toString(),
+                            "POPLAR_SQL_PASSWORD_QUERY", "SELECT password FROM users WHERE email = '%u'",
+                            "POPLAR_SQL_USER_QUERY", "SELECT 1 FROM users WHERE email = %u",
+                            "POPLAR_SQL_DEFAULT_SCHEME", "sha512-crypt")
+                    .directories()
+                    .sql()
+                    .orElseThrow();
+            assertEquals(url, sql.url());
+            assertEquals("db-secret", sql.password(), "a file without a line end: all of it");
+            assertEquals(
+                    "SELECT password FROM users WHERE email = ?",
+                    sql.passwordQuery().sql());
+            assertEquals(
+                    "SELECT 1 FROM users WHERE email = ?",
+                    sql.userQuery().orElseThrow().sql());
+            assertEquals("SHA512-CRYPT", sql.defaultScheme());
+            assertTrue(!sql.toString().contains("db-secret"), "settings never print their password");
+        }
+    }
+
+    @Test
     void mistakesNameTheirKey() {
         assertEquals(
                 "invalid configuration: poplar.directory.chain (env POPLAR_DIRECTORY_CHAIN) names unknown directory pam; "
@@ -78,6 +106,18 @@ class DirectoryConfigTest {
         String[] ldap = {"POPLAR_DIRECTORY_CHAIN", "ldap", "POPLAR_LDAP_URI", "ldap://x", "POPLAR_LDAP_BASE", "o=x"};
         assertTrue(error(with(ldap, "POPLAR_LDAP_USER_FILTER", "(mail=%s)")).contains("unknown variable %s"));
         assertTrue(error(with(ldap, "POPLAR_LDAP_AUTH", "compare")).contains("bind or password-attribute"));
+        assertTrue(error(
+                        "POPLAR_DIRECTORY_CHAIN",
+                        "ldap",
+                        "POPLAR_LDAP_URI",
+                        "ldaps://x",
+                        "POPLAR_LDAP_BASE",
+                        "o=x",
+                        "POPLAR_LDAP_STARTTLS",
+                        "true")
+                .contains("ldaps:// ones use TLS from the start"));
+        assertTrue(error(with(ldap, "POPLAR_LDAP_AUTH", "password-attribute", "POPLAR_LDAP_PASSWORD_ATTRIBUTE", ""))
+                .contains("poplar.ldap.password-attribute"));
         assertTrue(error(with(ldap, "POPLAR_LDAP_CA_FILE", "/nonexistent.pem")).contains("cannot be read"));
         assertTrue(error(with(ldap, "POPLAR_LDAP_BIND_PASSWORD_FILE", "/nonexistent"))
                 .contains("cannot be read"));

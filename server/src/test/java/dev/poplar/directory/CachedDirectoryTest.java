@@ -47,6 +47,13 @@ class CachedDirectoryTest {
                     : new Verdict.Rejected("bad credentials");
         }
 
+        @Override
+        public void probe() throws DirectoryException {
+            if (down) {
+                throw new DirectoryException("model", "down");
+            }
+        }
+
         private void trip() throws DirectoryException {
             trips.incrementAndGet();
             if (down) {
@@ -68,9 +75,15 @@ class CachedDirectoryTest {
         assertInstanceOf(Verdict.Accepted.class, cache.verify("ANN", "pw"), "logins are case-insensitive");
         assertEquals(1, model.trips.get());
         assertEquals(2, cache.hits());
-        now.addAndGet(Duration.ofMinutes(5).toNanos() + 1);
+        assertEquals(1, cache.misses());
+        now.addAndGet(Duration.ofMinutes(5).toNanos());
+        assertInstanceOf(Verdict.Accepted.class, cache.verify("ann", "pw"));
+        assertEquals(1, model.trips.get(), "still fresh at the very end of the TTL");
+        now.incrementAndGet();
         assertInstanceOf(Verdict.Accepted.class, cache.verify("ann", "pw"));
         assertEquals(2, model.trips.get(), "expired: asked again");
+        assertEquals(3, cache.hits());
+        assertEquals(2, cache.misses());
     }
 
     @Test
@@ -91,6 +104,22 @@ class CachedDirectoryTest {
         assertInstanceOf(Verdict.Accepted.class, cache.verify("ann", "old"), "within the TTL, as documented");
         assertInstanceOf(Verdict.Accepted.class, cache.verify("ann", "new"), "the new one at once");
         assertEquals(new Verdict.Rejected("bad credentials"), cache.verify("ann", "old"), "and the old one no more");
+    }
+
+    @Test
+    void foundUsersAreRememberedAndTheRestIsTheDirectorys() throws Exception {
+        model.passwords.put("ann", "pw");
+        assertEquals(Optional.of(DirectoryUser.enabled("ann")), cache.find("ann"));
+        assertEquals(Optional.of(DirectoryUser.enabled("ann")), cache.find("Ann"));
+        assertEquals(1, model.trips.get());
+        assertEquals(1, cache.hits());
+        assertEquals(1, cache.misses());
+        assertEquals(1, cache.size());
+        assertEquals("model", cache.name());
+        assertEquals(false, cache.storesScramKeys());
+        cache.probe();
+        model.down = true;
+        assertThrows(DirectoryException.class, cache::probe);
     }
 
     @Test
@@ -118,6 +147,26 @@ class CachedDirectoryTest {
     }
 
     @Test
+    void aFullCacheDropsExpiredEntriesFirst() throws Exception {
+        CachedDirectory small = new CachedDirectory(model, 10, Duration.ofMinutes(5), Duration.ofMinutes(5), now::get);
+        for (int i = 0; i < 5; i++) {
+            small.find("old" + i);
+        }
+        now.addAndGet(Duration.ofMinutes(4).toNanos());
+        for (int i = 0; i < 5; i++) {
+            small.find("new" + i);
+        }
+        now.addAndGet(Duration.ofMinutes(1).toNanos() + 1); // the old ones just expired
+        small.find("newest");
+        assertEquals(6, small.size(), "the five expired entries went, and only they");
+        int trips = model.trips.get();
+        for (int i = 0; i < 5; i++) {
+            small.find("new" + i);
+        }
+        assertEquals(trips, model.trips.get(), "the fresh entries stayed");
+    }
+
+    @Test
     void flushForgetsOneUserOrAll() throws Exception {
         model.passwords.put("ann", "pw");
         model.passwords.put("bob", "pw");
@@ -136,6 +185,9 @@ class CachedDirectoryTest {
         for (int i = 0; i < 1000; i++) {
             small.find("user" + i);
             assertTrue(small.size() <= 10, "size " + small.size());
+            assertTrue(
+                    i < 10 || small.size() == 10,
+                    "a full cache drops a tenth, then takes the new entry: " + small.size());
         }
         CachedDirectory off = new CachedDirectory(model, 0, Duration.ofMinutes(5), Duration.ofMinutes(1), now::get);
         model.passwords.put("ann", "pw");

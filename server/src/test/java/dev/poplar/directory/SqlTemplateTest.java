@@ -42,6 +42,9 @@ class SqlTemplateTest {
                 LoginParts.of("a*@ex").expand("(&(uid=%n)(o=%d))", v -> v.replace("*", "\\2a")));
         assertEquals("100%", LoginParts.of("x").expand("100%%", v -> v));
         assertEquals("", LoginParts.of("x").domain());
+        assertEquals(new LoginParts("@x", "", "x"), LoginParts.of("@x"));
+        assertEquals(new LoginParts("a@b@c", "a@b", "c"), LoginParts.of("a@b@c"));
+        assertThrows(IllegalArgumentException.class, () -> LoginParts.check("(uid=%"));
         assertThrows(IllegalArgumentException.class, () -> LoginParts.check("(uid=%s)"));
     }
 }
