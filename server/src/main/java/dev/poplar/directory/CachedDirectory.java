@@ -30,13 +30,12 @@ import javax.crypto.spec.SecretKeySpec;
  * forgets the user, so the next one asks the directory. An outage does not expire entries early:
  * users who logged in within {@code ttl} go on logging in while the directory is down.
  */
-public final class CachedDirectory implements UserDirectory {
+public final class CachedDirectory extends ForwardingDirectory {
     private static final int TAG_BYTES = 16;
 
     /** {@code user} empty: the directory does not have this login. {@code tag} null: no verified password. */
     private record Entry(Optional<DirectoryUser> user, byte[] tag, long expiresNanos) {}
 
-    private final UserDirectory inner;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
     private final int maxEntries;
@@ -53,7 +52,7 @@ public final class CachedDirectory implements UserDirectory {
     /** With a clock, so that tests can move time instead of waiting for it. */
     public CachedDirectory(
             UserDirectory inner, int maxEntries, Duration ttl, Duration negativeTtl, LongSupplier nanoClock) {
-        this.inner = inner;
+        super(inner);
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
         this.key = new SecretKeySpec(k, "HmacSHA256");
@@ -61,11 +60,6 @@ public final class CachedDirectory implements UserDirectory {
         this.ttlNanos = ttl.toNanos();
         this.negativeTtlNanos = negativeTtl.toNanos();
         this.clock = nanoClock;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
     }
 
     @Override
@@ -103,21 +97,6 @@ public final class CachedDirectory implements UserDirectory {
             case Verdict.Rejected r -> entries.remove(k);
         }
         return v;
-    }
-
-    @Override
-    public boolean storesScramKeys() {
-        return inner.storesScramKeys();
-    }
-
-    @Override
-    public void probe() throws DirectoryException {
-        inner.probe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     /** Forgets one login (poplar directory flush USER), or everything when {@code login} is empty. */

@@ -12,24 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * result}): what the directory itself costs, below any cache. {@code result} is found, unknown,
  * accepted, rejected or error; errors are the outages /health/ready and alerts look at.
  */
-public final class MeteredDirectory implements UserDirectory {
-    private final UserDirectory inner;
+public final class MeteredDirectory extends ForwardingDirectory {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public MeteredDirectory(UserDirectory inner, MeterRegistry registry) {
-        this.inner = inner;
+        super(inner);
         this.registry = registry;
         for (String op : new String[] {"find", "verify"}) {
             for (String result : new String[] {"found", "unknown", "accepted", "rejected", "error"}) {
                 timer(op, result); // every series exists from the start, so rate() and alerts see zeros
             }
         }
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
     }
 
     @Override
@@ -63,21 +57,6 @@ public final class MeteredDirectory implements UserDirectory {
             record("verify", "error", start);
             throw e;
         }
-    }
-
-    @Override
-    public boolean storesScramKeys() {
-        return inner.storesScramKeys();
-    }
-
-    @Override
-    public void probe() throws DirectoryException {
-        inner.probe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 
     private void record(String operation, String result, long startNanos) {

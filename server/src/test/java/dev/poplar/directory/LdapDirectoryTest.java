@@ -7,6 +7,7 @@ import dev.poplar.directory.ldap.LdapDirectory;
 import dev.poplar.directory.ldap.LdapSettings;
 import dev.poplar.storage.AccountInfo;
 import dev.poplar.testing.LineClient;
+import dev.poplar.testing.MailClients;
 import dev.poplar.testing.Slapd;
 import dev.poplar.testing.TestServer;
 import dev.poplar.testing.Tools;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.net.pop3.POP3Client;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,40 +105,25 @@ class LdapDirectoryTest {
         return TestServer.start(dir, env.toArray(String[]::new));
     }
 
-    /** USER/PASS over commons-net: the reply line. */
-    static String login(TestServer s, String user, String password) throws Exception {
-        POP3Client c = new POP3Client();
-        c.connect("127.0.0.1", s.pop3Port());
-        try {
-            boolean in = c.login(user, password);
-            String reply = c.getReplyString().strip();
-            if (in) {
-                c.logout(); // QUIT: the maildrop is free for the next login at once
-            }
-            return reply;
-        } finally {
-            c.disconnect();
-        }
-    }
-
     @Test
     void bindStyleLogsInCreatesTheMailboxAndRefusesWrongPasswordsDisabledAndUnknownUsers(@TempDir Path dir)
             throws Exception {
         try (TestServer s = server(dir, ldap(slapd.uri()))) {
             assertTrue(s.server().store().account("bob@example.org").isEmpty());
-            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "bind as bob's entry");
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "bind as bob's entry");
             AccountInfo bob = s.server().store().account("bob@example.org").orElseThrow();
             assertTrue(DirectoryMailboxes.isDirectoryMailbox(bob), "created at the first login, marked as LDAP's");
-            assertTrue(login(s, "BOB@example.org", "bob-pw").startsWith("+OK"), "names are case-insensitive");
-            assertEquals("-ERR [AUTH] Invalid user name or password", login(s, "bob@example.org", "wrong"));
-            assertEquals("-ERR [AUTH] Invalid user name or password", login(s, "nobody@example.org", "x"));
+            assertTrue(
+                    MailClients.login(s, "BOB@example.org", "bob-pw").startsWith("+OK"), "names are case-insensitive");
+            assertEquals("-ERR [AUTH] Invalid user name or password", MailClients.login(s, "bob@example.org", "wrong"));
+            assertEquals("-ERR [AUTH] Invalid user name or password", MailClients.login(s, "nobody@example.org", "x"));
             assertEquals(
                     "-ERR [AUTH] Invalid user name or password",
-                    login(s, "dave@example.org", "dave-pw"),
+                    MailClients.login(s, "dave@example.org", "dave-pw"),
                     "poplarEnabled: FALSE refuses the right password");
             // The hashes in userPassword are slapd's business in bind style: {SSHA} and {CRYPT} bind too.
-            assertTrue(login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
-            assertTrue(login(s, "carol@example.org", "carol-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "carol@example.org", "carol-pw").startsWith("+OK"));
         }
     }
 
@@ -146,11 +131,11 @@ class LdapDirectoryTest {
     void attributeStyleVerifiesTheHashesHere(@TempDir Path dir) throws Exception {
         try (TestServer s = server(
                 dir, ldap(slapd.uri(), "POPLAR_LDAP_AUTH", "password-attribute", "POPLAR_DIRECTORY_CACHE_SIZE", "0"))) {
-            assertTrue(login(s, "alice@example.org", "alice-pw").startsWith("+OK"), "{SSHA}");
-            assertTrue(login(s, "carol@example.org", "carol-pw").startsWith("+OK"), "{CRYPT}$6$");
-            assertTrue(login(s, "erin@example.org", "erin-pw").startsWith("+OK"), "a clear-text value");
-            assertTrue(login(s, "alice@example.org", "carol-pw").startsWith("-ERR [AUTH]"));
-            assertTrue(login(s, "carol@example.org", "wrong").startsWith("-ERR [AUTH]"));
+            assertTrue(MailClients.login(s, "alice@example.org", "alice-pw").startsWith("+OK"), "{SSHA}");
+            assertTrue(MailClients.login(s, "carol@example.org", "carol-pw").startsWith("+OK"), "{CRYPT}$6$");
+            assertTrue(MailClients.login(s, "erin@example.org", "erin-pw").startsWith("+OK"), "a clear-text value");
+            assertTrue(MailClients.login(s, "alice@example.org", "carol-pw").startsWith("-ERR [AUTH]"));
+            assertTrue(MailClients.login(s, "carol@example.org", "wrong").startsWith("-ERR [AUTH]"));
         }
     }
 
@@ -158,46 +143,25 @@ class LdapDirectoryTest {
     void ldapsAndStartTlsCheckTheCertificate(@TempDir Path dir) throws Exception {
         String ca = slapd.certificate().toString();
         try (TestServer s = server(dir.resolve("a"), ldap(slapd.ldapsUri(), "POPLAR_LDAP_CA_FILE", ca))) {
-            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "LDAPS");
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "LDAPS");
         }
         try (TestServer s = server(
                 dir.resolve("b"), ldap(slapd.uri(), "POPLAR_LDAP_STARTTLS", "true", "POPLAR_LDAP_CA_FILE", ca))) {
-            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "StartTLS");
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "StartTLS");
         }
         // A certificate Poplar does not trust: no login, and no claim that the password is wrong.
         Path other = dir.resolve("other.pem");
-        Tools.Result made = Tools.run(
-                List.of(
-                        "openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "ec",
-                        "-pkeyopt",
-                        "ec_paramgen_curve:P-256",
-                        "-nodes",
-                        "-days",
-                        "1",
-                        "-subj",
-                        "/CN=localhost",
-                        "-addext",
-                        "subjectAltName=IP:127.0.0.1",
-                        "-keyout",
-                        dir.resolve("other-key.pem").toString(),
-                        "-out",
-                        other.toString()),
-                null);
-        assertEquals(0, made.exit(), made.output());
+        Slapd.selfSigned(dir.resolve("other-key.pem"), other, "IP:127.0.0.1");
         try (TestServer s = server(dir.resolve("c"), ldap(slapd.ldapsUri(), "POPLAR_LDAP_CA_FILE", other.toString()))) {
             assertTrue(
-                    login(s, "bob@example.org", "bob-pw").startsWith("-ERR [SYS/TEMP]"),
+                    MailClients.login(s, "bob@example.org", "bob-pw").startsWith("-ERR [SYS/TEMP]"),
                     "an untrusted certificate is an outage, not a wrong password");
         }
         // The right CA, but slapd reached at an address its certificate does not name.
         try (TestServer s =
                 server(dir.resolve("d"), ldap(slapd.ldapsUriNotInCertificate(), "POPLAR_LDAP_CA_FILE", ca))) {
             assertTrue(
-                    login(s, "bob@example.org", "bob-pw").startsWith("-ERR [SYS/TEMP]"),
+                    MailClients.login(s, "bob@example.org", "bob-pw").startsWith("-ERR [SYS/TEMP]"),
                     "127.0.0.2 is not in the certificate's names");
         }
     }
@@ -240,10 +204,10 @@ class LdapDirectoryTest {
     @Test
     void theNameAttributeNamesTheMailbox(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, ldap(slapd.uri(), "POPLAR_LDAP_NAME_ATTRIBUTE", "uid"))) {
-            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
             assertTrue(s.server().store().account("bob").isPresent(), "the mailbox is uid's name");
             assertTrue(s.server().store().account("bob@example.org").isEmpty());
-            assertEquals("250 2.1.5 <carol@example.org> Recipient OK", rcpt(s, "carol@example.org"));
+            assertEquals("250 2.1.5 <carol@example.org> Recipient OK", MailClients.rcpt(s, "carol@example.org"));
             assertTrue(s.server().store().account("carol").isPresent());
         }
     }
@@ -302,7 +266,7 @@ class LdapDirectoryTest {
         // And through POP3, where names are checked before any directory sees them.
         try (TestServer s = server(ldapDir.resolve("pop3-" + System.nanoTime()), ldap(slapd.uri()))) {
             for (String attack : List.of("*", "bob*", "*)(uid=*", "bob@example.org)(mail=*")) {
-                assertTrue(login(s, attack, "bob-pw").startsWith("-ERR [AUTH]"), attack);
+                assertTrue(MailClients.login(s, attack, "bob-pw").startsWith("-ERR [AUTH]"), attack);
             }
         }
     }
@@ -310,20 +274,20 @@ class LdapDirectoryTest {
     @Test
     void anOutageIsTemporaryForClientsAndTheMtaAndReadinessSaysSo(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, ldap(slapd.uri(), "POPLAR_DIRECTORY_CACHE_SIZE", "0"))) {
-            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
             assertEquals(200, ready(s).statusCode());
             slapd.stop();
             try {
                 assertEquals(
                         "-ERR [SYS/TEMP] User directory unavailable, try again later",
-                        login(s, "bob@example.org", "bob-pw"));
+                        MailClients.login(s, "bob@example.org", "bob-pw"));
                 assertEquals(
                         "-ERR [SYS/TEMP] User directory unavailable, try again later",
-                        login(s, "nobody@example.org", "x"),
+                        MailClients.login(s, "nobody@example.org", "x"),
                         "unknown users are not 'wrong password' either: LDAP could have them");
                 assertEquals(
                         "451 4.4.3 <bob@example.org> User directory unavailable, try again later",
-                        rcpt(s, "bob@example.org"));
+                        MailClients.rcpt(s, "bob@example.org"));
                 HttpResponse<String> down = awaitReady(s, 503);
                 assertTrue(down.body().contains("\"ldap\":\"DOWN"), down.body());
                 String metrics = metrics(s);
@@ -336,13 +300,13 @@ class LdapDirectoryTest {
                         "the failed round trips are counted");
                 s.addUser("local", "local-pw");
                 assertTrue(
-                        login(s, "local", "local-pw").startsWith("+OK"),
+                        MailClients.login(s, "local", "local-pw").startsWith("+OK"),
                         "internal users, first in the chain, still log in");
             } finally {
                 slapd.start();
             }
-            assertTrue(login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "back when slapd is");
-            assertEquals("250 2.1.5 <bob@example.org> Recipient OK", rcpt(s, "bob@example.org"));
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "back when slapd is");
+            assertEquals("250 2.1.5 <bob@example.org> Recipient OK", MailClients.rcpt(s, "bob@example.org"));
             awaitReady(s, 200);
         }
     }
@@ -352,23 +316,25 @@ class LdapDirectoryTest {
         slapd.modify("dn: uid=alice," + Slapd.PEOPLE
                 + "\nchangetype: modify\nreplace: userPassword\nuserPassword: old-pw\n");
         try (TestServer s = server(dir, ldap(slapd.uri(), "POPLAR_DIRECTORY_CACHE_TTL", "1h"))) {
-            assertTrue(login(s, "alice@example.org", "old-pw").startsWith("+OK"));
-            assertTrue(login(s, "alice@example.org", "old-pw").startsWith("+OK"), "from the cache");
+            assertTrue(MailClients.login(s, "alice@example.org", "old-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "alice@example.org", "old-pw").startsWith("+OK"), "from the cache");
             slapd.modify("dn: uid=alice," + Slapd.PEOPLE
                     + "\nchangetype: modify\nreplace: userPassword\nuserPassword: new-pw\n");
             assertTrue(
-                    login(s, "alice@example.org", "old-pw").startsWith("+OK"),
+                    MailClients.login(s, "alice@example.org", "old-pw").startsWith("+OK"),
                     "the old password, remembered: within the TTL until the new one is used (documented)");
             assertEquals(1, s.admin().flushDirectoryCache("ALICE@example.org"), "poplar directory flush --user");
             assertTrue(
-                    login(s, "alice@example.org", "old-pw").startsWith("-ERR [AUTH]"),
+                    MailClients.login(s, "alice@example.org", "old-pw").startsWith("-ERR [AUTH]"),
                     "flushed: the directory decides again");
-            assertTrue(login(s, "alice@example.org", "new-pw").startsWith("+OK"), "the new password");
+            assertTrue(MailClients.login(s, "alice@example.org", "new-pw").startsWith("+OK"), "the new password");
             slapd.modify("dn: uid=alice," + Slapd.PEOPLE
                     + "\nchangetype: modify\nreplace: userPassword\nuserPassword: newer-pw\n");
-            assertTrue(login(s, "alice@example.org", "newer-pw").startsWith("+OK"), "a new password works at once");
             assertTrue(
-                    login(s, "alice@example.org", "new-pw").startsWith("-ERR [AUTH]"),
+                    MailClients.login(s, "alice@example.org", "newer-pw").startsWith("+OK"),
+                    "a new password works at once");
+            assertTrue(
+                    MailClients.login(s, "alice@example.org", "new-pw").startsWith("-ERR [AUTH]"),
                     "and the one before stops once it has, well within the TTL");
         } finally {
             String ssha = Tools.run(List.of(slapdTool("slappasswd"), "-s", "alice-pw"), null)
@@ -376,18 +342,6 @@ class LdapDirectoryTest {
                     .strip();
             slapd.modify("dn: uid=alice," + Slapd.PEOPLE + "\nchangetype: modify\nreplace: userPassword\nuserPassword: "
                     + ssha + "\n");
-        }
-    }
-
-    private static String rcpt(TestServer s, String address) throws Exception {
-        try (LineClient lmtp = new LineClient(s.lmtpPort())) {
-            lmtp.line();
-            lmtp.send("LHLO mx.test\r\n");
-            while (!lmtp.line().startsWith("250 ")) {}
-            lmtp.send("MAIL FROM:<a@b.test>\r\n");
-            lmtp.line();
-            lmtp.send("RCPT TO:<" + address + ">\r\n");
-            return lmtp.line();
         }
     }
 

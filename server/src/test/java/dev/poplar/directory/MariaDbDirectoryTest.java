@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.poplar.directory.sql.SqlDirectory;
 import dev.poplar.directory.sql.SqlSettings;
 import dev.poplar.directory.sql.SqlTemplate;
+import dev.poplar.testing.MailClients;
 import dev.poplar.testing.MariaDb;
 import dev.poplar.testing.TestServer;
 import dev.poplar.testing.Tools;
@@ -72,11 +73,9 @@ class MariaDbDirectoryTest {
                 MariaDb.ROLE_PASSWORD,
                 "POPLAR_SQL_PASSWORD_QUERY",
                 QUERY)) {
-            assertTrue(
-                    LdapDirectoryTest.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
-            assertTrue(LdapDirectoryTest.login(s, "alice@example.org", "wrong").startsWith("-ERR [AUTH]"));
-            assertTrue(
-                    LdapDirectoryTest.login(s, "dave@example.org", "dave-pw").startsWith("-ERR [AUTH]"), "enabled = 0");
+            assertTrue(MailClients.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "alice@example.org", "wrong").startsWith("-ERR [AUTH]"));
+            assertTrue(MailClients.login(s, "dave@example.org", "dave-pw").startsWith("-ERR [AUTH]"), "enabled = 0");
             assertEquals(
                     2048,
                     s.server()
@@ -85,8 +84,8 @@ class MariaDbDirectoryTest {
                             .orElseThrow()
                             .limits()
                             .maxOctets());
-            assertEquals("250 2.1.5 <dave@example.org> Recipient OK", SqlDirectoryTest.rcpt(s, "dave@example.org"));
-            assertEquals("550 5.1.1 <zed@example.org> User unknown", SqlDirectoryTest.rcpt(s, "zed@example.org"));
+            assertEquals("250 2.1.5 <dave@example.org> Recipient OK", MailClients.rcpt(s, "dave@example.org"));
+            assertEquals("550 5.1.1 <zed@example.org> User unknown", MailClients.rcpt(s, "zed@example.org"));
         }
     }
 

@@ -7,7 +7,7 @@ import dev.poplar.directory.sql.SqlDirectory;
 import dev.poplar.directory.sql.SqlSettings;
 import dev.poplar.directory.sql.SqlTemplate;
 import dev.poplar.storage.AccountInfo;
-import dev.poplar.testing.LineClient;
+import dev.poplar.testing.MailClients;
 import dev.poplar.testing.Postgres;
 import dev.poplar.testing.TestServer;
 import dev.poplar.testing.Tools;
@@ -95,29 +95,27 @@ class SqlDirectoryTest {
     @Test
     void logsInWithDovecotHashesCreatesTheMailboxAndRefusesTheRest(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, sql())) {
-            assertTrue(
-                    LdapDirectoryTest.login(s, "alice@example.org", "alice-pw").startsWith("+OK"), "SHA512-CRYPT");
+            assertTrue(MailClients.login(s, "alice@example.org", "alice-pw").startsWith("+OK"), "SHA512-CRYPT");
             assertTrue(DirectoryMailboxes.isDirectoryMailbox(
                     s.server().store().account("alice@example.org").orElseThrow()));
-            assertTrue(LdapDirectoryTest.login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "BLF-CRYPT");
-            assertTrue(
-                    LdapDirectoryTest.login(s, "carol@example.org", "carol-pw").startsWith("+OK"), "ARGON2ID");
-            assertTrue(LdapDirectoryTest.login(s, "alice@example.org", "bob-pw").startsWith("-ERR [AUTH]"));
-            assertTrue(LdapDirectoryTest.login(s, "dave@example.org", "dave-pw").startsWith("-ERR [AUTH]"), "disabled");
-            assertTrue(LdapDirectoryTest.login(s, "nopass@example.org", "").startsWith("-ERR"), "no password");
-            assertTrue(LdapDirectoryTest.login(s, "nopass@example.org", "x").startsWith("-ERR [AUTH]"), "no password");
-            assertTrue(LdapDirectoryTest.login(s, "zed@example.org", "x").startsWith("-ERR [AUTH]"), "unknown");
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"), "BLF-CRYPT");
+            assertTrue(MailClients.login(s, "carol@example.org", "carol-pw").startsWith("+OK"), "ARGON2ID");
+            assertTrue(MailClients.login(s, "alice@example.org", "bob-pw").startsWith("-ERR [AUTH]"));
+            assertTrue(MailClients.login(s, "dave@example.org", "dave-pw").startsWith("-ERR [AUTH]"), "disabled");
+            assertTrue(MailClients.login(s, "nopass@example.org", "").startsWith("-ERR"), "no password");
+            assertTrue(MailClients.login(s, "nopass@example.org", "x").startsWith("-ERR [AUTH]"), "no password");
+            assertTrue(MailClients.login(s, "zed@example.org", "x").startsWith("-ERR [AUTH]"), "unknown");
         }
     }
 
     @Test
     void lmtpDeliversCreatesTheMailboxAppliesTheQuotaAndRefusesUnknownUsers(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, sql())) {
-            assertEquals("250 2.1.5 <erin@example.org> Recipient OK", rcpt(s, "erin@example.org"));
+            assertEquals("250 2.1.5 <erin@example.org> Recipient OK", MailClients.rcpt(s, "erin@example.org"));
             AccountInfo erin = s.server().store().account("erin@example.org").orElseThrow();
             assertEquals(2048, erin.limits().maxOctets(), "quota column");
             assertEquals(30L * 86_400_000, erin.limits().retentionMillis(), "retention column, in days");
-            assertEquals("550 5.1.1 <zed@example.org> User unknown", rcpt(s, "zed@example.org"));
+            assertEquals("550 5.1.1 <zed@example.org> User unknown", MailClients.rcpt(s, "zed@example.org"));
             assertTrue(s.server().store().account("zed@example.org").isEmpty());
         }
     }
@@ -129,9 +127,9 @@ class SqlDirectoryTest {
                 sql(
                         "POPLAR_SQL_USER_QUERY",
                         "SELECT split_part(email, '@', 1) AS name FROM users WHERE email = %n || '@' || %d"))) {
-            assertEquals("250 2.1.5 <bob@example.org> Recipient OK", rcpt(s, "bob@example.org"));
+            assertEquals("250 2.1.5 <bob@example.org> Recipient OK", MailClients.rcpt(s, "bob@example.org"));
             assertTrue(s.server().store().account("bob").isPresent(), "the name column's value");
-            assertEquals("550 5.1.1 <bob@elsewhere.test> User unknown", rcpt(s, "bob@elsewhere.test"));
+            assertEquals("550 5.1.1 <bob@elsewhere.test> User unknown", MailClients.rcpt(s, "bob@elsewhere.test"));
         }
     }
 
@@ -165,55 +163,39 @@ class SqlDirectoryTest {
     @Test
     void anOutageIsTemporaryAndLoginsComeBackWithTheDatabase(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, sql("POPLAR_DIRECTORY_CACHE_SIZE", "0"))) {
-            assertTrue(
-                    LdapDirectoryTest.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
             pg.stop();
             try {
                 assertEquals(
                         "-ERR [SYS/TEMP] User directory unavailable, try again later",
-                        LdapDirectoryTest.login(s, "alice@example.org", "alice-pw"));
+                        MailClients.login(s, "alice@example.org", "alice-pw"));
                 assertEquals(
                         "451 4.4.3 <alice@example.org> User directory unavailable, try again later",
-                        rcpt(s, "alice@example.org"));
+                        MailClients.rcpt(s, "alice@example.org"));
             } finally {
                 pg.start();
             }
-            assertTrue(
-                    LdapDirectoryTest.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "alice@example.org", "alice-pw").startsWith("+OK"));
         }
     }
 
     @Test
     void aChangedPasswordWorksAtOnceAndTheOldOneStops(@TempDir Path dir) throws Exception {
         try (TestServer s = server(dir, sql("POPLAR_DIRECTORY_CACHE_TTL", "1h"))) {
-            assertTrue(LdapDirectoryTest.login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
+            assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("+OK"));
             pg.psql(
                     Postgres.DATABASE,
                     "UPDATE users SET password = '" + doveadm("SHA512-CRYPT", "bob-new")
                             + "' WHERE email = 'bob@example.org'");
             try {
-                assertTrue(
-                        LdapDirectoryTest.login(s, "bob@example.org", "bob-new").startsWith("+OK"));
-                assertTrue(
-                        LdapDirectoryTest.login(s, "bob@example.org", "bob-pw").startsWith("-ERR [AUTH]"));
+                assertTrue(MailClients.login(s, "bob@example.org", "bob-new").startsWith("+OK"));
+                assertTrue(MailClients.login(s, "bob@example.org", "bob-pw").startsWith("-ERR [AUTH]"));
             } finally {
                 pg.psql(
                         Postgres.DATABASE,
                         "UPDATE users SET password = '" + doveadm("BLF-CRYPT", "bob-pw")
                                 + "' WHERE email = 'bob@example.org'");
             }
-        }
-    }
-
-    static String rcpt(TestServer s, String address) throws Exception {
-        try (LineClient lmtp = new LineClient(s.lmtpPort())) {
-            lmtp.line();
-            lmtp.send("LHLO mx.test\r\n");
-            while (!lmtp.line().startsWith("250 ")) {}
-            lmtp.send("MAIL FROM:<a@b.test>\r\n");
-            lmtp.line();
-            lmtp.send("RCPT TO:<" + address + ">\r\n");
-            return lmtp.line();
         }
     }
 }

@@ -42,28 +42,7 @@ public final class Slapd implements AutoCloseable {
         Path slapd = Tools.require("slapd");
         Tools.require("ldapmodify");
         Files.createDirectories(dir.resolve("db"));
-        Tools.Result cert = Tools.run(
-                List.of(
-                        "openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "ec",
-                        "-pkeyopt",
-                        "ec_paramgen_curve:P-256",
-                        "-nodes",
-                        "-days",
-                        "2",
-                        "-subj",
-                        "/CN=localhost",
-                        "-addext",
-                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                        "-keyout",
-                        dir.resolve("key.pem").toString(),
-                        "-out",
-                        dir.resolve("cert.pem").toString()),
-                null);
-        assertEquals(0, cert.exit(), cert.output());
+        selfSigned(dir.resolve("key.pem"), dir.resolve("cert.pem"), "IP:127.0.0.1,DNS:localhost");
         Files.writeString(
                 dir.resolve("slapd.conf"), """
                 include /etc/ldap/schema/core.schema
@@ -116,6 +95,32 @@ public final class Slapd implements AutoCloseable {
         Slapd s = new Slapd(dir, slapd, TestServer.freePort(), TestServer.freePort());
         s.start();
         return s;
+    }
+
+    /** A self-signed P-256 certificate (its own CA) for CN=localhost with these subjectAltNames, by openssl. */
+    public static void selfSigned(Path key, Path cert, String subjectAltNames) throws Exception {
+        Tools.Result r = Tools.run(
+                List.of(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:P-256",
+                        "-nodes",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=" + subjectAltNames,
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        cert.toString()),
+                null);
+        assertEquals(0, r.exit(), r.output());
     }
 
     /** ops/ldap/poplar.schema, the optional schema the docs offer operators. */
