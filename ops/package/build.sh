@@ -20,7 +20,7 @@ java_major=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed
 # What the server and CLI use (jdeps over the jar and its dependencies), plus java.logging
 # (System.Logger's backend) and jdk.unsupported (sun.misc.Unsafe, which libraries look up).
 modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql
-modules+=,jdk.jfr,jdk.management,jdk.unsupported
+modules+=,java.security.jgss,java.security.sasl,jdk.jfr,jdk.management,jdk.net,jdk.unsupported
 
 out=$root/target/package
 stage=$out/poplar-$version

@@ -129,6 +129,28 @@ served() {
 }
 check "POP3S serves the certbot certificate" grep -q "mail.example.org" <(served)
 
+# -- the LDAP and SQL clients load in the bundled runtime (jlink's module list) -----------------
+# A second server on a scratch data directory, its directories pointing where nothing listens:
+# /health/ready can only name them DOWN if UnboundID, HikariCP and the JDBC driver ran.
+dirdata=$(mktemp -d)
+env -i PATH=/nonexistent POPLAR_DATA_DIR="$dirdata" POPLAR_POP3_PORT=0 POPLAR_POP3S_PORT=0 POPLAR_LMTP_PORT=0 \
+  POPLAR_HTTP_PORT=18110 POPLAR_DIRECTORY_CHAIN=internal,ldap,sql POPLAR_LDAP_URI=ldap://127.0.0.1:9 \
+  POPLAR_LDAP_BASE=o=x POPLAR_LDAP_TIMEOUT=1s POPLAR_SQL_URL=jdbc:postgresql://127.0.0.1:9/mail POPLAR_SQL_TIMEOUT=1s \
+  POPLAR_SQL_PASSWORD_QUERY="SELECT password FROM users WHERE email = '%u'" \
+  /usr/lib/poplar/bin/poplar serve > /tmp/poplar-directories.log 2>&1 &
+dir_pid=$!
+ready_body=""
+for _ in $(seq 1 300); do
+  ready_body=$(curl -s http://127.0.0.1:18110/health/ready || true)
+  [[ -n $ready_body ]] && break
+  sleep 0.1
+done
+kill "$dir_pid" 2> /dev/null || true
+wait "$dir_pid" 2> /dev/null || true
+rm -rf "$dirdata"
+check "the bundled runtime runs the LDAP and SQL clients (both down: /health/ready names them)" \
+  grep -q '"ldap":"DOWN.*"sql":"DOWN' <<< "$ready_body"
+
 # -- upgrade -----------------------------------------------------------------------------------
 dpkg -i --force-confdef --force-confold "$deb2" > /dev/null
 check "upgraded to $v2" test "$(dpkg-query -W -f '${Version}' poplar)" == "$v2"
