@@ -53,6 +53,9 @@ install -m 0644 "$root/server/target/native/librocksdbjni-linux64.so" "$stage/li
 install -m 0644 "$root/ops/config/poplar.yaml" "$stage/etc/poplar.yaml"
 install -m 0644 "$root/README.md" "$stage/README.md"
 install -m 0644 "$root"/docs/*.md "$stage/docs/"
+# Files the docs tell operators to copy: the LDAP schema, the nginx mail proxy configuration.
+install -D -m 0644 "$root/ops/ldap/poplar.schema" "$stage/docs/ldap/poplar.schema"
+install -D -m 0644 "$root/ops/nginx/poplar-mail.conf" "$stage/docs/nginx/poplar-mail.conf"
 "$stage/bin/poplar" completion > "$stage/share/bash-completion/poplar"
 
 if [[ "$java_major" -ge 25 ]]; then
@@ -88,6 +91,7 @@ sed -e 's:@HOME@:/usr/lib/poplar:g' -e 's:@DOCS@:/usr/share/doc/poplar:g' "$here
   > "$deb/lib/systemd/system/poplar.service"
 install -m 0644 "$stage/share/bash-completion/poplar" "$deb/usr/share/bash-completion/completions/poplar"
 install -m 0644 "$stage/README.md" "$stage"/docs/*.md "$deb/usr/share/doc/poplar/"
+cp -a "$stage/docs/ldap" "$stage/docs/nginx" "$deb/usr/share/doc/poplar/"
 install -m 0755 "$here"/debian/{postinst,prerm,postrm} "$deb/DEBIAN/"
 echo /etc/poplar/poplar.yaml > "$deb/DEBIAN/conffiles"
 installed_kb=$(du -sk --exclude=DEBIAN "$deb" | cut -f1)

@@ -350,6 +350,22 @@ public final class ConfigKeys {
             "poplar.sql.timeout",
             "5s",
             "Limit of one connect, query (and of waiting for a free connection); past it the login gets [SYS/TEMP].");
+    public static final Key NGINX_AUTH_HOST = key(
+            "poplar.nginx.auth-host", "127.0.0.1", "Address of the nginx auth_http listener (poplar.nginx.auth-port).");
+    public static final Key NGINX_AUTH_PORT = key(
+            "poplar.nginx.auth-port",
+            "0",
+            "Port of the listener that answers nginx's mail proxy authentication (auth_http, HTTP/1.0); 0: off "
+                    + "(docs/scale-out.md).");
+    public static final Key NGINX_AUTH_KEY = key(
+            "poplar.nginx.auth-key",
+            "",
+            "The shared key nginx must send in X-Poplar-Auth-Key (nginx: auth_http_header); required with auth-port.");
+    public static final Key NGINX_UPSTREAM_HOST = key(
+            "poplar.nginx.upstream-host",
+            "",
+            "The address nginx is told to reach this node's POP3 listener at; empty: poplar.pop3.host (127.0.0.1 when that "
+                    + "is a wildcard).");
     public static final Key WRITE_TIMEOUT = key(
             "poplar.write-timeout",
             "60s",

@@ -27,6 +27,7 @@ public record PoplarConfig(
         Store store,
         Auth auth,
         DirectoryConfig directories,
+        Nginx nginx,
         Duration shutdownGrace,
         SessionLog.Format logFormat,
         Duration writeTimeout) {
@@ -62,6 +63,16 @@ public record PoplarConfig(
             int cacheSize,
             Duration cacheTtl,
             int hashConcurrency) {}
+
+    /** nginx's mail proxy authentication: served when {@code authKey} is set. */
+    public record Nginx(String authHost, int authPort, String authKey, String upstreamHost) {
+        /** Without the key: settings end up in logs. */
+        @Override
+        public String toString() {
+            return "Nginx[auth=" + authHost + ":" + authPort + ", authKey=(" + authKey.length()
+                    + " characters), upstreamHost=" + upstreamHost + "]";
+        }
+    }
 
     /** Bearer-token validation; present when a JWKS file is configured. */
     public record OAuth(String issuer, String audience, Path jwksFile, String userClaim) {}
@@ -219,6 +230,7 @@ public record PoplarConfig(
                         v.duration(ConfigKeys.AUTH_CACHE_TTL),
                         v.nonNegative(ConfigKeys.AUTH_HASH_CONCURRENCY)),
                 DirectoryConfig.from(v),
+                nginx(v),
                 v.duration(ConfigKeys.SHUTDOWN_GRACE),
                 logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));
@@ -237,6 +249,21 @@ public record PoplarConfig(
                                     + SaslMechanism.known())));
         }
         return List.copyOf(list);
+    }
+
+    private static Nginx nginx(Values v) throws ConfigException {
+        Nginx n = new Nginx(
+                v.string(ConfigKeys.NGINX_AUTH_HOST),
+                v.port(ConfigKeys.NGINX_AUTH_PORT),
+                v.raw(ConfigKeys.NGINX_AUTH_KEY).strip(),
+                v.string(ConfigKeys.NGINX_UPSTREAM_HOST));
+        if (n.authPort() > 0 && n.authKey().length() < 16) {
+            throw Values.bad(
+                    ConfigKeys.NGINX_AUTH_KEY,
+                    "must be set, at least 16 characters, when poplar.nginx.auth-port is (nginx sends it with "
+                            + "auth_http_header X-Poplar-Auth-Key)");
+        }
+        return n;
     }
 
     private static Optional<OAuth> oauth(Values v) throws ConfigException {

@@ -10,11 +10,11 @@ import java.util.Optional;
  * names (an attacker's name, or a trust that changes when DNS does), so only digits, hex, ':' and
  * '.' get that far.
  */
-final class AddressLiterals {
+public final class AddressLiterals {
     private AddressLiterals() {}
 
     /** The address {@code text} spells, or empty when it is not an IPv4 or IPv6 literal. */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         if (text.isEmpty() || !text.matches("[0-9A-Fa-f:.]+")) {
             return Optional.empty();
         }

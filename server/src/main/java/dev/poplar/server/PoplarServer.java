@@ -64,6 +64,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private HttpServer http;
     private dev.poplar.retention.MailboxSweep sweep;
     private UserDirectories directories;
+    private Listener nginxAuth;
     private volatile boolean started;
     private volatile boolean draining;
     private boolean closed;
@@ -218,6 +219,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             listeners.add(lmtp);
         }
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
+        nginxAuth = startNginxAuth(authenticator, guard);
         sweep = new dev.poplar.retention.MailboxSweep(
                 store, config, new dev.poplar.retention.SweepMeters(registry), java.time.Clock.systemUTC());
         sweep.start();
@@ -435,6 +437,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             }
         }
         closeQuietly(http);
+        closeQuietly(nginxAuth);
         closeQuietly(sweep);
         closeQuietly(tls);
         closeQuietly(directories);
@@ -461,6 +464,35 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                         "poplar.auth.hash.waiting", authenticator.gate(), dev.poplar.auth.HashingGate::waiting)
                 .description("Logins waiting for a slow-hash slot (poplar.auth.hash-concurrency)")
                 .register(registry);
+    }
+
+    /**
+     * nginx's auth_http service on its own small HTTP/1.0 listener (poplar.nginx.auth-port): nginx
+     * speaks HTTP/1.0 to it, which Helidon 4 refuses with 505.
+     */
+    private Listener startNginxAuth(Authenticator authenticator, LoginGuard guard) throws IOException {
+        PoplarConfig.Nginx n = config.nginx();
+        if (n.authPort() == 0 || pop3 == null) {
+            return null;
+        }
+        String host = n.upstreamHost().isEmpty() ? config.pop3().host() : n.upstreamHost();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        var auth = new dev.poplar.proxy.NginxAuth(
+                n.authKey(),
+                authenticator,
+                guard,
+                host,
+                pop3.port(),
+                config.pop3().maxBadCommands());
+        return Listener.start(
+                "nginx-auth",
+                new InetSocketAddress(n.authHost(), n.authPort()),
+                256,
+                new dev.poplar.proxy.AuthHttpService(auth),
+                dev.poplar.proxy.AuthHttpService.OBSERVER,
+                config.writeTimeout());
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,0 +1,119 @@
+package dev.poplar.proxy;
+
+import dev.poplar.net.Connection;
+import dev.poplar.net.ConnectionHandler;
+import dev.poplar.net.ListenerObserver;
+import dev.poplar.net.Rejection;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The HTTP/1.0 side of nginx's auth_http: one request per connection, a GET with headers and no
+ * body, answered with headers and closed. Its own listener because the admin HTTP server
+ * (Helidon 4) answers HTTP/1.0 with 505. Bounded like every input: 8 KiB of request head, 64
+ * header lines, 5 seconds to send them; anything else gets 400 and the connection closes.
+ */
+public final class AuthHttpService implements ConnectionHandler {
+    static final int MAX_HEAD = 8 * 1024;
+    static final int MAX_HEADERS = 64;
+    private static final int READ_TIMEOUT_MILLIS = 5_000;
+
+    /** The auth listener reports nothing to the POP3/LMTP listener metrics. */
+    public static final ListenerObserver OBSERVER = new ListenerObserver() {
+        @Override
+        public void accepted() {}
+
+        @Override
+        public void rejected(Rejection why) {}
+    };
+
+    private final NginxAuth auth;
+
+    public AuthHttpService(NginxAuth auth) {
+        this.auth = auth;
+    }
+
+    @Override
+    public void handle(Connection connection) {
+        Socket socket = connection.socket();
+        try (socket) {
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            Optional<Map<String, String>> request = readHead(socket.getInputStream());
+            if (request.isEmpty()) {
+                write(out, "400 Bad Request", Map.of());
+                return;
+            }
+            Map<String, String> headers = request.get();
+            Optional<Map<String, String>> answer =
+                    auth.answer(name -> Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))));
+            if (answer.isEmpty()) {
+                write(out, "403 Forbidden", Map.of());
+            } else {
+                write(out, "200 OK", answer.get());
+            }
+        } catch (IOException e) {
+            // nginx went away or was too slow: it retries the login or tells its client.
+        }
+    }
+
+    /**
+     * The headers (names in lower case, first value kept) of a {@code GET ... HTTP/1.x} request,
+     * or empty when the head is malformed, too large or not a GET.
+     */
+    static Optional<Map<String, String>> readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+        int last4 = 0;
+        while (true) {
+            int b = in.read();
+            if (b < 0 || head.size() >= MAX_HEAD) {
+                return Optional.empty();
+            }
+            head.write(b);
+            last4 = last4 << 8 | b;
+            // CRLF CRLF ends the head; so does LF LF (tolerated, though nginx never sends it).
+            if (last4 == 0x0D0A0D0A || (last4 & 0xFFFF) == 0x0A0A) {
+                break;
+            }
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r?\n");
+        if (lines.length == 0 || !lines[0].matches("GET \\S+ HTTP/1\\.[01]") || lines.length > MAX_HEADERS + 1) {
+            return Optional.empty();
+        }
+        Map<String, String> headers = new TreeMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isEmpty()) {
+                continue;
+            }
+            int colon = lines[i].indexOf(':');
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            headers.putIfAbsent(
+                    lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip());
+        }
+        return Optional.of(headers);
+    }
+
+    private static void write(OutputStream out, String status, Map<String, String> headers) throws IOException {
+        StringBuilder r = new StringBuilder("HTTP/1.0 ").append(status).append("\r\n");
+        headers.forEach((k, v) -> r.append(k).append(": ").append(v).append("\r\n"));
+        r.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+        out.write(r.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public String rejection(Rejection why) {
+        return "HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    }
+}
