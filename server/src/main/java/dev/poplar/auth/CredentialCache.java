@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
@@ -99,15 +98,9 @@ public final class CredentialCache {
         entries.remove(accountName);
     }
 
-    /** Expired entries first; if none, arbitrary ones, down to 90% of the bound. */
+    /** Expired entries first; if none, arbitrary ones, down to 90% of the bound (Eviction). */
     private void evictSome() {
-        long now = System.nanoTime();
-        entries.values().removeIf(e -> now - e.expiresNanos() > 0);
-        int excess = entries.size() - maxEntries * 9 / 10;
-        for (Iterator<String> it = entries.keySet().iterator(); excess > 0 && it.hasNext(); excess--) {
-            it.next();
-            it.remove();
-        }
+        dev.poplar.cache.Eviction.makeRoom(entries, maxEntries, System.nanoTime(), Entry::expiresNanos);
     }
 
     public long hits() {

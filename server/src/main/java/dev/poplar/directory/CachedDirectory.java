@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,15 +139,9 @@ public final class CachedDirectory extends ForwardingDirectory {
         entries.put(k, e);
     }
 
-    /** Expired entries first; if none, arbitrary ones, down to 90% of the bound. */
+    /** Expired entries first; if none, arbitrary ones, down to 90% of the bound (Eviction). */
     private void evictSome() {
-        long now = clock.getAsLong();
-        entries.values().removeIf(e -> now - e.expiresNanos() > 0);
-        int excess = entries.size() - maxEntries * 9 / 10;
-        for (Iterator<String> it = entries.keySet().iterator(); excess > 0 && it.hasNext(); excess--) {
-            it.next();
-            it.remove();
-        }
+        dev.poplar.cache.Eviction.makeRoom(entries, maxEntries, clock.getAsLong(), Entry::expiresNanos);
     }
 
     private byte[] tag(String login, String password) {
