@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             WhoCommand.class,
             KickCommand.class,
             DirectoryCommand.class,
+            ClusterCommand.class,
             DrainCommand.class,
             ExpungeCommand.class,
             BackupCommand.class,

@@ -366,6 +366,21 @@ public final class ConfigKeys {
             "",
             "The address nginx is told to reach this node's POP3 listener at; empty: poplar.pop3.host (127.0.0.1 when that "
                     + "is a wildcard).");
+    public static final Key CLUSTER_ETCD = key(
+            "poplar.cluster.etcd",
+            "",
+            "etcd client URLs (comma-separated, http://host:2379) of the cluster's membership; empty: a single node "
+                    + "(docs/scale-out.md).");
+    public static final Key CLUSTER_NODE =
+            key("poplar.cluster.node", "", "This node's name in the cluster; empty: the host name.");
+    public static final Key CLUSTER_ADVERTISE_HOST = key(
+            "poplar.cluster.advertise-host",
+            "",
+            "The address other nodes and nginx reach this node at; empty: as poplar.nginx.upstream-host.");
+    public static final Key CLUSTER_LEASE_TTL = key(
+            "poplar.cluster.lease-ttl",
+            "10s",
+            "How long a node that stops renewing (crashed, cut off from etcd) stays listed; renewed every third of it.");
     public static final Key WRITE_TIMEOUT = key(
             "poplar.write-timeout",
             "60s",

@@ -28,6 +28,7 @@ public record PoplarConfig(
         Auth auth,
         DirectoryConfig directories,
         Nginx nginx,
+        Cluster cluster,
         Duration shutdownGrace,
         SessionLog.Format logFormat,
         Duration writeTimeout) {
@@ -63,6 +64,9 @@ public record PoplarConfig(
             int cacheSize,
             Duration cacheTtl,
             int hashConcurrency) {}
+
+    /** Cluster membership in etcd: on when {@code etcd} names an endpoint. */
+    public record Cluster(List<java.net.URI> etcd, String node, String advertiseHost, Duration leaseTtl) {}
 
     /** nginx's mail proxy authentication: served when {@code authKey} is set. */
     public record Nginx(String authHost, int authPort, String authKey, String upstreamHost) {
@@ -231,6 +235,7 @@ public record PoplarConfig(
                         v.nonNegative(ConfigKeys.AUTH_HASH_CONCURRENCY)),
                 DirectoryConfig.from(v),
                 nginx(v),
+                cluster(v),
                 v.duration(ConfigKeys.SHUTDOWN_GRACE),
                 logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));
@@ -249,6 +254,30 @@ public record PoplarConfig(
                                     + SaslMechanism.known())));
         }
         return List.copyOf(list);
+    }
+
+    private static Cluster cluster(Values v) throws ConfigException {
+        List<java.net.URI> etcd = new java.util.ArrayList<>();
+        for (String u : v.string(ConfigKeys.CLUSTER_ETCD).split(",")) {
+            if (u.isBlank()) {
+                continue;
+            }
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(u.strip());
+            } catch (IllegalArgumentException e) {
+                throw Values.bad(ConfigKeys.CLUSTER_ETCD, "has '" + u.strip() + "', which is not a URL");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw Values.bad(ConfigKeys.CLUSTER_ETCD, "has '" + u.strip() + "': write http://host:2379");
+            }
+            etcd.add(uri);
+        }
+        return new Cluster(
+                List.copyOf(etcd),
+                v.string(ConfigKeys.CLUSTER_NODE),
+                v.string(ConfigKeys.CLUSTER_ADVERTISE_HOST),
+                v.duration(ConfigKeys.CLUSTER_LEASE_TTL));
     }
 
     private static Nginx nginx(Values v) throws ConfigException {

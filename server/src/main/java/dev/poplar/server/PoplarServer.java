@@ -65,6 +65,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private dev.poplar.retention.MailboxSweep sweep;
     private UserDirectories directories;
     private Listener nginxAuth;
+    private dev.poplar.cluster.NodeRegistration registration;
     private volatile boolean started;
     private volatile boolean draining;
     private boolean closed;
@@ -220,6 +221,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         }
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
         nginxAuth = startNginxAuth(authenticator, guard);
+        registration = joinCluster(registry);
         sweep = new dev.poplar.retention.MailboxSweep(
                 store, config, new dev.poplar.retention.SweepMeters(registry), java.time.Clock.systemUTC());
         sweep.start();
@@ -422,6 +424,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             return;
         }
         closed = true;
+        // Leave the membership first, so routers stop sending users here while sessions drain.
+        closeQuietly(registration);
         draining = true;
         Duration grace = config.shutdownGrace();
         LOG.log(System.Logger.Level.INFO, "poplar shutting down, grace " + grace.toSeconds() + "s");
@@ -475,10 +479,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         if (n.authPort() == 0 || pop3 == null) {
             return null;
         }
-        String host = n.upstreamHost().isEmpty() ? config.pop3().host() : n.upstreamHost();
-        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-            host = "127.0.0.1";
-        }
+        String host = reachableHost();
         var auth = new dev.poplar.proxy.NginxAuth(
                 n.authKey(),
                 authenticator,
@@ -493,6 +494,40 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 new dev.poplar.proxy.AuthHttpService(auth),
                 dev.poplar.proxy.AuthHttpService.OBSERVER,
                 config.writeTimeout());
+    }
+
+    /**
+     * This node's entry in the cluster's membership (poplar.cluster.etcd), held by a lease:
+     * docs/scale-out.md. Null for a single node.
+     */
+    private dev.poplar.cluster.NodeRegistration joinCluster(io.micrometer.core.instrument.MeterRegistry registry) {
+        PoplarConfig.Cluster c = config.cluster();
+        if (c.etcd().isEmpty()) {
+            return null;
+        }
+        String host = !c.advertiseHost().isEmpty() ? c.advertiseHost() : reachableHost();
+        var info = new dev.poplar.cluster.NodeInfo(
+                c.node().isEmpty() ? localHostName() : c.node(),
+                pop3 == null ? "" : host + ":" + pop3.port(),
+                lmtp == null ? "" : host + ":" + lmtp.port(),
+                nginxAuth == null ? "" : host + ":" + nginxAuth.port());
+        var r = dev.poplar.cluster.NodeRegistration.start(
+                new dev.poplar.cluster.EtcdClient(c.etcd(), Duration.ofSeconds(5)),
+                info.name(),
+                info.toJson(),
+                c.leaseTtl());
+        io.micrometer.core.instrument.Gauge.builder("poplar.cluster.registered", r, x -> x.registered() ? 1 : 0)
+                .description("1 while this node's entry is in the cluster membership (etcd)")
+                .register(registry);
+        return r;
+    }
+
+    /** Where other machines reach this node: the nginx upstream host, else the POP3 host, else loopback. */
+    private String reachableHost() {
+        String host = !config.nginx().upstreamHost().isEmpty()
+                ? config.nginx().upstreamHost()
+                : config.pop3().host();
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
     }
 
     private static void closeQuietly(AutoCloseable c) {
