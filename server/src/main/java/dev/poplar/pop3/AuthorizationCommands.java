@@ -203,16 +203,20 @@ final class AuthorizationCommands {
      */
     private Reply unavailable(Pop3Peer peer, String mechanism, String user, StoreException e, long startedNanos) {
         meters.auth(mechanism, Pop3Meters.AuthResult.ERROR, System.nanoTime() - startedNanos);
+        logAuth("auth_unavailable", peer, user, mechanism, e.getMessage());
+        return StoreErrors.reply(e);
+    }
+
+    private static void logAuth(String event, Pop3Peer peer, String user, String mechanism, String reason) {
         LOG.log(
                 System.Logger.Level.WARNING,
-                dev.poplar.log.SessionLog.event("auth_unavailable")
+                dev.poplar.log.SessionLog.event(event)
                         .with("session", peer.sessionId())
                         .with("ip", peer.clientAddress())
                         .with("user", user)
                         .with("mechanism", mechanism)
-                        .with("reason", e.getMessage())
+                        .with("reason", reason)
                         .toString());
-        return StoreErrors.reply(e);
     }
 
     /**
@@ -222,15 +226,7 @@ final class AuthorizationCommands {
      */
     private Pop3Step failed(Pop3Peer peer, String mechanism, String user, String reason, long startedNanos) {
         meters.auth(mechanism, Pop3Meters.AuthResult.FAILURE, System.nanoTime() - startedNanos);
-        LOG.log(
-                System.Logger.Level.WARNING,
-                dev.poplar.log.SessionLog.event("auth_failed")
-                        .with("session", peer.sessionId())
-                        .with("ip", peer.clientAddress())
-                        .with("user", user)
-                        .with("mechanism", mechanism)
-                        .with("reason", reason)
-                        .toString());
+        logAuth("auth_failed", peer, user, mechanism, reason);
         Duration delay = guard.failed(peer.client(), user);
         if (!delay.isZero()) {
             try {

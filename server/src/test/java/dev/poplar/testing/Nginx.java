@@ -24,10 +24,7 @@ public final class Nginx implements AutoCloseable {
     /** Proxies POP3 on a free port, authenticating at {@code authUrl} with {@code key}. */
     public static Nginx start(Path dir, String authUrl, String key) throws Exception {
         Path nginx = Tools.require("nginx");
-        Path module = Path.of("/usr/lib/nginx/modules/ngx_mail_module.so");
-        if (!Files.exists(module)) {
-            Tools.require("libnginx-mod-mail: /usr/lib/nginx/modules/ngx_mail_module.so");
-        }
+        Path module = Tools.requireFile(Path.of("/usr/lib/nginx/modules/ngx_mail_module.so"), "libnginx-mod-mail");
         Files.createDirectories(dir);
         int port = TestServer.freePort();
         boolean root = "root".equals(System.getProperty("user.name"));

@@ -33,6 +33,18 @@ public final class Tools {
         return null;
     }
 
+    /** A file a Debian package installs (a server module), or the same skip / failure as {@link #require}. */
+    public static Path requireFile(Path file, String debianPackage) {
+        if (Files.exists(file)) {
+            return file;
+        }
+        if ("1".equals(System.getenv("POPLAR_REQUIRE_TOOLS"))) {
+            throw new AssertionError(file + " is required (POPLAR_REQUIRE_TOOLS=1): install " + debianPackage);
+        }
+        Assumptions.abort(file + " is missing; install " + debianPackage + " (./poplar test does)");
+        return null;
+    }
+
     /** Runs a command to completion; returns exit code and combined output. */
     public static Result run(List<String> command, String stdin) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

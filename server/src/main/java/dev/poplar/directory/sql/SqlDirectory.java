@@ -35,11 +35,13 @@ public final class SqlDirectory implements UserDirectory {
      * (directory_down) and each login it fails (auth_unavailable), so those loggers keep to
      * errors. Held here so that java.util.logging does not drop the setting with the logger.
      */
-    private static final List<java.util.logging.Logger> QUIETED = java.util.stream.Stream.of(
-                    "com.zaxxer.hikari.pool.ProxyConnection", "com.zaxxer.hikari.pool.PoolBase")
-            .map(java.util.logging.Logger::getLogger)
-            .peek(l -> l.setLevel(java.util.logging.Level.SEVERE))
-            .toList();
+    private static final List<java.util.logging.Logger> QUIETED = List.of(
+            java.util.logging.Logger.getLogger("com.zaxxer.hikari.pool.ProxyConnection"),
+            java.util.logging.Logger.getLogger("com.zaxxer.hikari.pool.PoolBase"));
+
+    static {
+        QUIETED.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
+    }
 
     private final SqlSettings settings;
     private final HikariDataSource pool;
