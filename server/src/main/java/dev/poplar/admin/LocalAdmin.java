@@ -36,6 +36,7 @@ public final class LocalAdmin implements AdminOperations {
     private final ServerControl server;
     private final AutoCloseable onClose;
     private final java.nio.file.Path dataDir;
+    private volatile UserPlacement placement = UserPlacement.SINGLE_NODE;
 
     /**
      * Backups are written only under {@code config.backupRoot()} (poplar.backup-root): the admin API
@@ -66,8 +67,29 @@ public final class LocalAdmin implements AdminOperations {
     public void addUser(String name, String password) throws AdminException {
         String key = validName(name);
         checkPassword(password);
-        onStore(key, () -> store.createAccount(key, hasher.hash(password)));
+        placement.add(key, password, here);
     }
+
+    /** In a cluster: new users go where the cluster places them (docs/scale-out.md). */
+    public void placeUsersWith(UserPlacement placement) {
+        this.placement = placement;
+    }
+
+    /** This node's own store, for the placement (and for node-to-node calls that create users here). */
+    public final UserPlacement.Here here = new UserPlacement.Here() {
+        @Override
+        public void create(String name, String password) throws AdminException {
+            String key = validName(name);
+            checkPassword(password);
+            onStore(key, () -> store.createAccount(key, hasher.hash(password)));
+        }
+
+        @Override
+        public boolean delete(String name) throws AdminException {
+            String key = validName(name);
+            return onStore(key, () -> store.deleteAccount(key));
+        }
+    };
 
     @Override
     public void setPassword(String name, String password) throws AdminException {
@@ -81,10 +103,7 @@ public final class LocalAdmin implements AdminOperations {
 
     @Override
     public void deleteUser(String name) throws AdminException {
-        String key = validName(name);
-        if (!onStore(key, () -> store.deleteAccount(key))) {
-            throw notFound(key);
-        }
+        placement.delete(validName(name), here);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.poplar.cli;
 
+import dev.poplar.cluster.ClusterView;
 import dev.poplar.cluster.EtcdClient;
 import dev.poplar.cluster.NodeInfo;
 import dev.poplar.cluster.NodeRegistration;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "cluster",
         description = "The cluster's membership in etcd (poplar.cluster.etcd; docs/scale-out.md).",
-        subcommands = {ClusterCommand.Nodes.class})
+        subcommands = {ClusterCommand.Nodes.class, ClusterCommand.Status.class})
 final class ClusterCommand {
     @Command(name = "nodes", description = "The nodes registered now, with where each is reached.")
     static final class Nodes implements Callable<Integer> {
@@ -46,9 +47,49 @@ final class ClusterCommand {
             }
             return 0;
         }
+    }
 
-        private static String dash(String s) {
-            return s.isEmpty() ? "-" : s;
+    @Command(
+            name = "status",
+            description = "Every node that is registered or owns users: up or down, and how many users each owns.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Override
+        public Integer call() throws Exception {
+            PoplarConfig c = config.load();
+            if (c.cluster().etcd().isEmpty()) {
+                System.err.println("poplar: poplar.cluster.etcd is not set: this node is not in a cluster");
+                return 1;
+            }
+            try (ClusterView view = ClusterView.start(
+                    new EtcdClient(c.cluster().etcd(), Duration.ofSeconds(5)), Duration.ofSeconds(60))) {
+                if (!view.loaded()) {
+                    System.err.println("poplar: etcd at " + c.cluster().etcd() + " did not answer; the cluster "
+                            + "directory cannot be read");
+                    return 75;
+                }
+                Map<String, NodeInfo> live = view.nodes();
+                Map<String, Long> users = view.usersPerNode();
+                System.out.printf("%-24s %-5s %10s  %s%n", "NODE", "STATE", "USERS", "POP3");
+                long total = 0;
+                int down = 0;
+                for (Map.Entry<String, Long> e : users.entrySet()) {
+                    NodeInfo n = live.get(e.getKey());
+                    total += e.getValue();
+                    down += n == null ? 1 : 0;
+                    System.out.printf(
+                            "%-24s %-5s %10d  %s%n",
+                            e.getKey(), n == null ? "down" : "up", e.getValue(), n == null ? "-" : dash(n.pop3()));
+                }
+                System.out.printf("%d nodes up, %d down, %d users%n", live.size(), down, total);
+                return down == 0 ? 0 : 2;
+            }
         }
+    }
+
+    private static String dash(String s) {
+        return s.isEmpty() ? "-" : s;
     }
 }

@@ -381,6 +381,15 @@ public final class ConfigKeys {
             "poplar.cluster.lease-ttl",
             "10s",
             "How long a node that stops renewing (crashed, cut off from etcd) stays listed; renewed every third of it.");
+    public static final Key CLUSTER_SOCKETMAP_HOST = key(
+            "poplar.cluster.socketmap-host",
+            "127.0.0.1",
+            "Address of the Postfix socketmap listener (poplar.cluster.socketmap-port).");
+    public static final Key CLUSTER_SOCKETMAP_PORT = key(
+            "poplar.cluster.socketmap-port",
+            "0",
+            "Port of a Postfix socketmap that answers transport_maps with each recipient's owner "
+                    + "(lmtp:inet:HOST:PORT); 0: off (docs/scale-out.md).");
     public static final Key WRITE_TIMEOUT = key(
             "poplar.write-timeout",
             "60s",

@@ -66,7 +66,13 @@ public record PoplarConfig(
             int hashConcurrency) {}
 
     /** Cluster membership in etcd: on when {@code etcd} names an endpoint. */
-    public record Cluster(List<java.net.URI> etcd, String node, String advertiseHost, Duration leaseTtl) {}
+    public record Cluster(
+            List<java.net.URI> etcd,
+            String node,
+            String advertiseHost,
+            Duration leaseTtl,
+            String socketmapHost,
+            int socketmapPort) {}
 
     /** nginx's mail proxy authentication: served when {@code authKey} is set. */
     public record Nginx(String authHost, int authPort, String authKey, String upstreamHost) {
@@ -277,7 +283,9 @@ public record PoplarConfig(
                 List.copyOf(etcd),
                 v.string(ConfigKeys.CLUSTER_NODE),
                 v.string(ConfigKeys.CLUSTER_ADVERTISE_HOST),
-                v.duration(ConfigKeys.CLUSTER_LEASE_TTL));
+                v.duration(ConfigKeys.CLUSTER_LEASE_TTL),
+                v.string(ConfigKeys.CLUSTER_SOCKETMAP_HOST),
+                v.port(ConfigKeys.CLUSTER_SOCKETMAP_PORT));
     }
 
     private static Nginx nginx(Values v) throws ConfigException {

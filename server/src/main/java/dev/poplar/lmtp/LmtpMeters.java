@@ -25,6 +25,8 @@ public final class LmtpMeters {
         OVER_QUOTA,
         /** A user directory could not answer at RCPT (451 4.4.3). */
         DIRECTORY_UNAVAILABLE,
+        /** In a cluster: the mailbox is on another node (451 4.3.0, the MTA should route by owner). */
+        ELSEWHERE,
         FAILED;
 
         final String label = name().toLowerCase(Locale.ROOT);

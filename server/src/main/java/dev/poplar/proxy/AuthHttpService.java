@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The HTTP/1.0 side of nginx's auth_http: one request per connection, a GET with headers and no
- * body, answered with headers and closed. Its own listener because the admin HTTP server
+ * body, answered with headers and closed. In a cluster the same listener takes the node-to-node
+ * calls (paths under /peer/, the same shared key), which have the same shape. Its own listener because the admin HTTP server
  * (Helidon 4) answers HTTP/1.0 with 505. Bounded like every input: 8 KiB of request head, 64
  * header lines, 5 seconds to send them; anything else gets 400 and the connection closes.
  */
@@ -35,10 +37,22 @@ public final class AuthHttpService implements ConnectionHandler {
         public void rejected(Rejection why) {}
     };
 
-    private final NginxAuth auth;
+    /** What answers one kind of request: the response headers, or empty for 403 (a wrong key). */
+    @FunctionalInterface
+    public interface Endpoint {
+        Optional<Map<String, String>> answer(String path, Function<String, Optional<String>> header);
+    }
 
-    public AuthHttpService(NginxAuth auth) {
-        this.auth = auth;
+    /** The path prefix of node-to-node calls in a cluster. */
+    public static final String PEER_PATH = "/peer/";
+
+    private final Endpoint nginx;
+    private final Endpoint peer;
+
+    /** @param peer node-to-node calls (paths under /peer/); null outside a cluster (404) */
+    public AuthHttpService(NginxAuth nginx, Endpoint peer) {
+        this.nginx = (path, header) -> nginx.answer(header);
+        this.peer = peer;
     }
 
     @Override
@@ -47,14 +61,20 @@ public final class AuthHttpService implements ConnectionHandler {
         try (socket) {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
-            Optional<Map<String, String>> request = readHead(socket.getInputStream());
+            Optional<Request> request = readHead(socket.getInputStream());
             if (request.isEmpty()) {
                 write(out, "400 Bad Request", Map.of());
                 return;
             }
-            Map<String, String> headers = request.get();
-            Optional<Map<String, String>> answer =
-                    auth.answer(name -> Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))));
+            Request r = request.get();
+            boolean toPeer = r.path().startsWith(PEER_PATH);
+            if (toPeer && peer == null) {
+                write(out, "404 Not Found", Map.of());
+                return;
+            }
+            Function<String, Optional<String>> header =
+                    name -> Optional.ofNullable(r.headers().get(name.toLowerCase(Locale.ROOT)));
+            Optional<Map<String, String>> answer = (toPeer ? peer : nginx).answer(r.path(), header);
             if (answer.isEmpty()) {
                 write(out, "403 Forbidden", Map.of());
             } else {
@@ -65,11 +85,14 @@ public final class AuthHttpService implements ConnectionHandler {
         }
     }
 
+    /** A request's path and headers (names in lower case, first value kept). */
+    public record Request(String path, Map<String, String> headers) {}
+
     /**
-     * The headers (names in lower case, first value kept) of a {@code GET ... HTTP/1.x} request,
-     * or empty when the head is malformed, too large or not a GET.
+     * The head of a {@code GET} or {@code POST ... HTTP/1.x} request without a body, or empty when
+     * it is malformed, too large or another method.
      */
-    static Optional<Map<String, String>> readHead(InputStream in) throws IOException {
+    static Optional<Request> readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream(512);
         int last4 = 0;
         while (true) {
@@ -85,7 +108,9 @@ public final class AuthHttpService implements ConnectionHandler {
             }
         }
         String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r?\n");
-        if (lines.length == 0 || !lines[0].matches("GET \\S+ HTTP/1\\.[01]") || lines.length > MAX_HEADERS + 1) {
+        if (lines.length == 0
+                || !lines[0].matches("(GET|POST) /\\S* HTTP/1\\.[01]")
+                || lines.length > MAX_HEADERS + 1) {
             return Optional.empty();
         }
         Map<String, String> headers = new TreeMap<>();
@@ -101,7 +126,7 @@ public final class AuthHttpService implements ConnectionHandler {
                     lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
                     lines[i].substring(colon + 1).strip());
         }
-        return Optional.of(headers);
+        return Optional.of(new Request(lines[0].split(" ")[1], headers));
     }
 
     private static void write(OutputStream out, String status, Map<String, String> headers) throws IOException {

@@ -5,10 +5,7 @@ import dev.poplar.auth.Authenticator;
 import dev.poplar.directory.DirectoryException;
 import dev.poplar.log.SessionLog;
 import dev.poplar.storage.StoreException;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,25 +23,27 @@ import java.util.function.Function;
  *
  * <p>nginx then logs in to the POP3 server it was given with the same credentials, over the
  * PROXY protocol (poplar.pop3.trusted-proxies), so that server checks them again (from its
- * credential cache) and sees the real client address. This class is the single-node step of the
- * cluster (docs/scale-out.md): the server it names is this node.
+ * credential cache) and sees the real client address. In a cluster (docs/scale-out.md) the
+ * server it names is the node that owns the mailbox, after that node verified the credentials.
  */
 public final class NginxAuth {
     private static final System.Logger LOG = System.getLogger("dev.poplar.proxy");
     /** The request header carrying the shared key (nginx: auth_http_header). */
-    public static final String KEY_HEADER = "X-Poplar-Auth-Key";
+    public static final String KEY_HEADER = SharedKey.HEADER;
 
-    private final byte[] key;
+    private final SharedKey key;
     private final Authenticator authenticator;
     private final LoginGuard guard;
     private final String upstreamHost;
     private final int upstreamPort;
     private final int maxAttempts;
+    private final OwnerRouting routing;
 
     /**
      * @param key          the shared key nginx must send (poplar.nginx.auth-key)
      * @param upstreamHost where nginx reaches this node's POP3 listener
      * @param maxAttempts  failed attempts per connection before nginx is told to close it
+     * @param routing      which node owns each user (OwnerRouting.SINGLE_NODE outside a cluster)
      */
     public NginxAuth(
             String key,
@@ -52,19 +51,20 @@ public final class NginxAuth {
             LoginGuard guard,
             String upstreamHost,
             int upstreamPort,
-            int maxAttempts) {
-        this.key = key.getBytes(StandardCharsets.UTF_8);
+            int maxAttempts,
+            OwnerRouting routing) {
+        this.key = new SharedKey(key);
         this.authenticator = authenticator;
         this.guard = guard;
         this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
         this.maxAttempts = maxAttempts;
+        this.routing = routing;
     }
 
     /** What to answer: empty for a request without the right key (HTTP 403), else the headers. */
     public Optional<Map<String, String>> answer(Function<String, Optional<String>> header) {
-        byte[] presented = header.apply(KEY_HEADER).orElse("").getBytes(StandardCharsets.UTF_8);
-        if (key.length == 0 || !MessageDigest.isEqual(key, presented)) {
+        if (!key.matches(header)) {
             return Optional.empty();
         }
         Map<String, String> out = new LinkedHashMap<>();
@@ -78,40 +78,67 @@ public final class NginxAuth {
             return Optional.of(out);
         }
         InetAddress client = clientAddress(header.apply("Client-IP").orElse(""));
-        String user = unescape(header.apply("Auth-User").orElse(""));
-        String password = unescape(header.apply("Auth-Pass").orElse(""));
+        String user = AuthEscaping.unescape(header.apply("Auth-User").orElse(""));
+        String password = AuthEscaping.unescape(header.apply("Auth-Pass").orElse(""));
         if (guard.banned(client)) {
             out.put("Auth-Status", "[AUTH] Too many failed logins from your address, try again later");
             return Optional.of(out);
         }
-        Optional<String> account;
+        return Optional.of(
+                switch (routing.route(user)) {
+                    case OwnerRouting.Local here -> verifyHere(client, user, password, header);
+                    case OwnerRouting.Remote owner ->
+                        switch (routing.verify(owner, user, password, client)) {
+                            case ACCEPTED -> accepted(client, owner.host(), owner.port());
+                            case REJECTED -> rejected(client, user, header);
+                            case UNAVAILABLE -> ownerDown(client, user, "node " + owner.node() + " did not answer");
+                        };
+                    case OwnerRouting.Unavailable none -> ownerDown(client, user, none.why());
+                });
+    }
+
+    private Map<String, String> verifyHere(
+            InetAddress client, String user, String password, Function<String, Optional<String>> header) {
         try {
-            account = authenticator.authenticate(user, password);
+            return authenticator.authenticate(user, password).isPresent()
+                    ? accepted(client, upstreamHost, upstreamPort)
+                    : rejected(client, user, header);
         } catch (StoreException e) {
             log("auth_unavailable", client, user, e.getMessage());
-            out.put(
+            return Map.of(
                     "Auth-Status",
                     e instanceof DirectoryException
                             ? "[SYS/TEMP] User directory unavailable, try again later"
                             : "[SYS/TEMP] Mail store unavailable, try again later");
-            return Optional.of(out);
         }
-        if (account.isPresent()) {
-            guard.succeeded(client);
-            out.put("Auth-Status", "OK");
-            out.put("Auth-Server", upstreamHost);
-            out.put("Auth-Port", Integer.toString(upstreamPort));
-            return Optional.of(out);
-        }
+    }
+
+    private Map<String, String> accepted(InetAddress client, String host, int port) {
+        guard.succeeded(client);
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("Auth-Status", "OK");
+        out.put("Auth-Server", host);
+        out.put("Auth-Port", Integer.toString(port));
+        return out;
+    }
+
+    private Map<String, String> rejected(InetAddress client, String user, Function<String, Optional<String>> header) {
         log("auth_failed", client, user, "bad credentials");
         Duration delay = guard.failed(client, user);
+        Map<String, String> out = new LinkedHashMap<>();
         out.put("Auth-Status", "[AUTH] Invalid user name or password");
         int attempt = parseAttempt(header.apply("Auth-Login-Attempt").orElse("1"));
         if (!guard.banned(client) && attempt < maxAttempts) {
             // nginx waits this long before the client's next try: the guard's growing delay.
             out.put("Auth-Wait", Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000)));
         }
-        return Optional.of(out);
+        return out;
+    }
+
+    /** The owner of the mailbox cannot serve it now: a temporary failure, no Auth-Wait (nginx closes). */
+    private static Map<String, String> ownerDown(InetAddress client, String user, String why) {
+        log("auth_unavailable", client, user, why);
+        return Map.of("Auth-Status", "[SYS/TEMP] The server holding your mailbox is unavailable, try again later");
     }
 
     private static int parseAttempt(String s) {
@@ -125,29 +152,6 @@ public final class NginxAuth {
     /** The client nginx names; an unusable value counts as nginx's own (unspecified) address. */
     private static InetAddress clientAddress(String ip) {
         return dev.poplar.net.AddressLiterals.parse(ip.strip()).orElse(InetAddress.getLoopbackAddress());
-    }
-
-    /**
-     * nginx escapes Auth-User and Auth-Pass (ngx_escape_uri, NGX_ESCAPE_MAIL_AUTH): %XX for '%',
-     * space and control characters; anything else is as the client sent it. A '%' not followed by
-     * two hex digits stands for itself.
-     */
-    static String unescape(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        byte[] in = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < in.length; i++) {
-            if (in[i] == '%' && i + 2 < in.length && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-                out.write(hex(in[i + 1]) * 16 + hex(in[i + 2]));
-                i += 2;
-            } else {
-                out.write(in[i]);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static int hex(byte b) {
-        return Character.digit((char) b, 16);
     }
 
     private static void log(String event, InetAddress client, String user, String reason) {

@@ -65,7 +65,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     private dev.poplar.retention.MailboxSweep sweep;
     private UserDirectories directories;
     private Listener nginxAuth;
-    private dev.poplar.cluster.NodeRegistration registration;
+    private ClusterNode cluster;
     private volatile boolean started;
     private volatile boolean draining;
     private boolean closed;
@@ -161,6 +161,13 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 config.directories().chain(),
                 directories.byName());
         bindAuthCacheMetrics(registry, authenticator);
+        cluster = ClusterNode.of(config, localHostName(), registry);
+        sweep = new dev.poplar.retention.MailboxSweep(
+                store, config, new dev.poplar.retention.SweepMeters(registry), java.time.Clock.systemUTC());
+        LocalAdmin admin = new LocalAdmin(store, hasher, config, this, sweep, data.path(), () -> {});
+        if (cluster != null) {
+            cluster.placeUsers(admin);
+        }
         FunctionCounter.builder("poplar.auth.password.rehashes", authenticator, Authenticator::rehashed)
                 .description("Imported password hashes replaced by Poplar's own form after a login")
                 .register(registry);
@@ -214,20 +221,21 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                     new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(),
                     new LmtpService(
-                            store, authenticator::existing, lmtpSettings, config.quota(), new LmtpMeters(registry)),
+                            store,
+                            cluster == null ? authenticator::existing : cluster.recipients(authenticator::existing),
+                            lmtpSettings,
+                            config.quota(),
+                            new LmtpMeters(registry)),
                     new ListenerMeters(registry, "lmtp"),
                     config.writeTimeout());
             listeners.add(lmtp);
         }
         listeners.forEach(l -> ListenerMeters.bindGauges(registry, l));
-        nginxAuth = startNginxAuth(authenticator, guard);
-        registration = joinCluster(registry);
-        sweep = new dev.poplar.retention.MailboxSweep(
-                store, config, new dev.poplar.retention.SweepMeters(registry), java.time.Clock.systemUTC());
+        nginxAuth = startNginxAuth(authenticator, guard, admin);
+        joinCluster(registry);
         sweep.start();
         String httpUrl = "";
         if (config.http().port() > 0) {
-            LocalAdmin admin = new LocalAdmin(store, hasher, config, this, sweep, data.path(), () -> {});
             http = HttpServer.start(
                     config.http().host(),
                     config.http().port(),
@@ -425,7 +433,9 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         }
         closed = true;
         // Leave the membership first, so routers stop sending users here while sessions drain.
-        closeQuietly(registration);
+        if (cluster != null) {
+            cluster.leave();
+        }
         draining = true;
         Duration grace = config.shutdownGrace();
         LOG.log(System.Logger.Level.INFO, "poplar shutting down, grace " + grace.toSeconds() + "s");
@@ -442,6 +452,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
         }
         closeQuietly(http);
         closeQuietly(nginxAuth);
+        closeQuietly(cluster);
         closeQuietly(sweep);
         closeQuietly(tls);
         closeQuietly(directories);
@@ -474,7 +485,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
      * nginx's auth_http service on its own small HTTP/1.0 listener (poplar.nginx.auth-port): nginx
      * speaks HTTP/1.0 to it, which Helidon 4 refuses with 505.
      */
-    private Listener startNginxAuth(Authenticator authenticator, LoginGuard guard) throws IOException {
+    private Listener startNginxAuth(Authenticator authenticator, LoginGuard guard, LocalAdmin admin)
+            throws IOException {
         PoplarConfig.Nginx n = config.nginx();
         if (n.authPort() == 0 || pop3 == null) {
             return null;
@@ -486,40 +498,49 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 guard,
                 host,
                 pop3.port(),
-                config.pop3().maxBadCommands());
+                config.pop3().maxBadCommands(),
+                cluster == null ? dev.poplar.proxy.OwnerRouting.SINGLE_NODE : cluster.routing());
         return Listener.start(
                 "nginx-auth",
                 new InetSocketAddress(n.authHost(), n.authPort()),
                 256,
-                new dev.poplar.proxy.AuthHttpService(auth),
+                new dev.poplar.proxy.AuthHttpService(
+                        auth, cluster == null ? null : cluster.peerEndpoint(authenticator, admin, n.authKey())),
                 dev.poplar.proxy.AuthHttpService.OBSERVER,
                 config.writeTimeout());
     }
 
     /**
-     * This node's entry in the cluster's membership (poplar.cluster.etcd), held by a lease:
-     * docs/scale-out.md. Null for a single node.
+     * This node's entry in the cluster's membership (poplar.cluster.etcd), held by a lease, and its
+     * socketmap: docs/scale-out.md. Nothing for a single node.
      */
-    private dev.poplar.cluster.NodeRegistration joinCluster(io.micrometer.core.instrument.MeterRegistry registry) {
-        PoplarConfig.Cluster c = config.cluster();
-        if (c.etcd().isEmpty()) {
-            return null;
+    private void joinCluster(io.micrometer.core.instrument.MeterRegistry registry) throws IOException {
+        if (cluster == null) {
+            return;
         }
+        PoplarConfig.Cluster c = config.cluster();
         String host = !c.advertiseHost().isEmpty() ? c.advertiseHost() : reachableHost();
         var info = new dev.poplar.cluster.NodeInfo(
-                c.node().isEmpty() ? localHostName() : c.node(),
+                cluster.name,
                 pop3 == null ? "" : host + ":" + pop3.port(),
                 lmtp == null ? "" : host + ":" + lmtp.port(),
                 nginxAuth == null ? "" : host + ":" + nginxAuth.port());
-        var r = dev.poplar.cluster.NodeRegistration.start(
-                new dev.poplar.cluster.EtcdClient(c.etcd(), Duration.ofSeconds(5)),
-                info.name(),
-                info.toJson(),
-                c.leaseTtl());
-        io.micrometer.core.instrument.Gauge.builder("poplar.cluster.registered", r, x -> x.registered() ? 1 : 0)
-                .description("1 while this node's entry is in the cluster membership (etcd)")
-                .register(registry);
-        return r;
+        cluster.join(info, store, registry, config.writeTimeout());
+    }
+
+    /** The port of the auth_http listener (0 when off). */
+    public int nginxAuthPort() {
+        return nginxAuth == null ? 0 : nginxAuth.port();
+    }
+
+    /** The port of the Postfix socketmap (0 when off). */
+    public int socketmapPort() {
+        return cluster == null ? 0 : cluster.socketmapPort();
+    }
+
+    /** The live nodes this node's copy of the cluster directory lists (0 outside a cluster). */
+    public int clusterNodes() {
+        return cluster == null ? 0 : cluster.liveNodes();
     }
 
     /** Where other machines reach this node: the nginx upstream host, else the POP3 host, else loopback. */

@@ -29,7 +29,8 @@ class NginxAuthTest {
             Duration.ofMinutes(10),
             Duration.ofMinutes(15),
             List.of()));
-    final NginxAuth auth = new NginxAuth(KEY, new Authenticator(store, hasher), guard, "10.0.0.5", 110, 5);
+    final NginxAuth auth =
+            new NginxAuth(KEY, new Authenticator(store, hasher), guard, "10.0.0.5", 110, 5, OwnerRouting.SINGLE_NODE);
 
     private Optional<Map<String, String>> ask(String user, String escapedPass, String ip, int attempt) {
         Map<String, String> h = new HashMap<>(Map.of(
@@ -92,24 +93,42 @@ class NginxAuthTest {
                 .orElseThrow()
                 .get("Auth-Status")
                 .startsWith("Unsupported"));
-        NginxAuth noKey = new NginxAuth("", new Authenticator(store, hasher), guard, "h", 1, 5);
+        NginxAuth noKey =
+                new NginxAuth("", new Authenticator(store, hasher), guard, "h", 1, 5, OwnerRouting.SINGLE_NODE);
         assertEquals(Optional.empty(), noKey.answer(name -> Optional.of("")), "no key configured: nobody");
     }
 
     @Test
     void unescapingIsExactlyNginxsEscaping() {
-        assertEquals("a b%c", NginxAuth.unescape("a%20b%25c"));
-        assertEquals("100%", NginxAuth.unescape("100%"), "a lone % stands for itself");
-        assertEquals("%zz", NginxAuth.unescape("%zz"));
-        assertEquals("é", NginxAuth.unescape("%C3%A9"));
-        assertEquals("a+b", NginxAuth.unescape("a+b"), "not form encoding: + is +");
+        assertEquals("a b%c", AuthEscaping.unescape("a%20b%25c"));
+        assertEquals("100%", AuthEscaping.unescape("100%"), "a lone % stands for itself");
+        assertEquals("%zz", AuthEscaping.unescape("%zz"));
+        assertEquals("é", AuthEscaping.unescape("%C3%A9"));
+        assertEquals("a+b", AuthEscaping.unescape("a+b"), "not form encoding: + is +");
+    }
+
+    @Test
+    void peerEscapingCarriesAnyPasswordThroughAHeader() {
+        for (String p : new String[] {"p w", "100%", "é\u0000x", "tab\there", "a+b:c;d\"", "\r\n"}) {
+            String escaped = AuthEscaping.escape(p);
+            assertTrue(escaped.chars().allMatch(c -> c > ' ' && c < 0x7f), escaped);
+            assertEquals(p, AuthEscaping.unescape(escaped));
+        }
+        assertEquals("p%20w%25", AuthEscaping.escape("p w%"));
     }
 
     @Test
     void requestHeadsAreBounded() throws Exception {
         var ok = AuthHttpService.readHead(stream("GET /auth HTTP/1.0\r\nAuth-User: a\r\nauth-user: b\r\n\r\n"));
-        assertEquals(Optional.of(Map.of("auth-user", "a")), ok);
-        assertEquals(Optional.empty(), AuthHttpService.readHead(stream("POST /auth HTTP/1.0\r\n\r\n")));
+        assertEquals(Optional.of(Map.of("auth-user", "a")), ok.map(AuthHttpService.Request::headers));
+        assertEquals("/auth", ok.orElseThrow().path());
+        assertEquals(
+                "/peer/create",
+                AuthHttpService.readHead(stream("POST /peer/create HTTP/1.1\r\n\r\n"))
+                        .orElseThrow()
+                        .path());
+        assertEquals(Optional.empty(), AuthHttpService.readHead(stream("PUT /auth HTTP/1.0\r\n\r\n")));
+        assertEquals(Optional.empty(), AuthHttpService.readHead(stream("GET auth HTTP/1.0\r\n\r\n")));
         assertEquals(Optional.empty(), AuthHttpService.readHead(stream("GET /auth HTTP/1.0\r\nno colon\r\n\r\n")));
         assertEquals(Optional.empty(), AuthHttpService.readHead(stream("GET /auth HTTP/1.0\r\nA: b\r\n")), "no end");
         assertEquals(

@@ -112,6 +112,15 @@ public final class TestServer implements AutoCloseable {
         return admin.deliver(name, raw);
     }
 
+    /** The running server's admin API, as `poplar` reaches it (cluster placement included). */
+    public dev.poplar.admin.HttpAdminClient http() throws java.io.IOException {
+        return new dev.poplar.admin.HttpAdminClient(
+                "http://127.0.0.1:" + httpPort(),
+                dev.poplar.server.DataDirectory.of(server.config())
+                        .existingAdminToken()
+                        .orElseThrow());
+    }
+
     public LocalAdmin admin() {
         return admin;
     }

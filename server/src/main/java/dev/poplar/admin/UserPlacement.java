@@ -1,0 +1,34 @@
+package dev.poplar.admin;
+
+/**
+ * Where a new user's mailbox goes and who forgets a deleted one: this node alone, or the cluster
+ * (dev.poplar.cluster.ClusterUsers: the node the placement rule names, recorded in etcd).
+ */
+public interface UserPlacement {
+    /** Creates or deletes a user on this node's store only. */
+    interface Here {
+        void create(String name, String password) throws AdminException;
+
+        /** False when there was no such user here. */
+        boolean delete(String name) throws AdminException;
+    }
+
+    void add(String name, String password, Here here) throws AdminException;
+
+    void delete(String name, Here here) throws AdminException;
+
+    /** A single node: every user is this node's. */
+    UserPlacement SINGLE_NODE = new UserPlacement() {
+        @Override
+        public void add(String name, String password, Here here) throws AdminException {
+            here.create(name, password);
+        }
+
+        @Override
+        public void delete(String name, Here here) throws AdminException {
+            if (!here.delete(name)) {
+                throw new AdminException(AdminException.Kind.NOT_FOUND, "no such user: " + name);
+            }
+        }
+    };
+}

@@ -1,0 +1,199 @@
+package dev.poplar.cluster;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This node's copy of the cluster's directory in etcd: which node owns each user
+ * (/poplar/users/NAME = node name) and which nodes are alive (/poplar/nodes/NAME, under their
+ * leases). Read once in pages, then kept current by one watch on /poplar/; logins and deliveries
+ * are answered from this copy, so a short etcd outage stops nothing but user creation and moves
+ * (which go to etcd itself). After an outage the watch resumes from the revision after the last
+ * change seen; when etcd has compacted that history away, everything is read again.
+ */
+public final class ClusterView implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.poplar.cluster");
+    public static final String PREFIX = "/poplar/";
+    /** A user's owner: /poplar/users/NAME holds the node's name. */
+    public static final String USERS = PREFIX + "users/";
+
+    private static final int PAGE = 10_000;
+
+    private final EtcdClient etcd;
+    private final ConcurrentHashMap<String, String> owners = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+    /** Node names, shared by every user entry that names them (a million users, a few strings). */
+    private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
+
+    private final AtomicLong revision = new AtomicLong();
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private final AtomicBoolean warned = new AtomicBoolean();
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private final Thread watcher;
+    private volatile boolean stopped;
+
+    private ClusterView(EtcdClient etcd) {
+        this.etcd = etcd;
+        this.watcher = Thread.ofVirtual().name("poplar-cluster-watch").unstarted(this::run);
+    }
+
+    /** Starts reading; waits up to {@code firstLoad} for the first full copy (not an error if it does not come). */
+    public static ClusterView start(EtcdClient etcd, Duration firstLoad) {
+        ClusterView v = new ClusterView(etcd);
+        v.watcher.start();
+        try {
+            v.loaded.await(firstLoad.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return v;
+    }
+
+    /** True once a full copy was read (the copy may be stale while {@link #current()} is false). */
+    public boolean loaded() {
+        return loaded.getCount() == 0;
+    }
+
+    /** True while the watch is connected: the copy follows etcd. */
+    public boolean current() {
+        return watching.get();
+    }
+
+    /** The owner of {@code user}, as far as this copy knows. */
+    public Optional<String> owner(String user) {
+        return Optional.ofNullable(owners.get(user));
+    }
+
+    /** The live node {@code name}, if it is registered now. */
+    public Optional<NodeInfo> node(String name) {
+        return Optional.ofNullable(nodes.get(name));
+    }
+
+    /** Every live node, by name. */
+    public Map<String, NodeInfo> nodes() {
+        return new TreeMap<>(nodes);
+    }
+
+    /** How many users each node owns (live or not), by node name. */
+    public Map<String, Long> usersPerNode() {
+        Map<String, Long> out = new TreeMap<>();
+        nodes.keySet().forEach(n -> out.put(n, 0L));
+        owners.values().forEach(n -> out.merge(n, 1L, Long::sum));
+        return out;
+    }
+
+    /** Records a change this node made itself, before the watch brings it back. */
+    void assume(String user, String owner) {
+        if (owner == null) {
+            owners.remove(user);
+        } else {
+            owners.put(user, names.computeIfAbsent(owner, n -> n));
+        }
+    }
+
+    private void run() {
+        long backoff = 100;
+        while (!stopped) {
+            try {
+                if (!loaded() || revision.get() == 0) {
+                    reload();
+                }
+                watching.set(true);
+                if (warned.getAndSet(false)) {
+                    LOG.log(System.Logger.Level.INFO, "cluster_directory_current revision=" + revision.get());
+                }
+                backoff = 100;
+                etcd.watch(PREFIX, revision.get() + 1, this::apply);
+            } catch (EtcdClient.Compacted e) {
+                revision.set(0); // read everything again
+            } catch (IOException | RuntimeException e) {
+                watching.set(false);
+                if (stopped) {
+                    return;
+                }
+                if (!warned.getAndSet(true)) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            dev.poplar.log.SessionLog.event("cluster_directory_stale")
+                                    .with("reason", String.valueOf(e.getMessage()))
+                                    .with("users", owners.size())
+                                    .toString());
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 2_000);
+            }
+            watching.set(false);
+        }
+    }
+
+    /** Reads /poplar/ in pages at one revision and replaces the copy with it. */
+    private void reload() throws IOException {
+        Map<String, String> freshOwners = new java.util.HashMap<>();
+        Map<String, NodeInfo> freshNodes = new java.util.HashMap<>();
+        long at = 0;
+        String from = PREFIX;
+        while (true) {
+            EtcdClient.Page page = etcd.page(PREFIX, from, PAGE, at);
+            at = page.revision();
+            String lastKey = null;
+            for (Map.Entry<String, String> e : page.entries().entrySet()) {
+                lastKey = e.getKey();
+                put(freshOwners, freshNodes, e.getKey(), e.getValue());
+            }
+            if (!page.more() || lastKey == null) {
+                break;
+            }
+            from = lastKey + "\0";
+        }
+        owners.keySet().retainAll(freshOwners.keySet());
+        owners.putAll(freshOwners);
+        nodes.keySet().retainAll(freshNodes.keySet());
+        nodes.putAll(freshNodes);
+        revision.set(at);
+        loaded.countDown();
+    }
+
+    private void apply(EtcdClient.Event e) {
+        if (e.value() == null) {
+            if (e.key().startsWith(USERS)) {
+                owners.remove(e.key().substring(USERS.length()));
+            } else if (e.key().startsWith(NodeRegistration.NODES)) {
+                nodes.remove(e.key().substring(NodeRegistration.NODES.length()));
+            }
+        } else {
+            put(owners, nodes, e.key(), e.value());
+        }
+        revision.accumulateAndGet(e.revision(), Math::max);
+    }
+
+    private void put(Map<String, String> ownerMap, Map<String, NodeInfo> nodeMap, String key, String value) {
+        if (key.startsWith(USERS)) {
+            ownerMap.put(key.substring(USERS.length()), names.computeIfAbsent(value, n -> n));
+        } else if (key.startsWith(NodeRegistration.NODES)) {
+            try {
+                nodeMap.put(key.substring(NodeRegistration.NODES.length()), NodeInfo.fromJson(value));
+            } catch (IllegalArgumentException bad) {
+                LOG.log(System.Logger.Level.WARNING, "cluster: unreadable node entry " + key + ": " + bad.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        watcher.interrupt();
+        etcd.close(); // ends the watch's stream
+    }
+}
