@@ -89,6 +89,26 @@ public final class LocalAdmin implements AdminOperations {
             String key = validName(name);
             return onStore(key, () -> store.deleteAccount(key));
         }
+
+        @Override
+        public void createCopy(String name, UserPlacement.AccountCopy copy) throws AdminException {
+            String key = validName(name);
+            onStore(key, () -> {
+                store.createAccount(key, copy.credentials(), copy.importedHash());
+                store.setLimits(key, copy.limits());
+                return null;
+            });
+        }
+
+        @Override
+        public boolean append(String name, MigratedMessage message) throws AdminException {
+            return migrate(name, List.of(message)).stored() == 1;
+        }
+
+        @Override
+        public List<MessageSummary> digests(String name) throws AdminException {
+            return messages(name, true);
+        }
     };
 
     @Override

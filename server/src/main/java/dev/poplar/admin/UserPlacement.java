@@ -11,7 +11,22 @@ public interface UserPlacement {
 
         /** False when there was no such user here. */
         boolean delete(String name) throws AdminException;
+
+        /** Creates a user moved from another node, with its credentials and limits as they were. */
+        void createCopy(String name, AccountCopy copy) throws AdminException;
+
+        /** Stores one moved message with its UIDL and date; false when the mailbox had that UIDL. */
+        boolean append(String name, AdminOperations.MigratedMessage message) throws AdminException;
+
+        /** Every message's UIDL, size and SHA-256 of its stored form, in order. */
+        java.util.List<AdminOperations.MessageSummary> digests(String name) throws AdminException;
     }
+
+    /** What moves with a mailbox besides its messages. */
+    record AccountCopy(
+            dev.poplar.storage.PasswordCredentials credentials,
+            String importedHash,
+            dev.poplar.storage.AccountLimits limits) {}
 
     void add(String name, String password, Here here) throws AdminException;
 

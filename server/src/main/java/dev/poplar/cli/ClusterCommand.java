@@ -14,7 +14,12 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "cluster",
         description = "The cluster's membership in etcd (poplar.cluster.etcd; docs/scale-out.md).",
-        subcommands = {ClusterCommand.Nodes.class, ClusterCommand.Status.class})
+        subcommands = {
+            ClusterCommand.Nodes.class,
+            ClusterCommand.Status.class,
+            ClusterCommand.Move.class,
+            ClusterCommand.DrainNode.class
+        })
 final class ClusterCommand {
     @Command(name = "nodes", description = "The nodes registered now, with where each is reached.")
     static final class Nodes implements Callable<Integer> {
@@ -85,6 +90,58 @@ final class ClusterCommand {
                 }
                 System.out.printf("%d nodes up, %d down, %d users%n", live.size(), down, total);
                 return down == 0 ? 0 : 2;
+            }
+        }
+    }
+
+    @Command(
+            name = "move",
+            description = "Move a user's mailbox to another node: messages, UIDLs, order and dates intact; "
+                    + "deliveries meanwhile are deferred (4xx) and the user's sessions end cleanly.")
+    static final class Move implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "USER")
+        String user;
+
+        @picocli.CommandLine.Parameters(index = "1", paramLabel = "NODE")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            PoplarConfig c = config.load();
+            try (ClusterView view = ClusterCli.view(c)) {
+                if (view == null) {
+                    return 75;
+                }
+                return ClusterCli.move(c, view, user, node) ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(
+            name = "drain-node",
+            description = "Move every mailbox off a node (to the nodes with the fewest users) and place no new "
+                    + "users there; --cancel lets it take new users again.")
+    static final class DrainNode implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @picocli.CommandLine.Option(names = "--cancel", description = "End the drain: new users may go there again.")
+        boolean cancel;
+
+        @Override
+        public Integer call() throws Exception {
+            PoplarConfig c = config.load();
+            try (ClusterView view = ClusterCli.view(c)) {
+                if (view == null) {
+                    return 75;
+                }
+                return ClusterCli.drain(c, view, node, cancel);
             }
         }
     }

@@ -21,9 +21,13 @@ public final class ClusterRecipients implements Recipients {
 
     @Override
     public Optional<String> account(String name) throws StoreException {
+        Optional<String> target = routing.moving(name);
+        if (target.isPresent()) {
+            throw new RecipientElsewhere(target.get(), true);
+        }
         Optional<String> owner = routing.elsewhere(name);
         if (owner.isPresent()) {
-            throw new RecipientElsewhere(owner.get());
+            throw new RecipientElsewhere(owner.get(), false);
         }
         return here.account(name);
     }

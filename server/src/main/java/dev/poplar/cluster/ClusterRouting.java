@@ -31,8 +31,17 @@ public final class ClusterRouting implements OwnerRouting {
         return view.owner(key(user)).filter(owner -> !owner.equals(self));
     }
 
+    /** The target of a move of {@code user} in progress. */
+    Optional<String> moving(String user) {
+        return view.movingTo(key(user));
+    }
+
     @Override
     public Route route(String user) {
+        Optional<String> target = moving(user);
+        if (target.isPresent()) {
+            return new Unavailable("the mailbox is being moved to node " + target.get());
+        }
         Optional<String> owner = elsewhere(user);
         if (owner.isEmpty()) {
             return new Local();

@@ -29,10 +29,11 @@ public final class ClusterUsers implements UserPlacement {
         this.peers = peers;
     }
 
-    /** The node a new user goes to: the live node with the fewest users. */
-    static Optional<String> choose(Map<String, Long> usersPerNode, Map<String, NodeInfo> live) {
+    /** The node a new user goes to: the live node, not being drained, with the fewest users. */
+    public static Optional<String> choose(
+            Map<String, Long> usersPerNode, Map<String, NodeInfo> live, java.util.function.Predicate<String> draining) {
         return live.values().stream()
-                .filter(n -> !n.pop3().isEmpty() && !n.auth().isEmpty())
+                .filter(n -> !n.pop3().isEmpty() && !n.auth().isEmpty() && !draining.test(n.name()))
                 .map(NodeInfo::name)
                 .min(Comparator.comparingLong((String n) -> usersPerNode.getOrDefault(n, 0L))
                         .thenComparing(Comparator.naturalOrder()));
@@ -41,7 +42,7 @@ public final class ClusterUsers implements UserPlacement {
     @Override
     public void add(String name, String password, Here here) throws AdminException {
         Map<String, NodeInfo> live = view.nodes();
-        String node = choose(view.usersPerNode(), live)
+        String node = choose(view.usersPerNode(), live, view::draining)
                 .orElseThrow(() -> unavailable("no node of the cluster is registered with POP3 and auth_http"));
         String key = ClusterView.USERS + name;
         try {

@@ -24,12 +24,18 @@ public final class ClusterView implements AutoCloseable {
     public static final String PREFIX = "/poplar/";
     /** A user's owner: /poplar/users/NAME holds the node's name. */
     public static final String USERS = PREFIX + "users/";
+    /** A move in progress: /poplar/moving/NAME holds the target node's name. */
+    public static final String MOVING = PREFIX + "moving/";
+    /** A node being drained: /poplar/draining/NAME exists; new users are not placed there. */
+    public static final String DRAINING = PREFIX + "draining/";
 
     private static final int PAGE = 10_000;
 
     private final EtcdClient etcd;
     private final ConcurrentHashMap<String, String> owners = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> moving = new ConcurrentHashMap<>();
+    private final java.util.Set<String> draining = ConcurrentHashMap.newKeySet();
     /** Node names, shared by every user entry that names them (a million users, a few strings). */
     private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
 
@@ -72,6 +78,16 @@ public final class ClusterView implements AutoCloseable {
         return Optional.ofNullable(owners.get(user));
     }
 
+    /** The node {@code user}'s mailbox is being moved to, while a move is in progress. */
+    public Optional<String> movingTo(String user) {
+        return moving.isEmpty() ? Optional.empty() : Optional.ofNullable(moving.get(user));
+    }
+
+    /** True while node {@code name} is being drained (no new users). */
+    public boolean draining(String name) {
+        return draining.contains(name);
+    }
+
     /** The live node {@code name}, if it is registered now. */
     public Optional<NodeInfo> node(String name) {
         return Optional.ofNullable(nodes.get(name));
@@ -82,12 +98,30 @@ public final class ClusterView implements AutoCloseable {
         return new TreeMap<>(nodes);
     }
 
+    /** The users node {@code node} owns, sorted. */
+    public java.util.List<String> usersOf(String node) {
+        return owners.entrySet().stream()
+                .filter(e -> e.getValue().equals(node))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
     /** How many users each node owns (live or not), by node name. */
     public Map<String, Long> usersPerNode() {
         Map<String, Long> out = new TreeMap<>();
         nodes.keySet().forEach(n -> out.put(n, 0L));
         owners.values().forEach(n -> out.merge(n, 1L, Long::sum));
         return out;
+    }
+
+    /** Records a move this node starts or ends itself, before the watch brings it back. */
+    void assumeMoving(String user, String target) {
+        if (target == null) {
+            moving.remove(user);
+        } else {
+            moving.put(user, target);
+        }
     }
 
     /** Records a change this node made itself, before the watch brings it back. */
@@ -142,6 +176,8 @@ public final class ClusterView implements AutoCloseable {
     private void reload() throws IOException {
         Map<String, String> freshOwners = new java.util.HashMap<>();
         Map<String, NodeInfo> freshNodes = new java.util.HashMap<>();
+        Map<String, String> freshMoving = new java.util.HashMap<>();
+        Map<String, String> freshDraining = new java.util.HashMap<>();
         long at = 0;
         String from = PREFIX;
         while (true) {
@@ -150,7 +186,7 @@ public final class ClusterView implements AutoCloseable {
             String lastKey = null;
             for (Map.Entry<String, String> e : page.entries().entrySet()) {
                 lastKey = e.getKey();
-                put(freshOwners, freshNodes, e.getKey(), e.getValue());
+                put(freshOwners, freshNodes, freshMoving, freshDraining, e.getKey(), e.getValue());
             }
             if (!page.more() || lastKey == null) {
                 break;
@@ -161,6 +197,10 @@ public final class ClusterView implements AutoCloseable {
         owners.putAll(freshOwners);
         nodes.keySet().retainAll(freshNodes.keySet());
         nodes.putAll(freshNodes);
+        moving.keySet().retainAll(freshMoving.keySet());
+        moving.putAll(freshMoving);
+        draining.retainAll(freshDraining.keySet());
+        draining.addAll(freshDraining.keySet());
         revision.set(at);
         loaded.countDown();
     }
@@ -171,15 +211,34 @@ public final class ClusterView implements AutoCloseable {
                 owners.remove(e.key().substring(USERS.length()));
             } else if (e.key().startsWith(NodeRegistration.NODES)) {
                 nodes.remove(e.key().substring(NodeRegistration.NODES.length()));
+            } else if (e.key().startsWith(MOVING)) {
+                moving.remove(e.key().substring(MOVING.length()));
+            } else if (e.key().startsWith(DRAINING)) {
+                draining.remove(e.key().substring(DRAINING.length()));
             }
         } else {
-            put(owners, nodes, e.key(), e.value());
+            put(owners, nodes, moving, null, e.key(), e.value());
         }
         revision.accumulateAndGet(e.revision(), Math::max);
     }
 
-    private void put(Map<String, String> ownerMap, Map<String, NodeInfo> nodeMap, String key, String value) {
-        if (key.startsWith(USERS)) {
+    private void put(
+            Map<String, String> ownerMap,
+            Map<String, NodeInfo> nodeMap,
+            Map<String, String> movingMap,
+            Map<String, String> drainingMap,
+            String key,
+            String value) {
+        if (key.startsWith(DRAINING)) {
+            String node = key.substring(DRAINING.length());
+            if (drainingMap != null) {
+                drainingMap.put(node, value);
+            } else {
+                draining.add(node);
+            }
+        } else if (key.startsWith(MOVING)) {
+            movingMap.put(key.substring(MOVING.length()), value);
+        } else if (key.startsWith(USERS)) {
             ownerMap.put(key.substring(USERS.length()), names.computeIfAbsent(value, n -> n));
         } else if (key.startsWith(NodeRegistration.NODES)) {
             try {

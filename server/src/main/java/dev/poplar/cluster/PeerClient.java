@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Node-to-node calls, to another node's auth_http listener (paths under /peer/, with the shared
@@ -22,6 +24,12 @@ public final class PeerClient {
     static final String VERIFY = "/peer/verify";
     static final String CREATE = "/peer/create";
     static final String DELETE = "/peer/delete";
+    static final String COPY_ACCOUNT = "/peer/copy-account";
+    static final String APPEND = "/peer/append";
+    static final String DIGESTS = "/peer/digests";
+    static final String MOVE = "/peer/move";
+    /** How long a whole move may take before the caller stops waiting (the move goes on). */
+    private static final Duration MOVE_TIMEOUT = Duration.ofHours(6);
     /** The answer header of every peer call. */
     static final String RESULT = "X-Poplar-Result";
 
@@ -44,7 +52,6 @@ public final class PeerClient {
             String result = call(
                     peer,
                     VERIFY,
-                    "GET",
                     "Auth-User",
                     AuthEscaping.escape(user),
                     "Auth-Pass",
@@ -69,7 +76,6 @@ public final class PeerClient {
         return call(
                 peer,
                 CREATE,
-                "POST",
                 "X-Poplar-User",
                 AuthEscaping.escape(user),
                 "X-Poplar-Password",
@@ -78,19 +84,106 @@ public final class PeerClient {
 
     /** Deletes {@code user} on the node at {@code peer}: "deleted", "absent" or "unavailable REASON". */
     public String delete(String peer, String user) throws IOException {
-        return call(peer, DELETE, "POST", "X-Poplar-User", AuthEscaping.escape(user));
+        return call(peer, DELETE, "X-Poplar-User", AuthEscaping.escape(user));
     }
 
-    private String call(String peer, String path, String method, String... headers) throws IOException {
+    /** Creates a moved user's account on the node at {@code peer}: "created", "exists", or why not. */
+    public String createCopy(String peer, String user, dev.poplar.admin.UserPlacement.AccountCopy copy)
+            throws IOException {
+        var c = copy.credentials();
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        var l = copy.limits();
+        List<String> headers = new ArrayList<>(List.of(
+                "X-Poplar-User",
+                AuthEscaping.escape(user),
+                "X-Poplar-Credentials",
+                c.iterations() + ":" + b64.encodeToString(c.salt()) + ":" + b64.encodeToString(c.storedKey()) + ":"
+                        + b64.encodeToString(c.serverKey()),
+                "X-Poplar-Limits",
+                l.maxOctets() + ":" + l.maxMessages() + ":" + l.retentionMillis()));
+        if (copy.importedHash() != null) {
+            headers.addAll(List.of("X-Poplar-Imported-Hash", AuthEscaping.escape(copy.importedHash())));
+        }
+        return call(peer, COPY_ACCOUNT, headers.toArray(String[]::new));
+    }
+
+    /** Stores one moved message on the node at {@code peer}: "stored" or "present" (its UIDL was there). */
+    public String append(String peer, String user, String uidl, long receivedMillis, byte[] raw) throws IOException {
+        String result = send(
+                        peer,
+                        APPEND,
+                        raw,
+                        timeout,
+                        "X-Poplar-User",
+                        AuthEscaping.escape(user),
+                        "X-Poplar-Uidl",
+                        uidl,
+                        "X-Poplar-Received",
+                        Long.toString(receivedMillis))
+                .headers()
+                .firstValue(RESULT)
+                .orElse("unavailable no answer");
+        if (!result.equals("stored") && !result.equals("present")) {
+            throw new IOException("storing " + uidl + " failed: " + result);
+        }
+        return result;
+    }
+
+    /** The UIDL, size and SHA-256 of every message of {@code user} on the node at {@code peer}, in order. */
+    public List<dev.poplar.admin.AdminOperations.MessageSummary> digests(String peer, String user) throws IOException {
+        HttpResponse<byte[]> r = send(peer, DIGESTS, null, timeout, "X-Poplar-User", AuthEscaping.escape(user));
+        String result = r.headers().firstValue(RESULT).orElse("");
+        if (!result.equals("ok")) {
+            throw new IOException("listing " + user + " failed: " + result);
+        }
+        List<dev.poplar.admin.AdminOperations.MessageSummary> out = new ArrayList<>();
+        for (String line : new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length == 3) {
+                out.add(new dev.poplar.admin.AdminOperations.MessageSummary(f[0], Long.parseLong(f[1]), f[2]));
+            }
+        }
+        return out;
+    }
+
+    /** Asks the owner at {@code peer} to move {@code user} to node {@code target}: "moved N OCTETS" or why not. */
+    public String move(String peer, String user, String target) throws IOException {
+        return send(
+                        peer,
+                        MOVE,
+                        null,
+                        MOVE_TIMEOUT,
+                        "X-Poplar-User",
+                        AuthEscaping.escape(user),
+                        "X-Poplar-Target",
+                        AuthEscaping.escape(target))
+                .headers()
+                .firstValue(RESULT)
+                .orElse("unavailable no answer");
+    }
+
+    private String call(String peer, String path, String... headers) throws IOException {
+        return send(peer, path, null, timeout, headers)
+                .headers()
+                .firstValue(RESULT)
+                .orElse("unavailable no answer");
+    }
+
+    private HttpResponse<byte[]> send(String peer, String path, byte[] body, Duration limit, String... headers)
+            throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + peer + path))
-                .timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(limit)
+                .method(
+                        body == null ? "GET" : "POST",
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header(SharedKey.HEADER, key);
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() == 403) {
                 LOG.log(
                         System.Logger.Level.ERROR,
@@ -100,7 +193,7 @@ public final class PeerClient {
             if (r.statusCode() != 200) {
                 throw new IOException("node at " + peer + " answered HTTP " + r.statusCode());
             }
-            return r.headers().firstValue(RESULT).orElse("unavailable no answer");
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

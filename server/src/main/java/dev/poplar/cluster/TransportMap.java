@@ -35,6 +35,12 @@ public final class TransportMap {
         if (owner.isEmpty()) {
             return new Reply("NOTFOUND", "");
         }
+        String user = view.owner(ClusterRouting.key(key)).isPresent()
+                ? ClusterRouting.key(key)
+                : ClusterRouting.key(key.substring(0, at));
+        if (view.movingTo(user).isPresent()) {
+            return new Reply("TEMP", "the mailbox is being moved");
+        }
         Optional<HostPort> lmtp = view.node(owner.get()).flatMap(n -> HostPort.parse(n.lmtp()));
         if (lmtp.isEmpty()) {
             return new Reply("TEMP", "node " + owner.get() + " is not registered with an LMTP listener");

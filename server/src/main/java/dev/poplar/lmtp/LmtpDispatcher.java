@@ -201,8 +201,7 @@ final class LmtpDispatcher {
         } catch (RecipientElsewhere e) {
             // Deferred, never refused: the mailbox exists on another node (docs/scale-out.md).
             meters.recipient(LmtpMeters.Result.ELSEWHERE);
-            return LmtpStep.reply(
-                    state, 451, "4.3.0 <" + address + "> Mailbox is on node " + e.node() + ", deliver there");
+            return LmtpStep.reply(state, 451, "4.3.0 <" + address + "> " + e.reply());
         } catch (dev.poplar.directory.DirectoryException e) {
             // RFC 3463 X.4.3: directory server failure. Never a 5xx: the user may well exist.
             meters.recipient(LmtpMeters.Result.DIRECTORY_UNAVAILABLE);

@@ -29,9 +29,20 @@ public final class LmtpService implements ConnectionHandler {
     /** @param recipients who exists: the user directories (Authenticator#existing) */
     public <S extends DeliveryStore & StoreAdministration> LmtpService(
             S store, Recipients recipients, PoplarConfig.Lmtp settings, PoplarConfig.Quota quota, LmtpMeters meters) {
+        this(store, store, recipients, settings, quota, meters);
+    }
+
+    /** @param deliveries where messages are committed (in a cluster: through the move barrier) */
+    public LmtpService(
+            DeliveryStore deliveries,
+            StoreAdministration stats,
+            Recipients recipients,
+            PoplarConfig.Lmtp settings,
+            PoplarConfig.Quota quota,
+            LmtpMeters meters) {
         this.settings = settings;
         this.meters = meters;
-        this.dispatcher = new LmtpDispatcher(recipients, store, store::stats, settings, quota, meters);
+        this.dispatcher = new LmtpDispatcher(recipients, deliveries, stats::stats, settings, quota, meters);
         this.session = new SessionSettings(
                 "lmtp_session",
                 System.getLogger("dev.poplar.lmtp"),

@@ -8,13 +8,21 @@ import dev.poplar.storage.StoreException;
  */
 public final class RecipientElsewhere extends StoreException {
     private final String node;
+    private final boolean moving;
 
-    public RecipientElsewhere(String node) {
-        super("mailbox is on node " + node, true, null);
+    /** @param moving true while the mailbox is being moved to {@code node} */
+    public RecipientElsewhere(String node, boolean moving) {
+        super(moving ? "mailbox is being moved to node " + node : "mailbox is on node " + node, true, null);
         this.node = node;
+        this.moving = moving;
     }
 
     public String node() {
         return node;
+    }
+
+    /** The reply text after the address. */
+    public String reply() {
+        return moving ? "Mailbox is being moved, try again later" : "Mailbox is on node " + node + ", deliver there";
     }
 }

@@ -43,16 +43,42 @@ public final class AuthHttpService implements ConnectionHandler {
         Optional<Map<String, String>> answer(String path, Function<String, Optional<String>> header);
     }
 
+    /** A node-to-node call's answer: headers, and a body (empty for most). */
+    public record Reply(Map<String, String> headers, byte[] body) {
+        public static Reply of(Map<String, String> headers) {
+            return new Reply(headers, new byte[0]);
+        }
+    }
+
+    /** What answers the node-to-node calls, once the shared key matched. */
+    @FunctionalInterface
+    public interface PeerCalls {
+        Reply answer(String path, Function<String, Optional<String>> header, byte[] body);
+    }
+
     /** The path prefix of node-to-node calls in a cluster. */
     public static final String PEER_PATH = "/peer/";
 
     private final Endpoint nginx;
-    private final Endpoint peer;
+    private final SharedKey key;
+    private final PeerCalls peer;
+    private final long maxBody;
 
-    /** @param peer node-to-node calls (paths under /peer/); null outside a cluster (404) */
-    public AuthHttpService(NginxAuth nginx, Endpoint peer) {
+    /** nginx's questions only. */
+    public AuthHttpService(NginxAuth nginx) {
+        this(nginx, null, null, 0);
+    }
+
+    /**
+     * @param peer    node-to-node calls (paths under /peer/, with the shared {@code key}); null
+     *                outside a cluster (404)
+     * @param maxBody the largest request body a call may carry (a message being moved)
+     */
+    public AuthHttpService(NginxAuth nginx, SharedKey key, PeerCalls peer, long maxBody) {
         this.nginx = (path, header) -> nginx.answer(header);
+        this.key = key;
         this.peer = peer;
+        this.maxBody = Math.min(maxBody, Integer.MAX_VALUE - 8);
     }
 
     @Override
@@ -74,7 +100,11 @@ public final class AuthHttpService implements ConnectionHandler {
             }
             Function<String, Optional<String>> header =
                     name -> Optional.ofNullable(r.headers().get(name.toLowerCase(Locale.ROOT)));
-            Optional<Map<String, String>> answer = (toPeer ? peer : nginx).answer(r.path(), header);
+            if (toPeer) {
+                peerCall(socket, out, r, header);
+                return;
+            }
+            Optional<Map<String, String>> answer = nginx.answer(r.path(), header);
             if (answer.isEmpty()) {
                 write(out, "403 Forbidden", Map.of());
             } else {
@@ -83,6 +113,37 @@ public final class AuthHttpService implements ConnectionHandler {
         } catch (IOException e) {
             // nginx went away or was too slow: it retries the login or tells its client.
         }
+    }
+
+    /** A node-to-node call: the key first (nothing is read from a caller without it), then the body. */
+    private void peerCall(Socket socket, OutputStream out, Request r, Function<String, Optional<String>> header)
+            throws IOException {
+        if (!key.matches(header)) {
+            write(out, "403 Forbidden", Map.of());
+            return;
+        }
+        long length;
+        try {
+            length = Long.parseLong(header.apply("Content-Length").orElse("0").strip());
+        } catch (NumberFormatException e) {
+            length = -1;
+        }
+        if (length < 0 || length > maxBody) {
+            write(out, length < 0 ? "400 Bad Request" : "413 Content Too Large", Map.of());
+            return;
+        }
+        byte[] body = socket.getInputStream().readNBytes((int) length);
+        if (body.length != length) {
+            return; // the caller went away
+        }
+        socket.setSoTimeout(0); // a move answers when it is done
+        Reply reply = peer.answer(r.path(), header, body);
+        StringBuilder head = new StringBuilder("HTTP/1.0 200 OK\r\n");
+        reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("Content-Length: ").append(reply.body().length).append("\r\nConnection: close\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(reply.body());
+        out.flush();
     }
 
     /** A request's path and headers (names in lower case, first value kept). */

@@ -1,6 +1,7 @@
 package dev.poplar.server;
 
 import dev.poplar.admin.LocalAdmin;
+import dev.poplar.admin.ServerControl;
 import dev.poplar.auth.Authenticator;
 import dev.poplar.cluster.ClusterAdoption;
 import dev.poplar.cluster.ClusterRecipients;
@@ -8,6 +9,8 @@ import dev.poplar.cluster.ClusterRouting;
 import dev.poplar.cluster.ClusterUsers;
 import dev.poplar.cluster.ClusterView;
 import dev.poplar.cluster.EtcdClient;
+import dev.poplar.cluster.MailboxMove;
+import dev.poplar.cluster.MoveBarrier;
 import dev.poplar.cluster.NodeInfo;
 import dev.poplar.cluster.NodeRegistration;
 import dev.poplar.cluster.PeerClient;
@@ -19,8 +22,9 @@ import dev.poplar.lmtp.Recipients;
 import dev.poplar.net.Listener;
 import dev.poplar.proxy.AuthHttpService;
 import dev.poplar.proxy.OwnerRouting;
-import dev.poplar.proxy.SharedKey;
 import dev.poplar.storage.AccountStore;
+import dev.poplar.storage.DeliveryStore;
+import dev.poplar.storage.MailStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -42,10 +46,12 @@ final class ClusterNode implements AutoCloseable {
     private final ClusterView view;
     private final PeerClient peers;
     private final ClusterRouting routing;
+    private final MoveBarrier barrier;
+    private final MailboxMove moves;
     private NodeRegistration registration;
     private Listener socketmap;
 
-    private ClusterNode(PoplarConfig config, String name) {
+    private ClusterNode(PoplarConfig config, String name, MailStore store, ServerControl sessions) {
         this.name = name;
         this.config = config.cluster();
         Duration timeout = Duration.ofSeconds(5);
@@ -53,10 +59,13 @@ final class ClusterNode implements AutoCloseable {
         this.view = ClusterView.start(new EtcdClient(this.config.etcd(), timeout), timeout);
         this.peers = new PeerClient(config.nginx().authKey(), timeout);
         this.routing = new ClusterRouting(name, view, peers);
+        this.barrier = new MoveBarrier(store, user -> view.movingTo(user).isPresent());
+        this.moves = new MailboxMove(name, etcd, view, peers, store, barrier, sessions);
     }
 
     /** Null for a single node. */
-    static ClusterNode of(PoplarConfig config, String defaultName, MeterRegistry registry) {
+    static ClusterNode of(
+            PoplarConfig config, String defaultName, MeterRegistry registry, MailStore store, ServerControl sessions) {
         if (config.cluster().etcd().isEmpty()) {
             return null;
         }
@@ -64,7 +73,9 @@ final class ClusterNode implements AutoCloseable {
                 config,
                 config.cluster().node().isEmpty()
                         ? defaultName
-                        : config.cluster().node());
+                        : config.cluster().node(),
+                store,
+                sessions);
         Gauge.builder("poplar.cluster.directory.current", node.view, v -> v.current() ? 1 : 0)
                 .description("1 while this node's copy of the cluster directory follows etcd (its watch is connected)")
                 .register(registry);
@@ -85,8 +96,13 @@ final class ClusterNode implements AutoCloseable {
         return new ClusterRecipients(here, routing);
     }
 
-    AuthHttpService.Endpoint peerEndpoint(Authenticator authenticator, LocalAdmin admin, String key) {
-        return new PeerEndpoint(new SharedKey(key), name, view, authenticator, admin.here);
+    AuthHttpService.PeerCalls peerCalls(Authenticator authenticator, LocalAdmin admin) {
+        return new PeerEndpoint(name, view, authenticator, admin.here, moves);
+    }
+
+    /** LMTP's commits, held back for mailboxes being moved. */
+    DeliveryStore deliveries() {
+        return barrier;
     }
 
     void placeUsers(LocalAdmin admin) {
@@ -109,6 +125,10 @@ final class ClusterNode implements AutoCloseable {
                 .description("1 while this node's entry is in the cluster membership (etcd)")
                 .register(registry);
         Thread.ofVirtual().name("poplar-cluster-adopt").start(() -> adopt(store));
+    }
+
+    boolean draining(String node) {
+        return view.draining(node);
     }
 
     int liveNodes() {

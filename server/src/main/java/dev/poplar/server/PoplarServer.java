@@ -161,7 +161,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 config.directories().chain(),
                 directories.byName());
         bindAuthCacheMetrics(registry, authenticator);
-        cluster = ClusterNode.of(config, localHostName(), registry);
+        cluster = ClusterNode.of(config, localHostName(), registry, store, this);
         sweep = new dev.poplar.retention.MailboxSweep(
                 store, config, new dev.poplar.retention.SweepMeters(registry), java.time.Clock.systemUTC());
         LocalAdmin admin = new LocalAdmin(store, hasher, config, this, sweep, data.path(), () -> {});
@@ -504,8 +504,13 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 "nginx-auth",
                 new InetSocketAddress(n.authHost(), n.authPort()),
                 256,
-                new dev.poplar.proxy.AuthHttpService(
-                        auth, cluster == null ? null : cluster.peerEndpoint(authenticator, admin, n.authKey())),
+                cluster == null
+                        ? new dev.poplar.proxy.AuthHttpService(auth)
+                        : new dev.poplar.proxy.AuthHttpService(
+                                auth,
+                                new dev.poplar.proxy.SharedKey(n.authKey()),
+                                cluster.peerCalls(authenticator, admin),
+                                config.lmtp().maxMessageSize() + 64 * 1024),
                 dev.poplar.proxy.AuthHttpService.OBSERVER,
                 config.writeTimeout());
     }
@@ -541,6 +546,11 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
     /** The live nodes this node's copy of the cluster directory lists (0 outside a cluster). */
     public int clusterNodes() {
         return cluster == null ? 0 : cluster.liveNodes();
+    }
+
+    /** True when this node's copy of the cluster directory has node {@code name} being drained. */
+    public boolean clusterDraining(String name) {
+        return cluster != null && cluster.draining(name);
     }
 
     /** Where other machines reach this node: the nginx upstream host, else the POP3 host, else loopback. */

@@ -33,10 +33,18 @@ class ClusterPartsTest {
         NodeInfo b = new NodeInfo("b", "h:1", "h:2", "h:3");
         NodeInfo noPop3 = new NodeInfo("c", "", "h:2", "h:3");
         Map<String, NodeInfo> live = Map.of("a", a, "b", b, "c", noPop3);
-        assertEquals(Optional.of("b"), ClusterUsers.choose(Map.of("a", 5L, "b", 4L, "c", 0L), live));
-        assertEquals(Optional.of("a"), ClusterUsers.choose(Map.of("a", 4L, "b", 4L), live), "ties: first name");
-        assertEquals(Optional.of("b"), ClusterUsers.choose(Map.of("a", 1L, "dead", 0L), live), "only live nodes");
-        assertEquals(Optional.empty(), ClusterUsers.choose(Map.of(), Map.of("c", noPop3)));
+        assertEquals(Optional.of("b"), ClusterUsers.choose(Map.of("a", 5L, "b", 4L, "c", 0L), live, n -> false));
+        assertEquals(
+                Optional.of("a"), ClusterUsers.choose(Map.of("a", 4L, "b", 4L), live, n -> false), "ties: first name");
+        assertEquals(
+                Optional.of("b"),
+                ClusterUsers.choose(Map.of("a", 1L, "dead", 0L), live, n -> false),
+                "only live nodes");
+        assertEquals(Optional.empty(), ClusterUsers.choose(Map.of(), Map.of("c", noPop3), n -> false));
+        assertEquals(
+                Optional.of("b"),
+                ClusterUsers.choose(Map.of("a", 0L, "b", 9L), live, "a"::equals),
+                "never a node being drained");
     }
 
     @Test

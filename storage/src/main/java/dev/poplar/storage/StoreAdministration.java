@@ -23,6 +23,12 @@ public interface StoreAdministration {
     MessageListing listing(String name) throws StoreException;
 
     /**
+     * When each message of the mailbox was received, by UID (epoch milliseconds): what a copy to
+     * another node keeps, so retention counts from the original delivery.
+     */
+    java.util.Map<Long, Long> receivedTimes(String name) throws StoreException;
+
+    /**
      * Removes the messages of a mailbox that match, in one synced write, whether or not a session
      * holds its maildrop (such a session then sees them as removed by another session).
      */

@@ -68,6 +68,11 @@ public abstract class MailStoreContract {
         assertEquals(ownForm, uidls.get(1));
         assertEquals(3, java.util.Set.copyOf(uidls).size(), "the next UIDL Poplar assigns is new: " + uidls);
         assertEquals(m.octets(), l.octets(0), "no header added");
+        java.util.Map<Long, Long> received = store.receivedTimes("mig");
+        assertEquals(List.of(l.uid(0), l.uid(1), l.uid(2)), List.copyOf(received.keySet()));
+        assertEquals(in2023, received.get(l.uid(0)), "a copy keeps the source date");
+        assertEquals(in2023, received.get(l.uid(1)));
+        assertTrue(received.get(l.uid(2)) > in2023, "a new delivery is received now");
         // Retention and expunge count from the source date.
         var removed = store.expunge(
                 "mig",

@@ -391,6 +391,13 @@ public final class MemoryMailStore implements MailStore {
     }
 
     @Override
+    public synchronized Map<Long, Long> receivedTimes(String name) throws StoreException {
+        Map<Long, Long> out = new java.util.TreeMap<>();
+        existing(name).messages.forEach((uid, m) -> out.put(uid, m.receivedMillis()));
+        return out;
+    }
+
+    @Override
     public synchronized ExpungeCriteria.Result expunge(String name, ExpungeCriteria criteria) throws StoreException {
         Account a = existing(name);
         long[] uids = a.messages.entrySet().stream()

@@ -67,4 +67,25 @@ final class ListingReader {
             h.db().releaseSnapshot(snapshot);
         }
     }
+
+    /** UID -> received time of every message of the mailbox, in UID order. */
+    static Map<Long, Long> receivedTimes(RocksHandle h, long accountId) throws StoreException {
+        Map<Long, Long> out = new java.util.TreeMap<>();
+        try (ReadOptions ro = new ReadOptions();
+                Slice lower = new Slice(Keys.rangeStart(accountId));
+                Slice upper = new Slice(Keys.rangeEnd(accountId))) {
+            ro.setIterateLowerBound(lower).setIterateUpperBound(upper);
+            try (RocksIterator it = h.db().newIterator(h.cf().index(), ro)) {
+                for (it.seek(Keys.rangeStart(accountId)); it.isValid(); it.next()) {
+                    out.put(
+                            Keys.uidOfIndexKey(it.key()),
+                            Records.Index.decode(it.value()).receivedMillis());
+                }
+                it.status();
+            }
+            return out;
+        } catch (RocksDBException e) {
+            throw RocksErrors.map("received times", e);
+        }
+    }
 }

@@ -463,6 +463,14 @@ public final class RocksMailStore implements MailStore {
     }
 
     @Override
+    public java.util.Map<Long, Long> receivedTimes(String name) throws StoreException {
+        String key = AccountNames.normalize(name);
+        Records.Account account =
+                accountRecord(key).orElseThrow(() -> new NoSuchAccountException("no such user: " + key));
+        return ListingReader.receivedTimes(handle, account.id());
+    }
+
+    @Override
     public Maildrop openMaildrop(String name, LockPolicy policy) throws StoreException {
         String key = AccountNames.normalize(name);
         Records.Account account =
