@@ -15,8 +15,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 USERS="${USERS:-100}" MESSAGES="${MESSAGES:-40}" CONN="${CONN:-50}" DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}" ROUNDS="${ROUNDS:-3}"
+# nginx's mail proxy buffer per direction (default one page, 4k): see docs/benchmarks.md for why 64k.
+PROXY_BUFFER="${PROXY_BUFFER:-64k}"
 WORK="${WORK:-$(mktemp -d /tmp/poplar-proxybench.XXXX)}"
-chmod 0755 "$WORK"
+mkdir -p "$WORK"; chmod 0755 "$WORK"
 results="$WORK/results.jsonl"
 : > "$results"
 KEY=bench-cluster-key-0123456789
@@ -35,7 +37,11 @@ bench="$root/benchmarks/target/poplar-bench.jar"
 load() { "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$bench" dev.poplar.bench.load.LoadGenerator "$@"; }
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; wait 2> /dev/null || true; }
+declare -A node_pid=()
+cleanup() {
+  for p in "${pids[@]}" "${node_pid[@]}"; do kill "$p" 2> /dev/null || true; done
+  wait 2> /dev/null || true
+}
 trap cleanup EXIT
 
 # ---- etcd, one member ----------------------------------------------------------------------------
@@ -52,22 +58,22 @@ node_env() { # $1 name, $2 base port
     POPLAR_HTTP_PORT=$(($2 + 3)) POPLAR_NGINX_AUTH_PORT=$(($2 + 4)) POPLAR_NGINX_AUTH_KEY=$KEY \
     POPLAR_CLUSTER_ETCD=http://127.0.0.1:23790 POPLAR_CLUSTER_NODE="$1" POPLAR_AUTH_MIN_PASSWORD_LENGTH=1 \
     POPLAR_AUTH_FAILURE_DELAY=0 POPLAR_AUTH_BAN_AFTER=0 POPLAR_POP3_MAX_CONNECTIONS_PER_IP=20000 \
-    POPLAR_JAVA_OPTS="-Xms1g -Xmx1g"
+    POPLAR_POP3_MAILDROP_LOCK=shared
 }
-node_pid=()
+export POPLAR_JAVA_OPTS="-Xms1g -Xmx1g"
 node_start() { # $1 name, $2 base port, $3 extra env
   env $(node_env "$1" "$2") $3 "$root/poplar" serve > "$WORK/$1.log" 2>&1 &
-  eval "pid_$1=$!"
+  node_pid[$1]=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$(($2 + 3))/health/ready" > /dev/null && return; sleep 0.1; done
   echo "node $1 did not start: $(tail -5 "$WORK/$1.log")"; exit 1
 }
-node_stop() { local p; eval "p=\$pid_$1"; kill -TERM "$p"; wait "$p" || true; }
+node_stop() { kill -TERM "${node_pid[$1]}"; wait "${node_pid[$1]}" || true; }
 B=32100 A=32200
 { for i in $(seq 0 $((USERS - 1))); do echo "user$i pw"; done; } > "$WORK/users.txt"
 env $(node_env node-b $B) "$root/poplar" user import "$WORK/users.txt" > /dev/null
 DIRECT_B="" NGINX_B="POPLAR_POP3_TRUSTED_PROXIES=127.0.0.1/32 POPLAR_AUTH_ALLOW_PLAINTEXT=trusted-proxies"
 node_start node-b $B "$DIRECT_B"     # lists its mailboxes in the directory as it starts
-load --scenario seed --lmtp-port $((B + 2)) --users "$USERS" --messages "$MESSAGES" > /dev/null
+load --scenario seed --lmtp-port $((B + 2)) --users "$USERS" --messages "$MESSAGES" --big-messages 0 > /dev/null
 node_start node-a $A ""
 
 # ---- nginx: auth_http at node A, PROXY protocol to the owner ---------------------------------
@@ -85,6 +91,7 @@ mail {
   auth_http 127.0.0.1:$((A + 4))/auth;
   auth_http_header X-Poplar-Auth-Key "$KEY";
   proxy_pass_error_message on;
+  $( [[ $PROXY_BUFFER == default ]] || echo "proxy_buffer $PROXY_BUFFER;" )
   server { listen 127.0.0.1:$NGINX_PORT; protocol pop3; pop3_auth plain; proxy_protocol on; }
 }
 CONF
@@ -92,11 +99,16 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
 trap 'cleanup; kill "$(cat "$WORK/nginx/nginx.pid")" 2> /dev/null || true' EXIT
 
 run() { # $1 label, $2 scenario, $3 port
-  local out; out="$(load --scenario "$2" --pop3-port "$3" --users "$USERS" --random true --password pw \
+  local out; out="$(load --scenario "$2" --pop3-port "$3" --users "$USERS" --random true --password pw --pipelining false \
     --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" || true)"
-  echo "$out" | sed "s/^{/{\"path\":\"$1\",/" >> "$results"
+  echo "$out" | sed "s/^{/{\"path\":\"$1\",\"proxy_buffer\":\"$PROXY_BUFFER\",/" >> "$results"
   echo "$1 $2: $out"
 }
+if [[ -n "${HOLD:-}" ]]; then # investigate by hand: everything up, node B trusting nginx
+  node_stop node-b; node_start node-b $B "$NGINX_B"
+  echo "held: nginx 127.0.0.1:$NGINX_PORT, node A auth_http $((A + 4)), node B pop3 $((B + 1)); rm $WORK/hold to go on"
+  touch "$WORK/hold"; while [[ -e "$WORK/hold" ]]; do sleep 1; done
+fi
 for round in $(seq 1 "$ROUNDS"); do
   run direct login $((B + 1)); run direct retr $((B + 1))
   node_stop node-b; node_start node-b $B "$NGINX_B"

@@ -32,7 +32,8 @@ import org.HdrHistogram.Recorder;
  * false) or resumed ones (true, the default; "resumed" counts them).
  * --tls none|implicit|stls (POP3S from the first byte, or STLS after the greeting), --tls-version
  * 1.3|1.2 (1.3): every POP3 scenario over TLS, replies verified as in plaintext.
- * With --random true, each login picks a random user of --users (else connection i uses user i).
+ * --pipelining false sends PASS only after USER's reply (nginx's mail proxy does not announce
+ * PIPELINING). With --random true, each login picks a random user of --users (else connection i uses user i).
  * With --rate N (login, stat, session, deliver), the connections together start N per second on
  * a fixed schedule, and each latency counts from the scheduled start (no coordinated omission):
  * an open-loop load such as a million users polling every 15 minutes (--rate 1111).
@@ -47,10 +48,13 @@ public final class LoadGenerator {
     private volatile String lastError = "";
 
     private final TlsMode tls;
+    /** --pipelining false: USER, wait, PASS (for servers and proxies that do not announce PIPELINING). */
+    private final boolean pipelining;
 
     private LoadGenerator(Map<String, String> opts) {
         this.opts = opts;
         this.host = opts.getOrDefault("host", "127.0.0.1");
+        this.pipelining = Boolean.parseBoolean(opts.getOrDefault("pipelining", "true"));
         this.tls = new TlsMode(
                 opt("tls", "none"), opt("tls-version", "1.3"), Boolean.parseBoolean(opt("tls-resume", "true")));
     }
@@ -225,7 +229,7 @@ public final class LoadGenerator {
     private void login(int port, String user, String password) throws IOException {
         long t0 = start();
         try (Pop3Connection c = tls.connect(host, port)) {
-            c.login(user, password);
+            c.login(user, password, pipelining);
             c.command("QUIT");
         }
         record(t0);
@@ -234,7 +238,7 @@ public final class LoadGenerator {
     private void stat(int port, String user, String password) throws IOException {
         long t0 = start();
         try (Pop3Connection c = tls.connect(host, port)) {
-            c.login(user, password);
+            c.login(user, password, pipelining);
             c.command("STAT");
             c.command("QUIT");
         }
@@ -283,7 +287,7 @@ public final class LoadGenerator {
     private void session(int port, String user, String password) throws IOException {
         long t0 = start();
         try (Pop3Connection c = tls.connect(host, port)) {
-            c.login(user, password);
+            c.login(user, password, pipelining);
             int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
             long[] sizes = sizes(c, count);
             c.multiLine("UIDL");
@@ -313,7 +317,7 @@ public final class LoadGenerator {
 
     private void retrLoop(int port, String user, String password, AtomicBoolean stop) throws IOException {
         try (Pop3Connection c = tls.connect(host, port)) {
-            c.login(user, password);
+            c.login(user, password, pipelining);
             int count = Integer.parseInt(c.command("STAT").split(" ")[1]);
             long[] sizes = sizes(c, count);
             while (!stop.get() && count > 0) {
@@ -331,7 +335,7 @@ public final class LoadGenerator {
 
     private void listLoop(int port, String user, String password, AtomicBoolean stop) throws IOException {
         try (Pop3Connection c = tls.connect(host, port)) {
-            c.login(user, password);
+            c.login(user, password, pipelining);
             while (!stop.get()) {
                 long t0 = System.nanoTime();
                 c.multiLine("LIST");
@@ -430,7 +434,7 @@ public final class LoadGenerator {
                         try {
                             Pop3Connection c = tls.connect(host, port);
                             held[i] = c;
-                            c.login(user(i), password);
+                            c.login(user(i), password, pipelining);
                         } catch (IOException e) {
                             errors.incrementAndGet();
                             lastError = "login " + i + ": " + e.getMessage();
