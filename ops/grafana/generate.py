@@ -80,6 +80,12 @@ line(("Mean synced write", [(f'rate(poplar_store_write_seconds_total{{{SEL}}}[$_
                      (f'poplar_store_blob_files_bytes{{{SEL}}}', "blobs {{instance}}"),
                      (f'poplar_store_block_cache_usage_bytes{{{SEL}}}', "block cache {{instance}}")], "bytes"))
 
+row("Cluster (nodes with poplar.cluster.etcd; docs/scale-out.md)")
+line(("In the membership", [(f'poplar_cluster_registered{{{SEL}}}', "{{instance}}")], "short", {"kind": "stat"}),
+     ("Directory follows etcd", [(f'poplar_cluster_directory_current{{{SEL}}}', "{{instance}}")], "short", {"kind": "stat"}),
+     ("Users per node", [(f'poplar_cluster_directory_users{{{SEL}}}', "{{instance}}")], "short"),
+     ("LMTP deferred to the owner", [(f'sum by (instance) (rate(poplar_lmtp_deliveries_total{{{SEL},result="elsewhere"}}[$__rate_interval]))', "{{instance}}")], "ops"))
+
 row("JVM")
 line(("Heap used", [(f'sum by (instance) (jvm_memory_used_bytes{{{SEL},area="heap"}})', "{{instance}}")], "bytes"),
      ("GC pause per second", [(f'sum by (instance) (rate(jvm_gc_pause_seconds_sum{{{SEL}}}[$__rate_interval]))', "{{instance}}")], "s"),

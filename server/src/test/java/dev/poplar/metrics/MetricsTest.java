@@ -127,6 +127,21 @@ class MetricsTest {
             Thread.sleep(100); // polling a condition with a deadline
             live = sampleNames(scrape(null).body());
         }
+        // The cluster row and alerts use what a node in a cluster exports: scrape one too.
+        try (dev.poplar.testing.Etcd etcd = dev.poplar.testing.Etcd.create(dir.resolve("etcd"), true);
+                TestServer node = TestServer.start(
+                        dir.resolve("cluster-node"),
+                        "POPLAR_CLUSTER_ETCD",
+                        etcd.url().toString(),
+                        "POPLAR_CLUSTER_NODE",
+                        "metrics-node")) {
+            live = new TreeSet<>(live);
+            live.addAll(sampleNames(http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body()));
+        }
         for (Path file : List.of(
                 Path.of("../ops/prometheus/poplar.rules.yml"), Path.of("../ops/grafana/poplar-overview.json"))) {
             Matcher m = METRIC.matcher(Files.readString(file));
