@@ -215,7 +215,7 @@ public final class EtcdClient implements AutoCloseable {
             }
             throw new IOException("etcd at " + endpoint + " ended the watch");
         }
-        throw new IOException("no etcd endpoint accepted a watch (" + endpoints + "): " + last.getMessage(), last);
+        throw new IOException("no etcd endpoint accepted a watch (" + endpoints + "): " + describe(last), last);
     }
 
     /** The key just after every key with this prefix (etcd's range_end for a prefix). */
@@ -251,7 +251,12 @@ public final class EtcdClient implements AutoCloseable {
                 throw new IOException("interrupted while asking etcd", e);
             }
         }
-        throw new IOException("no etcd endpoint answered " + path + " (" + endpoints + "): " + last.getMessage(), last);
+        throw new IOException("no etcd endpoint answered " + path + " (" + endpoints + "): " + describe(last), last);
+    }
+
+    /** An I/O failure in words; a refused connection has no message of its own. */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Ends every call in flight (a watch included). */
