@@ -21,6 +21,10 @@ public final class ClusterRecipients implements Recipients {
 
     @Override
     public Optional<String> account(String name) throws StoreException {
+        if (!routing.ready()) {
+            // Started while etcd was away: who owns whom is unknown, so nothing is taken or refused.
+            throw new StoreException("the cluster directory has not been read from etcd yet", true, null);
+        }
         Optional<String> target = routing.moving(name);
         if (target.isPresent()) {
             throw new RecipientElsewhere(target.get(), true);

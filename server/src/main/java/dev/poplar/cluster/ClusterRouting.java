@@ -36,8 +36,16 @@ public final class ClusterRouting implements OwnerRouting {
         return view.movingTo(key(user));
     }
 
+    /** False until this node has read the directory once (it started while etcd was away). */
+    boolean ready() {
+        return view.loaded();
+    }
+
     @Override
     public Route route(String user) {
+        if (!view.loaded()) {
+            return new Unavailable("the cluster directory has not been read from etcd yet");
+        }
         Optional<String> target = moving(user);
         if (target.isPresent()) {
             return new Unavailable("the mailbox is being moved to node " + target.get());

@@ -24,6 +24,9 @@ public final class TransportMap {
     }
 
     public Reply lookup(String key) {
+        if (!view.loaded()) {
+            return new Reply("TEMP", "the cluster directory has not been read from etcd yet");
+        }
         int at = key.lastIndexOf('@');
         if (at <= 0) {
             return new Reply("NOTFOUND", "");

@@ -95,13 +95,33 @@ class ClusterMembershipTest {
 
     @Test
     void aNodeStartedBeforeEtcdRegistersWhenEtcdComesUp(@TempDir Path dir) throws Exception {
+        int socketmap = TestServer.freePort();
         try (Etcd etcd = Etcd.create(dir.resolve("etcd"), false);
-                TestServer a = node(dir.resolve("a"), etcd, "early")) {
+                TestServer a = TestServer.start(
+                        dir.resolve("a"),
+                        "POPLAR_CLUSTER_ETCD",
+                        etcd.url().toString(),
+                        "POPLAR_CLUSTER_NODE",
+                        "early",
+                        "POPLAR_CLUSTER_SOCKETMAP_PORT",
+                        Integer.toString(socketmap))) {
             assertTrue(a.server().ready(), "serves its own users meanwhile");
+            assertTrue(
+                    ClusterTest.socketmap(socketmap, "transport", "anyone@example.org")
+                            .startsWith("TEMP "),
+                    "without the directory nobody is routed, nor refused: Postfix waits");
             etcd.start();
             await("the node to register", () -> {
                 try {
                     return nodes(etcd).containsKey(NodeRegistration.NODES + "early");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            await("the directory to be read", () -> {
+                try {
+                    return ClusterTest.socketmap(socketmap, "transport", "anyone@example.org")
+                            .equals("NOTFOUND ");
                 } catch (Exception e) {
                     return false;
                 }
