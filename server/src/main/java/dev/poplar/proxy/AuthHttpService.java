@@ -27,6 +27,7 @@ public final class AuthHttpService implements ConnectionHandler {
     static final int MAX_HEAD = 8 * 1024;
     static final int MAX_HEADERS = 64;
     private static final int READ_TIMEOUT_MILLIS = 5_000;
+    private static final int PEER_IDLE_MILLIS = 60_000;
 
     /** The auth listener reports nothing to the POP3/LMTP listener metrics. */
     public static final ListenerObserver OBSERVER = new ListenerObserver() {
@@ -87,7 +88,8 @@ public final class AuthHttpService implements ConnectionHandler {
         try (socket) {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
-            Optional<Request> request = readHead(socket.getInputStream());
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+            Optional<Request> request = readHead(in);
             if (request.isEmpty()) {
                 write(out, "400 Bad Request", Map.of());
                 return;
@@ -101,7 +103,7 @@ public final class AuthHttpService implements ConnectionHandler {
             Function<String, Optional<String>> header =
                     name -> Optional.ofNullable(r.headers().get(name.toLowerCase(Locale.ROOT)));
             if (toPeer) {
-                peerCall(socket, out, r, header);
+                peerCalls(socket, in, out, r);
                 return;
             }
             Optional<Map<String, String>> answer = nginx.answer(r.path(), header);
@@ -115,12 +117,32 @@ public final class AuthHttpService implements ConnectionHandler {
         }
     }
 
-    /** A node-to-node call: the key first (nothing is read from a caller without it), then the body. */
-    private void peerCall(Socket socket, OutputStream out, Request r, Function<String, Optional<String>> header)
-            throws IOException {
+    /**
+     * Node-to-node calls on one connection: HTTP/1.1 keep-alive (a login through another node
+     * costs one check, not one TCP connection per check), until the caller closes, asks for
+     * close, or stays idle past PEER_IDLE_MILLIS (longer than the JDK client's own 30 s, so the
+     * client, not this side, ends an idle connection).
+     */
+    private void peerCalls(Socket socket, InputStream in, OutputStream out, Request first) throws IOException {
+        Request r = first;
+        while (peerCall(socket, in, out, r)) {
+            socket.setSoTimeout(PEER_IDLE_MILLIS);
+            Optional<Request> next = readHead(in);
+            if (next.isEmpty() || !next.get().path().startsWith(PEER_PATH)) {
+                return;
+            }
+            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            r = next.get();
+        }
+    }
+
+    /** One call: the key first (nothing is read from a caller without it), then the body; true to keep the connection. */
+    private boolean peerCall(Socket socket, InputStream in, OutputStream out, Request r) throws IOException {
+        Function<String, Optional<String>> header =
+                name -> Optional.ofNullable(r.headers().get(name.toLowerCase(Locale.ROOT)));
         if (!key.matches(header)) {
             write(out, "403 Forbidden", Map.of());
-            return;
+            return false;
         }
         long length;
         try {
@@ -130,24 +152,27 @@ public final class AuthHttpService implements ConnectionHandler {
         }
         if (length < 0 || length > maxBody) {
             write(out, length < 0 ? "400 Bad Request" : "413 Content Too Large", Map.of());
-            return;
+            return false;
         }
-        byte[] body = socket.getInputStream().readNBytes((int) length);
+        byte[] body = in.readNBytes((int) length);
         if (body.length != length) {
-            return; // the caller went away
+            return false; // the caller went away
         }
         socket.setSoTimeout(0); // a move answers when it is done
         Reply reply = peer.answer(r.path(), header, body);
-        StringBuilder head = new StringBuilder("HTTP/1.0 200 OK\r\n");
+        boolean keep = r.http11() && !header.apply("Connection").orElse("").equalsIgnoreCase("close");
+        StringBuilder head = new StringBuilder(keep ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.0 200 OK\r\n");
         reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        head.append("Content-Length: ").append(reply.body().length).append("\r\nConnection: close\r\n\r\n");
+        head.append("Content-Length: ").append(reply.body().length).append("\r\n");
+        head.append(keep ? "\r\n" : "Connection: close\r\n\r\n");
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
         out.write(reply.body());
         out.flush();
+        return keep;
     }
 
     /** A request's path and headers (names in lower case, first value kept). */
-    public record Request(String path, Map<String, String> headers) {}
+    public record Request(String path, Map<String, String> headers, boolean http11) {}
 
     /**
      * The head of a {@code GET} or {@code POST ... HTTP/1.x} request without a body, or empty when
@@ -187,7 +212,7 @@ public final class AuthHttpService implements ConnectionHandler {
                     lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
                     lines[i].substring(colon + 1).strip());
         }
-        return Optional.of(new Request(lines[0].split(" ")[1], headers));
+        return Optional.of(new Request(lines[0].split(" ")[1], headers, lines[0].endsWith("HTTP/1.1")));
     }
 
     private static void write(OutputStream out, String status, Map<String, String> headers) throws IOException {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterTest {
     private static final String KEY = "cluster-shared-key-0123";
-    private static final int USERS = 999;
+    private static final int USERS = 1_000;
 
     private static Map<String, String> nodeEnv(Etcd etcd, String name, int authPort, int socketmapPort) {
         Map<String, String> env = new HashMap<>();
@@ -169,6 +169,22 @@ class ClusterTest {
                         dev.poplar.proxy.OwnerRouting.Verdict.UNAVAILABLE,
                         new PeerClient("not-the-cluster-key-000", Duration.ofSeconds(5))
                                 .verify(bPeer, bUser, password(bIndex), client));
+
+                // Checks reuse one connection (HTTP/1.1 keep-alive) until the caller asks for close.
+                try (LineClient raw = new LineClient(b.server().nginxAuthPort())) {
+                    String call = "GET /peer/verify HTTP/1.1\r\nHost: b\r\nX-Poplar-Auth-Key: " + KEY
+                            + "\r\nAuth-User: " + bUser + "\r\nAuth-Pass: wrong\r\n";
+                    for (int i = 0; i < 2; i++) {
+                        raw.send(call + (i == 1 ? "Connection: close\r\n" : "") + "\r\n");
+                        assertEquals(i == 1 ? "HTTP/1.0 200 OK" : "HTTP/1.1 200 OK", raw.line());
+                        List<String> head = new ArrayList<>();
+                        for (String l = raw.line(); !l.isEmpty(); l = raw.line()) {
+                            head.add(l);
+                        }
+                        assertTrue(head.contains(PeerClient.RESULT + ": rejected"), head.toString());
+                    }
+                    assertEquals(null, raw.line(), "closed after Connection: close");
+                }
 
                 POP3Client seen = new POP3Client();
                 seen.connect(InetAddress.getByName("127.0.0.1"), nginx.port(), InetAddress.getByName("127.0.0.7"), 0);
