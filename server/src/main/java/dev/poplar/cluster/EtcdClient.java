@@ -78,46 +78,44 @@ public final class EtcdClient implements AutoCloseable {
 
     /** Writes a key only if it does not exist; false (and nothing written) when it does. */
     public boolean createIfAbsent(String key, String value) throws IOException {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("compare")
-                .addObject()
+        ObjectNode compare = JSON.createObjectNode()
                 .put("key", b64(key))
                 .put("target", "CREATE")
                 .put("create_revision", "0");
-        body.putArray("success")
-                .addObject()
-                .putObject("request_put")
-                .put("key", b64(key))
-                .put("value", b64(value));
-        return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
+        return txn(compare, putOp(key, value));
     }
 
     /** Replaces a key's value only if it is {@code expected} now; false (nothing written) otherwise. */
     public boolean compareAndSet(String key, String expected, String value) throws IOException {
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("compare")
-                .addObject()
-                .put("key", b64(key))
-                .put("target", "VALUE")
-                .put("value", b64(expected));
-        body.putArray("success")
-                .addObject()
-                .putObject("request_put")
-                .put("key", b64(key))
-                .put("value", b64(value));
-        return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
+        return txn(valueIs(key, expected), putOp(key, value));
     }
 
     /** Deletes a key only if its value is {@code expected} now; false (nothing deleted) otherwise. */
     public boolean deleteIf(String key, String expected) throws IOException {
+        ObjectNode delete = JSON.createObjectNode();
+        delete.putObject("request_delete_range").put("key", b64(key));
+        return txn(valueIs(key, expected), delete);
+    }
+
+    /** One compare, one operation if it holds (etcd's /v3/kv/txn); whether it held. */
+    private boolean txn(ObjectNode compare, ObjectNode success) throws IOException {
         ObjectNode body = JSON.createObjectNode();
-        body.putArray("compare")
-                .addObject()
+        body.putArray("compare").add(compare);
+        body.putArray("success").add(success);
+        return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
+    }
+
+    private static ObjectNode valueIs(String key, String expected) {
+        return JSON.createObjectNode()
                 .put("key", b64(key))
                 .put("target", "VALUE")
                 .put("value", b64(expected));
-        body.putArray("success").addObject().putObject("request_delete_range").put("key", b64(key));
-        return call("/v3/kv/txn", body).path("succeeded").asBoolean(false);
+    }
+
+    private static ObjectNode putOp(String key, String value) {
+        ObjectNode op = JSON.createObjectNode();
+        op.putObject("request_put").put("key", b64(key)).put("value", b64(value));
+        return op;
     }
 
     /** One key's value, if it exists. */

@@ -3,6 +3,7 @@ package dev.poplar.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.poplar.testing.Await;
 import dev.poplar.testing.CliProcess;
 import dev.poplar.testing.Etcd;
 import dev.poplar.testing.TestServer;
@@ -32,17 +33,6 @@ class ClusterMembershipTest {
 
     private static Map<String, String> nodes(Etcd etcd) throws Exception {
         return new EtcdClient(etcd.urls(), Duration.ofSeconds(5)).prefix(NodeRegistration.NODES);
-    }
-
-    /** Polls up to 15 s: leases end on etcd's clock, not ours. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Test
@@ -127,5 +117,9 @@ class ClusterMembershipTest {
                 }
             });
         }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Await.until(what, Duration.ofSeconds(15), condition);
     }
 }

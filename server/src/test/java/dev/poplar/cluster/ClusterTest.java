@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.admin.AdminException;
 import dev.poplar.net.SessionView;
+import dev.poplar.testing.Await;
 import dev.poplar.testing.Etcd;
 import dev.poplar.testing.LineClient;
 import dev.poplar.testing.Nginx;
 import dev.poplar.testing.ServerProcess;
 import dev.poplar.testing.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -307,13 +307,7 @@ class ClusterTest {
                 throw new AssertionError(user(i) + ": " + c.getReplyString());
             }
             c.setState(org.apache.commons.net.pop3.POP3.TRANSACTION_STATE); // auth() leaves it unset
-            List<String> subjects = new ArrayList<>();
-            int n = c.status().number;
-            for (int m = 1; m <= n; m++) {
-                try (BufferedReader r = new BufferedReader(c.retrieveMessage(m))) {
-                    r.lines().filter(l -> l.startsWith("Subject: ")).forEach(l -> subjects.add(l.substring(9)));
-                }
-            }
+            List<String> subjects = dev.poplar.testing.MailClients.subjects(c);
             c.logout();
             return subjects;
         } finally {
@@ -373,14 +367,7 @@ class ClusterTest {
         }
     }
 
-    /** Polls up to 20 s: leases end on etcd's clock, watches arrive when they arrive. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, Duration.ofSeconds(20), condition);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.admin.AdminException;
+import dev.poplar.testing.Await;
 import dev.poplar.testing.EtcdCluster;
 import dev.poplar.testing.TestServer;
 import java.nio.file.Path;
@@ -91,12 +92,6 @@ class EtcdFailoverTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, Duration.ofSeconds(40), condition);
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.admin.AdminOperations.MessageSummary;
 import dev.poplar.admin.AdminOperations.MigratedMessage;
+import dev.poplar.testing.Await;
 import dev.poplar.testing.CliProcess;
 import dev.poplar.testing.Etcd;
 import dev.poplar.testing.LineClient;
 import dev.poplar.testing.Nginx;
 import dev.poplar.testing.TestServer;
-import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -282,27 +282,15 @@ class MoveTest {
         c.connect(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName("127.0.0.2"), 0);
         try {
             assertTrue(c.login(user, password), c.getReplyString());
-            List<String> out = new ArrayList<>();
-            int n = c.status().number;
-            for (int m = 1; m <= n; m++) {
-                try (BufferedReader r = new BufferedReader(c.retrieveMessage(m))) {
-                    r.lines().filter(l -> l.startsWith("Subject: ")).forEach(l -> out.add(l.substring(9)));
-                }
-            }
+            List<String> subjects = dev.poplar.testing.MailClients.subjects(c);
             c.logout();
-            return out;
+            return subjects;
         } finally {
             c.disconnect();
         }
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, Duration.ofSeconds(20), condition);
     }
 }

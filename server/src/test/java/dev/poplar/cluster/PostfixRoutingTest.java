@@ -152,16 +152,15 @@ class PostfixRoutingTest {
         await(what, condition, null);
     }
 
-    /** Polls up to 60 s: Postfix delivers at its own pace. */
+    /** Up to 60 s: Postfix delivers at its own pace. */
     private static void await(String what, BooleanSupplier condition, Postfix postfix) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "timed out waiting for: " + what + (postfix == null ? "" : "\n" + tail(postfix)));
+        dev.poplar.testing.Await.until(what, Duration.ofSeconds(60), condition, () -> {
+            try {
+                return postfix == null ? "" : "\n" + tail(postfix);
+            } catch (java.io.IOException e) {
+                return "";
             }
-            Thread.sleep(200);
-        }
+        });
     }
 
     private static String tail(Postfix postfix) throws java.io.IOException {

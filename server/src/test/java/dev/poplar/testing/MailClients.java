@@ -34,4 +34,16 @@ public final class MailClients {
             return lmtp.line();
         }
     }
+
+    /** The Subject of every message in a logged-in session's maildrop, in order (RETR of each). */
+    public static java.util.List<String> subjects(org.apache.commons.net.pop3.POP3Client c) throws java.io.IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int n = c.status().number;
+        for (int m = 1; m <= n; m++) {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(c.retrieveMessage(m))) {
+                r.lines().filter(l -> l.startsWith("Subject: ")).forEach(l -> out.add(l.substring(9)));
+            }
+        }
+        return out;
+    }
 }
