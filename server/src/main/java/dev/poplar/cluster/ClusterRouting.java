@@ -27,12 +27,12 @@ public final class ClusterRouting implements OwnerRouting {
     }
 
     /** The owner of {@code user} when it is another node. */
-    Optional<String> elsewhere(String user) {
+    public Optional<String> elsewhere(String user) {
         return view.owner(key(user)).filter(owner -> !owner.equals(self));
     }
 
     /** The target of a move of {@code user} in progress. */
-    Optional<String> moving(String user) {
+    public Optional<String> moving(String user) {
         return view.movingTo(key(user));
     }
 

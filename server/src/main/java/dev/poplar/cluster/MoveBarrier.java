@@ -13,9 +13,10 @@ import java.util.function.Predicate;
  * mailbox is marked as moving and {@link #settle} has returned, no delivery to it commits on this
  * node any more. Each delivery holds the read lock of its recipients' stripes while it checks the
  * mark and commits; settle takes the write lock of one stripe once, so it waits for commits in
- * flight and none can start unchecked after it. A delivery that finds a recipient moving stores
- * nothing and fails as a whole, temporarily (451: the MTA retries every recipient, and by then the
- * owner is the new node); this only happens to the transaction in flight at the mark.
+ * flight and none can start unchecked after it. A delivery that finds a recipient moving (or moved
+ * away) stores nothing and fails as a whole, temporarily (451: the MTA retries every recipient,
+ * and by then the owner is the new node); this only happens to a transaction whose RCPT was
+ * accepted before the mark.
  */
 public final class MoveBarrier implements DeliveryStore {
     private static final int STRIPES = 256;
@@ -24,7 +25,10 @@ public final class MoveBarrier implements DeliveryStore {
     private final Predicate<String> moving;
     private final ReentrantReadWriteLock[] stripes = new ReentrantReadWriteLock[STRIPES];
 
-    /** @param moving whether an account's mailbox is being moved now (the directory's move marks) */
+    /**
+     * @param moving whether an account's mailbox is being moved, or has been moved, away from this
+     *               node (the directory's move marks and owners): true from the mark on, for good
+     */
     public MoveBarrier(DeliveryStore store, Predicate<String> moving) {
         this.store = store;
         this.moving = moving;

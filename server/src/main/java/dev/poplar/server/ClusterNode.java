@@ -59,7 +59,10 @@ final class ClusterNode implements AutoCloseable {
         this.view = ClusterView.start(new EtcdClient(this.config.etcd(), timeout), timeout);
         this.peers = new PeerClient(config.nginx().authKey(), timeout);
         this.routing = new ClusterRouting(name, view, peers);
-        this.barrier = new MoveBarrier(store, user -> view.movingTo(user).isPresent());
+        this.barrier = new MoveBarrier(
+                store,
+                user -> routing.moving(user).isPresent()
+                        || routing.elsewhere(user).isPresent());
         this.moves = new MailboxMove(name, etcd, view, peers, store, barrier, sessions);
     }
 

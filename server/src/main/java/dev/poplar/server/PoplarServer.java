@@ -221,6 +221,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                     new InetSocketAddress(config.lmtp().host(), config.lmtp().port()),
                     config.lmtp().maxConnections(),
                     new LmtpService(
+                            cluster == null ? store : cluster.deliveries(),
                             store,
                             cluster == null ? authenticator::existing : cluster.recipients(authenticator::existing),
                             lmtpSettings,

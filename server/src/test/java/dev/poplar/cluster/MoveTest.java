@@ -120,6 +120,15 @@ class MoveTest {
             session.send("DELE 1\r\n");
             assertTrue(session.line().startsWith("+OK"));
 
+            // A delivery whose RCPT the old node accepted before the move, and whose DATA comes after it.
+            LineClient late = new LineClient(a.lmtpPort());
+            late.line();
+            late.send("LHLO t\r\n");
+            for (String l = late.line(); !l.startsWith("250 "); l = late.line()) {}
+            late.send("MAIL FROM:<s@example.org>\r\nRCPT TO:<mover@example.org>\r\n");
+            late.line();
+            assertTrue(late.line().startsWith("250"), "RCPT accepted before the move");
+
             // Load: an MTA that routes by the socketmap and retries 4xx; a client fetching through nginx.
             AtomicBoolean stop = new AtomicBoolean();
             List<String> delivered = Collections.synchronizedList(new ArrayList<>());
@@ -185,6 +194,15 @@ class MoveTest {
             assertEquals(0, moved.exit(), moved.out() + moved.err());
             assertTrue(moved.out().startsWith("moved mover from node-a to node-b ("), moved.out());
             moveDone.set(true);
+
+            // Its DATA now: deferred (the MTA retries at the new owner), never stored behind the
+            // copy's back nor refused for good.
+            late.send("DATA\r\n");
+            assertTrue(late.line().startsWith("354"));
+            late.send("Subject: late\r\n\r\nlate\r\n.\r\n");
+            String lateReply = late.line();
+            assertTrue(lateReply.startsWith("451 4.3.0"), lateReply);
+            late.close();
 
             // The session on the old node ended cleanly: its DELE was not applied.
             session.send("STAT\r\n");
