@@ -21,12 +21,17 @@ import java.util.TreeMap;
 final class ClusterCli {
     private ClusterCli() {}
 
-    /** The directory, read whole; null (after saying why) when etcd is not configured or does not answer. */
-    static ClusterView view(PoplarConfig c) {
+    /** True (after saying so) when this configuration names no cluster: the command's exit 1. */
+    static boolean notInCluster(PoplarConfig c) {
         if (c.cluster().etcd().isEmpty()) {
             System.err.println("poplar: poplar.cluster.etcd is not set: this node is not in a cluster");
-            return null;
+            return true;
         }
+        return false;
+    }
+
+    /** The directory, read whole; null (after saying why) when etcd does not answer: exit 75. */
+    static ClusterView view(PoplarConfig c) {
         ClusterView view =
                 ClusterView.start(new EtcdClient(c.cluster().etcd(), Duration.ofSeconds(5)), Duration.ofSeconds(60));
         if (!view.loaded()) {

@@ -29,8 +29,7 @@ final class ClusterCommand {
         @Override
         public Integer call() throws Exception {
             PoplarConfig c = config.load();
-            if (c.cluster().etcd().isEmpty()) {
-                System.err.println("poplar: poplar.cluster.etcd is not set: this node is not in a cluster");
+            if (ClusterCli.notInCluster(c)) {
                 return 1;
             }
             Map<String, String> nodes;
@@ -64,15 +63,11 @@ final class ClusterCommand {
         @Override
         public Integer call() throws Exception {
             PoplarConfig c = config.load();
-            if (c.cluster().etcd().isEmpty()) {
-                System.err.println("poplar: poplar.cluster.etcd is not set: this node is not in a cluster");
+            if (ClusterCli.notInCluster(c)) {
                 return 1;
             }
-            try (ClusterView view = ClusterView.start(
-                    new EtcdClient(c.cluster().etcd(), Duration.ofSeconds(5)), Duration.ofSeconds(60))) {
-                if (!view.loaded()) {
-                    System.err.println("poplar: etcd at " + c.cluster().etcd() + " did not answer; the cluster "
-                            + "directory cannot be read");
+            try (ClusterView view = ClusterCli.view(c)) {
+                if (view == null) {
                     return 75;
                 }
                 Map<String, NodeInfo> live = view.nodes();
@@ -111,6 +106,9 @@ final class ClusterCommand {
         @Override
         public Integer call() throws Exception {
             PoplarConfig c = config.load();
+            if (ClusterCli.notInCluster(c)) {
+                return 1;
+            }
             try (ClusterView view = ClusterCli.view(c)) {
                 if (view == null) {
                     return 75;
@@ -137,6 +135,9 @@ final class ClusterCommand {
         @Override
         public Integer call() throws Exception {
             PoplarConfig c = config.load();
+            if (ClusterCli.notInCluster(c)) {
+                return 1;
+            }
             try (ClusterView view = ClusterCli.view(c)) {
                 if (view == null) {
                     return 75;

@@ -32,10 +32,8 @@ public final class ClusterView implements AutoCloseable {
     private static final int PAGE = 10_000;
 
     private final EtcdClient etcd;
-    private final ConcurrentHashMap<String, String> owners = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, NodeInfo> nodes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> moving = new ConcurrentHashMap<>();
-    private final java.util.Set<String> draining = ConcurrentHashMap.newKeySet();
+    /** Replaced whole by a reload; changed entry by entry by the watch and by this node's own writes. */
+    private volatile Contents contents = new Contents();
     /** Node names, shared by every user entry that names them (a million users, a few strings). */
     private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
 
@@ -75,62 +73,63 @@ public final class ClusterView implements AutoCloseable {
 
     /** The owner of {@code user}, as far as this copy knows. */
     public Optional<String> owner(String user) {
-        return Optional.ofNullable(owners.get(user));
+        return Optional.ofNullable(contents.owners.get(user));
     }
 
     /** The node {@code user}'s mailbox is being moved to, while a move is in progress. */
     public Optional<String> movingTo(String user) {
+        Map<String, String> moving = contents.moving;
         return moving.isEmpty() ? Optional.empty() : Optional.ofNullable(moving.get(user));
     }
 
     /** True while node {@code name} is being drained (no new users). */
     public boolean draining(String name) {
-        return draining.contains(name);
+        return contents.draining.contains(name);
     }
 
     /** The live node {@code name}, if it is registered now. */
     public Optional<NodeInfo> node(String name) {
-        return Optional.ofNullable(nodes.get(name));
+        return Optional.ofNullable(contents.nodes.get(name));
     }
 
     /** Every live node, by name. */
     public Map<String, NodeInfo> nodes() {
-        return new TreeMap<>(nodes);
+        return new TreeMap<>(contents.nodes);
     }
 
     /** The users node {@code node} owns, sorted. */
     public java.util.List<String> usersOf(String node) {
-        return owners.entrySet().stream()
+        return contents.owners.entrySet().stream()
                 .filter(e -> e.getValue().equals(node))
                 .map(Map.Entry::getKey)
                 .sorted()
                 .toList();
     }
 
-    /** How many users each node owns (live or not), by node name. */
+    /**
+     * How many users each node owns (live or not), by node name: kept as entries change, so a
+     * scrape or a placement costs the number of nodes, not of users.
+     */
     public Map<String, Long> usersPerNode() {
+        Contents c = contents;
         Map<String, Long> out = new TreeMap<>();
-        nodes.keySet().forEach(n -> out.put(n, 0L));
-        owners.values().forEach(n -> out.merge(n, 1L, Long::sum));
+        c.nodes.keySet().forEach(n -> out.put(n, 0L));
+        c.counts.forEach((n, count) -> {
+            if (count.get() > 0) {
+                out.put(n, count.get());
+            }
+        });
         return out;
     }
 
     /** Records a move this node starts or ends itself, before the watch brings it back. */
     void assumeMoving(String user, String target) {
-        if (target == null) {
-            moving.remove(user);
-        } else {
-            moving.put(user, target);
-        }
+        contents.apply(MOVING + user, target);
     }
 
     /** Records a change this node made itself, before the watch brings it back. */
     void assume(String user, String owner) {
-        if (owner == null) {
-            owners.remove(user);
-        } else {
-            owners.put(user, names.computeIfAbsent(owner, n -> n));
-        }
+        contents.apply(USERS + user, owner);
     }
 
     private void run() {
@@ -158,7 +157,7 @@ public final class ClusterView implements AutoCloseable {
                             System.Logger.Level.WARNING,
                             dev.poplar.log.SessionLog.event("cluster_directory_stale")
                                     .with("reason", String.valueOf(e.getMessage()))
-                                    .with("users", owners.size())
+                                    .with("users", contents.owners.size())
                                     .toString());
                 }
                 try {
@@ -172,12 +171,13 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
-    /** Reads /poplar/ in pages at one revision and replaces the copy with it. */
+    /**
+     * Reads /poplar/ in pages at one revision and replaces the copy with it. A change this node
+     * assumed meanwhile is not lost: etcd had it before it was assumed, so either this read or the
+     * watch from its revision brings it.
+     */
     private void reload() throws IOException {
-        Map<String, String> freshOwners = new java.util.HashMap<>();
-        Map<String, NodeInfo> freshNodes = new java.util.HashMap<>();
-        Map<String, String> freshMoving = new java.util.HashMap<>();
-        Map<String, String> freshDraining = new java.util.HashMap<>();
+        Contents fresh = new Contents();
         long at = 0;
         String from = PREFIX;
         while (true) {
@@ -186,66 +186,76 @@ public final class ClusterView implements AutoCloseable {
             String lastKey = null;
             for (Map.Entry<String, String> e : page.entries().entrySet()) {
                 lastKey = e.getKey();
-                put(freshOwners, freshNodes, freshMoving, freshDraining, e.getKey(), e.getValue());
+                fresh.apply(e.getKey(), e.getValue());
             }
             if (!page.more() || lastKey == null) {
                 break;
             }
             from = lastKey + "\0";
         }
-        owners.keySet().retainAll(freshOwners.keySet());
-        owners.putAll(freshOwners);
-        nodes.keySet().retainAll(freshNodes.keySet());
-        nodes.putAll(freshNodes);
-        moving.keySet().retainAll(freshMoving.keySet());
-        moving.putAll(freshMoving);
-        draining.retainAll(freshDraining.keySet());
-        draining.addAll(freshDraining.keySet());
+        contents = fresh;
         revision.set(at);
         loaded.countDown();
     }
 
     private void apply(EtcdClient.Event e) {
-        if (e.value() == null) {
-            if (e.key().startsWith(USERS)) {
-                owners.remove(e.key().substring(USERS.length()));
-            } else if (e.key().startsWith(NodeRegistration.NODES)) {
-                nodes.remove(e.key().substring(NodeRegistration.NODES.length()));
-            } else if (e.key().startsWith(MOVING)) {
-                moving.remove(e.key().substring(MOVING.length()));
-            } else if (e.key().startsWith(DRAINING)) {
-                draining.remove(e.key().substring(DRAINING.length()));
-            }
-        } else {
-            put(owners, nodes, moving, null, e.key(), e.value());
-        }
+        contents.apply(e.key(), e.value());
         revision.accumulateAndGet(e.revision(), Math::max);
     }
 
-    private void put(
-            Map<String, String> ownerMap,
-            Map<String, NodeInfo> nodeMap,
-            Map<String, String> movingMap,
-            Map<String, String> drainingMap,
-            String key,
-            String value) {
-        if (key.startsWith(DRAINING)) {
-            String node = key.substring(DRAINING.length());
-            if (drainingMap != null) {
-                drainingMap.put(node, value);
-            } else {
-                draining.add(node);
+    /** One copy of /poplar/, with the users per node counted as owners change. */
+    private final class Contents {
+        final ConcurrentHashMap<String, String> owners = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, String> moving = new ConcurrentHashMap<>();
+        final java.util.Set<String> draining = ConcurrentHashMap.newKeySet();
+
+        /** A key written ({@code value}) or deleted (null). */
+        void apply(String key, String value) {
+            if (key.startsWith(USERS)) {
+                setOwner(key.substring(USERS.length()), value == null ? null : names.computeIfAbsent(value, n -> n));
+            } else if (key.startsWith(MOVING)) {
+                String user = key.substring(MOVING.length());
+                if (value == null) {
+                    moving.remove(user);
+                } else {
+                    moving.put(user, value);
+                }
+            } else if (key.startsWith(DRAINING)) {
+                String node = key.substring(DRAINING.length());
+                if (value == null) {
+                    draining.remove(node);
+                } else {
+                    draining.add(node);
+                }
+            } else if (key.startsWith(NodeRegistration.NODES)) {
+                String node = key.substring(NodeRegistration.NODES.length());
+                if (value == null) {
+                    nodes.remove(node);
+                    return;
+                }
+                try {
+                    nodes.put(node, NodeInfo.fromJson(value));
+                } catch (IllegalArgumentException bad) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "cluster: unreadable node entry " + key + ": " + bad.getMessage());
+                }
             }
-        } else if (key.startsWith(MOVING)) {
-            movingMap.put(key.substring(MOVING.length()), value);
-        } else if (key.startsWith(USERS)) {
-            ownerMap.put(key.substring(USERS.length()), names.computeIfAbsent(value, n -> n));
-        } else if (key.startsWith(NodeRegistration.NODES)) {
-            try {
-                nodeMap.put(key.substring(NodeRegistration.NODES.length()), NodeInfo.fromJson(value));
-            } catch (IllegalArgumentException bad) {
-                LOG.log(System.Logger.Level.WARNING, "cluster: unreadable node entry " + key + ": " + bad.getMessage());
-            }
+        }
+
+        /** Atomically per user, so the counts follow every change of owner exactly once. */
+        private void setOwner(String user, String node) {
+            owners.compute(user, (u, previous) -> {
+                if (previous != null) {
+                    counts.get(previous).decrementAndGet();
+                }
+                if (node != null) {
+                    counts.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+                }
+                return node;
+            });
         }
     }
 

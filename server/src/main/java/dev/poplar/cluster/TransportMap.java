@@ -31,16 +31,15 @@ public final class TransportMap {
         if (at <= 0) {
             return new Reply("NOTFOUND", "");
         }
-        Optional<String> owner = view.owner(ClusterRouting.key(key));
-        if (owner.isEmpty()) {
-            owner = view.owner(ClusterRouting.key(key.substring(0, at)));
+        // The whole address if the directory has it, else its local part (as LMTP's recipients).
+        String user = ClusterRouting.key(key);
+        if (view.owner(user).isEmpty()) {
+            user = ClusterRouting.key(key.substring(0, at));
         }
+        Optional<String> owner = view.owner(user);
         if (owner.isEmpty()) {
             return new Reply("NOTFOUND", "");
         }
-        String user = view.owner(ClusterRouting.key(key)).isPresent()
-                ? ClusterRouting.key(key)
-                : ClusterRouting.key(key.substring(0, at));
         if (view.movingTo(user).isPresent()) {
             return new Reply("TEMP", "the mailbox is being moved");
         }

@@ -188,7 +188,7 @@ class MoveTest {
                 }
             });
 
-            Thread.sleep(100); // let both loads start
+            await("both loads to be running", () -> !delivered.isEmpty() && !fetchReplies.isEmpty());
             CliProcess.Result moved =
                     CliProcess.run(dir.resolve("cli"), cliEnv, null, "cluster", "move", "mover", "node-b");
             assertEquals(0, moved.exit(), moved.out() + moved.err());
