@@ -6,6 +6,7 @@ import dev.poplar.auth.sasl.SaslMechanism;
 import dev.poplar.log.SessionLog;
 import dev.poplar.net.Cidr;
 import dev.poplar.storage.LockPolicy;
+import dev.poplar.tls.TlsContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ public record PoplarConfig(
     public record Pop3s(String host, int port, int maxConnections) {}
 
     /** Empty paths: a generated self-signed development certificate. */
-    public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval) {}
+    public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval, TlsContext.Choice provider) {}
 
     public record Auth(
             int pbkdf2Iterations,
@@ -163,6 +164,10 @@ public record PoplarConfig(
         } catch (IllegalArgumentException e) {
             throw Values.bad(ConfigKeys.AUTH_ALLOW_PLAINTEXT, "must be loopback, trusted-proxies, never or always");
         }
+        TlsContext.Choice tlsProvider = TlsContext.Choice.parse(v.string(ConfigKeys.TLS_PROVIDER));
+        if (tlsProvider == null) {
+            throw Values.bad(ConfigKeys.TLS_PROVIDER, "must be auto, openssl or jdk");
+        }
         String cert = v.string(ConfigKeys.TLS_CERT);
         String key = v.string(ConfigKeys.TLS_KEY);
         if (cert.isEmpty() != key.isEmpty()) {
@@ -202,7 +207,8 @@ public record PoplarConfig(
                 new Tls(
                         cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                         key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
-                        v.duration(ConfigKeys.TLS_RELOAD_INTERVAL)),
+                        v.duration(ConfigKeys.TLS_RELOAD_INTERVAL),
+                        tlsProvider),
                 new Lmtp(
                         v.string(ConfigKeys.LMTP_HOST),
                         v.port(ConfigKeys.LMTP_PORT),

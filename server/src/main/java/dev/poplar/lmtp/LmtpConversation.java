@@ -8,7 +8,6 @@ import dev.poplar.storage.WireMessageBuilder;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import javax.net.ssl.SSLSocket;
 
 /**
  * One LMTP connection between the runtime and {@link LmtpDispatcher#step}: command lines go to the
@@ -107,7 +106,7 @@ final class LmtpConversation implements Conversation {
     }
 
     @Override
-    public void tlsFinished(String mode, SSLSocket tls) {
+    public void tlsFinished(String mode, String protocol) {
         throw new IllegalStateException("LMTP has no STARTTLS here");
     }
 

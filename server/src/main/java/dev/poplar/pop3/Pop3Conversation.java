@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.SSLSocket;
 
 /**
  * One POP3 connection between the runtime and the step function:
@@ -149,10 +148,10 @@ final class Pop3Conversation implements Conversation {
     }
 
     @Override
-    public void tlsFinished(String mode, SSLSocket tls) {
-        service.meters.tlsHandshake(mode, tls != null);
-        if (tls != null) {
-            peer = peer.withTls(mode + "/" + tls.getSession().getProtocol());
+    public void tlsFinished(String mode, String protocol) {
+        service.meters.tlsHandshake(mode, protocol != null);
+        if (protocol != null) {
+            peer = peer.withTls(mode + "/" + protocol);
         }
     }
 

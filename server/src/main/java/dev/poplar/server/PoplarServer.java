@@ -275,7 +275,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
             return TlsContext.load(
                     config.tls().cert().get(),
                     config.tls().key().orElseThrow(),
-                    config.tls().reloadInterval());
+                    config.tls().reloadInterval(),
+                    config.tls().provider());
         }
         Path dir = data.path().resolve("tls");
         Path cert = dir.resolve("self-signed.crt");
@@ -292,7 +293,8 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                 System.Logger.Level.WARNING,
                 "poplar.tls.cert is not set: using the self-signed development certificate " + cert
                         + "; clients will warn. Set poplar.tls.cert and poplar.tls.key for real mail.");
-        return TlsContext.load(cert, key, config.tls().reloadInterval());
+        return TlsContext.load(
+                cert, key, config.tls().reloadInterval(), config.tls().provider());
     }
 
     private static void bindGuardMetrics(io.micrometer.core.instrument.MeterRegistry r, LoginGuard guard) {
@@ -311,6 +313,10 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                         t -> t.notAfter().getEpochSecond())
                 .baseUnit("seconds")
                 .description("When the served certificate expires (Unix time)")
+                .register(r);
+        Gauge.builder("poplar.tls.provider.info", () -> 1)
+                .tag("provider", tls.provider())
+                .description("The TLS implementation serving POP3S and STLS (openssl: BoringSSL; jdk)")
                 .register(r);
         FunctionCounter.builder("poplar.tls.certificate.reloads", tls, TlsContext::reloads)
                 .tag("result", "success")

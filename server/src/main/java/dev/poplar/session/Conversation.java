@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import javax.net.ssl.SSLSocket;
 
 /**
  * One protocol session as the {@link LineSession} runtime drives it: it turns input into steps of
@@ -37,8 +36,11 @@ public interface Conversation {
     /** TLS is about to start: partial input is forgotten and the session starts over (RFC 2595 section 4). */
     void tlsStarting();
 
-    /** The handshake ended: {@code tls} on success, null on failure; {@code mode} "stls" or "implicit". */
-    void tlsFinished(String mode, SSLSocket tls);
+    /**
+     * The handshake ended: {@code protocol} ("TLSv1.3") on success, null on failure; {@code mode}
+     * "stls" or "implicit".
+     */
+    void tlsFinished(String mode, String protocol);
 
     /**
      * The last words before the connection closes for {@code reason} (buffered; the runtime

@@ -5,12 +5,13 @@ import dev.poplar.net.CloseReason;
 import dev.poplar.net.Connection;
 import dev.poplar.net.WatchedOutputStream;
 import dev.poplar.storage.StoreException;
+import dev.poplar.tls.TlsSocket;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import javax.net.ssl.SSLSocket;
 
 /**
  * The one socket loop of every line protocol (POP3, LMTP), run on the connection's virtual
@@ -34,8 +35,10 @@ public final class LineSession {
      * buffer (measured in docs/benchmarks.md, "Idle memory").
      */
     private ByteBuffer input = NO_INPUT;
-    /** The socket the session talks through: the accepted one, or its TLS layer. */
+    /** The accepted socket. */
     private Socket socket;
+    /** Its TLS layer once TLS started, else null: then the session talks through it. */
+    private TlsSocket tls;
 
     private InputStream in;
     private WatchedOutputStream out;
@@ -57,7 +60,9 @@ public final class LineSession {
             if (settings.implicitTls() && !startTls("implicit")) {
                 return;
             }
-            useStreams(socket);
+            if (tls == null) {
+                useStreams(socket.getInputStream(), socket.getOutputStream());
+            }
             conversation.greet();
             loop();
         } catch (SocketTimeoutException e) {
@@ -77,8 +82,8 @@ public final class LineSession {
             settings.logger().log(System.Logger.Level.ERROR, "session=" + connection.id() + " internal error", e);
             lastWords();
         } finally {
-            if (socket != connection.socket()) {
-                closeQuietly(socket); // the TLS layer; the listener closes the accepted socket
+            if (tls != null) {
+                closeQuietly(tls); // the listener closes the accepted socket
             }
             releaseInput();
             long nanos = System.nanoTime() - started;
@@ -214,12 +219,12 @@ public final class LineSession {
         }
     }
 
-    private void useStreams(Socket s) throws IOException {
-        in = s.getInputStream();
+    private void useStreams(InputStream input, OutputStream output) throws IOException {
+        in = input;
         if (out != null) {
             bytesOutBefore += out.written();
         }
-        out = new WatchedOutputStream(s.getOutputStream(), connection);
+        out = new WatchedOutputStream(output, connection);
         conversation.output(out);
         timeoutMillis = -1;
         applyTimeout();
@@ -229,7 +234,11 @@ public final class LineSession {
     private void applyTimeout() throws IOException {
         int millis = Math.toIntExact(conversation.readTimeout().toMillis());
         if (millis != timeoutMillis) {
-            socket.setSoTimeout(millis);
+            if (tls != null) {
+                tls.setReadTimeout(millis);
+            } else {
+                socket.setSoTimeout(millis);
+            }
             timeoutMillis = millis;
         }
     }
@@ -245,22 +254,21 @@ public final class LineSession {
         }
         releaseInput();
         conversation.tlsStarting();
-        SSLSocket tls = settings.tls().orElseThrow().wrap(socket);
-        socket = tls;
+        tls = settings.tls().orElseThrow().wrap(socket);
         try {
-            tls.setSoTimeout(Math.toIntExact(settings.handshakeTimeout().toMillis()));
-            tls.startHandshake();
+            tls.setReadTimeout(Math.toIntExact(settings.handshakeTimeout().toMillis()));
+            tls.handshake();
         } catch (IOException e) {
             conversation.tlsFinished(mode, null);
             reason = CloseReason.TLS_HANDSHAKE_FAILED;
             return false;
         }
-        conversation.tlsFinished(mode, tls);
-        useStreams(tls);
+        conversation.tlsFinished(mode, tls.protocol());
+        useStreams(tls.input(), tls.output());
         return true;
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(java.io.Closeable s) {
         try {
             s.close();
         } catch (IOException ignored) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -16,10 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * The server's TLS identity, reloaded when the certificate or key file changes (certbot renewals)
@@ -41,18 +36,40 @@ public final class TlsContext implements AutoCloseable {
         "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
     };
 
-    private record Loaded(SSLContext context, Instant notAfter, String subject, FileTime certTime, FileTime keyTime) {}
+    /** Which TLS implementation serves connections (poplar.tls.provider). */
+    public enum Choice {
+        /** BoringSSL when its native library loads here, else the JDK's. */
+        AUTO,
+        JDK,
+        /** BoringSSL or nothing: the server does not start without it. */
+        OPENSSL;
+
+        /** Parses the configured value; null when it is none of auto, jdk, openssl. */
+        public static Choice parse(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "jdk" -> JDK;
+                case "openssl", "boringssl" -> OPENSSL;
+                default -> null;
+            };
+        }
+    }
+
+    private record Loaded(
+            TlsProvider provider, Instant notAfter, String subject, FileTime certTime, FileTime keyTime) {}
 
     private final Path cert;
     private final Path key;
+    private final boolean openssl;
     private final ScheduledExecutorService reloader;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private volatile Loaded current;
 
-    private TlsContext(Path cert, Path key, Loaded first, Duration reloadInterval) {
+    private TlsContext(Path cert, Path key, boolean openssl, Loaded first, Duration reloadInterval) {
         this.cert = cert;
         this.key = key;
+        this.openssl = openssl;
         this.current = first;
         this.reloader = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("poplar-tls-reload").daemon(true).factory());
@@ -60,38 +77,56 @@ public final class TlsContext implements AutoCloseable {
         reloader.scheduleWithFixedDelay(this::checkForChanges, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Loads the pair now; fails with a message naming the file and the problem. */
+    /** Loads the pair now with the JDK's TLS; fails with a message naming the file and the problem. */
     public static TlsContext load(Path cert, Path key, Duration reloadInterval) throws IOException {
-        TlsContext c = new TlsContext(cert, key, read(cert, key), reloadInterval);
+        return load(cert, key, reloadInterval, Choice.JDK);
+    }
+
+    /** Loads the pair now with the chosen provider; fails with a message naming the file and the problem. */
+    public static TlsContext load(Path cert, Path key, Duration reloadInterval, Choice choice) throws IOException {
+        boolean openssl = switch (choice) {
+            case JDK -> false;
+            case OPENSSL -> true;
+            case AUTO -> {
+                boolean there = OpenSslProvider.available();
+                if (!there) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "tls_provider_fallback provider=jdk reason=\"native TLS library unavailable: "
+                                    + OpenSslProvider.unavailableReason() + "\"");
+                }
+                yield there;
+            }
+        };
+        TlsContext c = new TlsContext(cert, key, openssl, read(cert, key, openssl), reloadInterval);
         LOG.log(
                 System.Logger.Level.INFO,
                 "tls_certificate_loaded cert=" + cert + " subject=\"" + c.current.subject + "\" not_after="
-                        + c.current.notAfter);
+                        + c.current.notAfter + " provider=" + c.provider());
         return c;
     }
 
-    private static Loaded read(Path cert, Path key) throws IOException {
+    /** "openssl" (BoringSSL) or "jdk": what serves TLS here. */
+    public String provider() {
+        return openssl ? "openssl" : "jdk";
+    }
+
+    private static Loaded read(Path cert, Path key, boolean openssl) throws IOException {
         try {
             FileTime certTime = Files.getLastModifiedTime(cert);
             FileTime keyTime = Files.getLastModifiedTime(key);
             List<X509Certificate> chain = PemFiles.certificates(cert);
             PrivateKey privateKey = PemFiles.privateKey(key);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] pw = "poplar".toCharArray();
-            ks.setKeyEntry("poplar", privateKey, pw, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, pw);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
+            TlsProvider provider =
+                    openssl ? new OpenSslProvider(privateKey, chain) : new JdkProvider(privateKey, chain);
             X509Certificate leaf = chain.getFirst();
             return new Loaded(
-                    ctx,
+                    provider,
                     leaf.getNotAfter().toInstant(),
                     leaf.getSubjectX500Principal().getName(),
                     certTime,
                     keyTime);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException("cannot use TLS certificate " + cert + " with key " + key + ": " + e.getMessage(), e);
         }
     }
@@ -104,8 +139,9 @@ public final class TlsContext implements AutoCloseable {
                     && Files.getLastModifiedTime(key).equals(c.keyTime)) {
                 return;
             }
-            Loaded fresh = read(cert, key);
+            Loaded fresh = read(cert, key, openssl);
             current = fresh;
+            c.provider.close();
             reloads.incrementAndGet();
             LOG.log(
                     System.Logger.Level.INFO,
@@ -121,22 +157,8 @@ public final class TlsContext implements AutoCloseable {
     }
 
     /** Wraps an accepted socket as the server side of a TLS connection; does not handshake yet. */
-    public SSLSocket wrap(Socket raw) throws IOException {
-        SSLSocket s = (SSLSocket) current.context
-                .getSocketFactory()
-                .createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
-        s.setUseClientMode(false);
-        SSLParameters p = s.getSSLParameters();
-        p.setProtocols(PROTOCOLS);
-        p.setCipherSuites(supported(s.getSupportedCipherSuites()));
-        p.setUseCipherSuitesOrder(true);
-        s.setSSLParameters(p);
-        return s;
-    }
-
-    private static String[] supported(String[] available) {
-        List<String> have = List.of(available);
-        return java.util.Arrays.stream(CIPHERS).filter(have::contains).toArray(String[]::new);
+    public TlsSocket wrap(Socket raw) throws IOException {
+        return current.provider.wrap(raw);
     }
 
     public Instant notAfter() {
@@ -154,5 +176,6 @@ public final class TlsContext implements AutoCloseable {
     @Override
     public void close() {
         reloader.shutdownNow();
+        current.provider.close();
     }
 }

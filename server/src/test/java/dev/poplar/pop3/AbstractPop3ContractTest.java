@@ -38,9 +38,14 @@ abstract class AbstractPop3ContractTest {
     /** A connected (and, for TLS transports, secured) client in AUTHORIZATION state. */
     abstract POP3Client connect(int port) throws IOException;
 
+    /** Server settings the transport needs (name, value, ...): the TLS provider. */
+    String[] serverSettings() {
+        return new String[0];
+    }
+
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir);
+        server = TestServer.start(dir, serverSettings());
         server.addUser("alice", "wonderland");
         for (int i = 1; i <= 3; i++) {
             server.deliver("alice", Messages.simple(i));

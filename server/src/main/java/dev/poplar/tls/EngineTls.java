@@ -1,0 +1,358 @@
+package dev.poplar.tls;
+
+import dev.poplar.storage.BufferPool;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS over an accepted socket driven by an {@link SSLEngine}, with blocking reads and writes on
+ * the session's own (virtual) thread: how a provider that only offers engines (BoringSSL through
+ * netty-tcnative) serves the unchanged session model.
+ *
+ * <p>Memory: record buffers are borrowed from a pool while there is something to decrypt or
+ * encrypt, and given back before the session parks for its next command (a one-byte read of the
+ * socket), so an idle connection holds only the engine's own state.
+ *
+ * <p>Bounds: the input buffer holds one record of the engine's packet size, which is the most a
+ * peer may send in one record (RFC 8446 section 5.2); the engine rejects a longer one.
+ *
+ * <p>Threading: one thread reads and writes (the session's). Another may shut the socket's input
+ * (shutdown, kick), which reads here see as the end of input.
+ */
+final class EngineTls implements TlsSocket {
+    private static final ByteBuffer NONE = ByteBuffer.allocate(0);
+    /** Engines ask for a write of nothing (handshake, close_notify) a bounded number of times. */
+    private static final int MAX_EMPTY_WRAPS = 64;
+
+    private final Socket raw;
+    private final InputStream rawIn;
+    private final OutputStream rawOut;
+    private final SSLEngine engine;
+    private final Runnable freeEngine;
+    private final BufferPool buffers;
+    /** Ciphertext read and not yet decrypted; write mode (position = bytes held). */
+    private ByteBuffer netIn = NONE;
+    /** Plaintext decrypted and not yet read; read mode. */
+    private ByteBuffer appIn = NONE;
+
+    private boolean inputDone;
+    private boolean closed;
+    private final Input input = new Input();
+    private final Output output = new Output();
+
+    /**
+     * @param freeEngine frees the engine's native state; run once, on close
+     * @param buffers arrays of at least the engine's packet and application buffer sizes
+     */
+    EngineTls(Socket raw, SSLEngine engine, Runnable freeEngine, BufferPool buffers) throws IOException {
+        int need = Math.max(
+                engine.getSession().getPacketBufferSize(), engine.getSession().getApplicationBufferSize());
+        if (buffers.size() < need) {
+            throw new IllegalArgumentException("TLS buffers of " + buffers.size() + " bytes, the engine needs " + need);
+        }
+        this.raw = raw;
+        this.rawIn = raw.getInputStream();
+        this.rawOut = raw.getOutputStream();
+        this.engine = engine;
+        this.freeEngine = freeEngine;
+        this.buffers = buffers;
+    }
+
+    @Override
+    public void handshake() throws IOException {
+        engine.beginHandshake();
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_WRAP -> wrapAndSend(NONE);
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (!unwrap()) {
+                        throw new EOFException("client closed the connection during the TLS handshake");
+                    }
+                }
+                case NEED_TASK -> runTasks();
+                case FINISHED, NOT_HANDSHAKING -> {
+                    releaseIdleBuffers();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public InputStream input() {
+        return input;
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public void setReadTimeout(int millis) throws IOException {
+        raw.setSoTimeout(millis);
+    }
+
+    @Override
+    public String protocol() {
+        return engine.getSession().getProtocol();
+    }
+
+    /** Sends close_notify when the connection still works, then frees the engine and the buffers. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            engine.closeOutbound();
+            if (!raw.isOutputShutdown() && !raw.isClosed()) {
+                wrapAndSend(NONE);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is gone: nothing to tell it
+        } finally {
+            giveBack(netIn);
+            giveBack(appIn);
+            netIn = NONE;
+            appIn = NONE;
+            freeEngine.run();
+        }
+    }
+
+    /**
+     * Decrypts what the socket brings until the engine has made progress (plaintext, or a
+     * handshake step), reading as needed; parks without a buffer when nothing is held. False at
+     * the end of input (close_notify, or the socket's end).
+     */
+    private boolean unwrap() throws IOException {
+        while (true) {
+            // Mid-handshake the engine goes first even with nothing new: netty's notices that the
+            // handshake ended only on the call after the one that consumed the client's Finished
+            // (then it answers BUFFER_UNDERFLOW with FINISHED).
+            if (netIn.position() == 0
+                    && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+                    && !readSocket()) {
+                return false;
+            }
+            if (appIn == NONE) {
+                appIn = ByteBuffer.wrap(buffers.borrow()).flip();
+            }
+            appIn.compact(); // write mode: append after what is still unread
+            netIn.flip();
+            SSLEngineResult r;
+            try {
+                r = engine.unwrap(netIn, appIn);
+            } finally {
+                netIn.compact();
+                appIn.flip();
+            }
+            switch (r.getStatus()) {
+                case OK -> {
+                    HandshakeStatus next = r.getHandshakeStatus();
+                    if (next == HandshakeStatus.NEED_TASK) {
+                        runTasks();
+                    }
+                    boolean waiting = next == HandshakeStatus.NOT_HANDSHAKING || next == HandshakeStatus.NEED_UNWRAP;
+                    if (r.bytesConsumed() > 0 || r.bytesProduced() > 0 || !waiting) {
+                        return true;
+                    }
+                    if (!readSocket()) { // a partial record the engine kept: it needs the rest
+                        return false;
+                    }
+                }
+                case CLOSED -> {
+                    inputDone = true;
+                    return false;
+                }
+                case BUFFER_UNDERFLOW -> {
+                    HandshakeStatus next = r.getHandshakeStatus();
+                    if (next != HandshakeStatus.NEED_UNWRAP && next != HandshakeStatus.NOT_HANDSHAKING) {
+                        return true; // the handshake moved on (finished, or has something to send)
+                    }
+                    if (!readSocket()) {
+                        return false;
+                    }
+                }
+                case BUFFER_OVERFLOW -> {
+                    if (appIn.hasRemaining()) {
+                        return true; // the reader must take what is there first
+                    }
+                    throw new SSLException("TLS record larger than " + appIn.capacity() + " bytes of plaintext");
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads more ciphertext. With nothing held it gives the buffers back and parks on a one-byte
+     * read (an idle connection holds no buffer); false at the end of input.
+     */
+    private boolean readSocket() throws IOException {
+        if (netIn.position() == 0) {
+            releaseIdleBuffers();
+            int first = rawIn.read();
+            if (first < 0) {
+                return false;
+            }
+            if (netIn == NONE) {
+                netIn = ByteBuffer.wrap(buffers.borrow());
+            }
+            netIn.put((byte) first);
+            return true; // a record is longer than one byte: the engine asks for the rest
+        }
+        if (!netIn.hasRemaining()) {
+            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+        }
+        int n = rawIn.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
+        if (n < 0) {
+            return false;
+        }
+        netIn.position(netIn.position() + n);
+        return true;
+    }
+
+    /** Encrypts {@code src} (or a handshake or alert message when it is empty) and writes it. */
+    private void wrapAndSend(ByteBuffer src) throws IOException {
+        byte[] out = buffers.borrow();
+        try {
+            ByteBuffer dst = ByteBuffer.wrap(out);
+            int emptyWraps = 0;
+            do {
+                SSLEngineResult r = engine.wrap(src, dst);
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                }
+                if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    if (dst.position() == 0) {
+                        throw new SSLException("TLS record larger than " + out.length + " bytes");
+                    }
+                    break; // send what fits, then go on
+                }
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED && src.hasRemaining()) {
+                    throw new SSLException("TLS connection already closed");
+                }
+                if (r.bytesProduced() == 0 || ++emptyWraps > MAX_EMPTY_WRAPS) {
+                    break;
+                }
+            } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !src.hasRemaining());
+            if (dst.position() > 0) {
+                rawOut.write(out, 0, dst.position());
+            }
+        } finally {
+            buffers.release(out);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    /** Gives the buffers back when they hold nothing. */
+    private void releaseIdleBuffers() {
+        if (netIn != NONE && netIn.position() == 0) {
+            giveBack(netIn);
+            netIn = NONE;
+        }
+        if (appIn != NONE && !appIn.hasRemaining()) {
+            giveBack(appIn);
+            appIn = NONE;
+        }
+    }
+
+    private void giveBack(ByteBuffer b) {
+        if (b != NONE) {
+            buffers.release(b.array());
+        }
+    }
+
+    /** Plaintext from the peer. */
+    private final class Input extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            while (!appIn.hasRemaining()) {
+                if (inputDone || closed || !unwrap()) {
+                    inputDone = true;
+                    return -1;
+                }
+                answerHandshake();
+            }
+            int n = Math.min(len, appIn.remaining());
+            appIn.get(b, off, n);
+            return n;
+        }
+
+        /** Decrypted bytes that a read returns without waiting. */
+        @Override
+        public int available() {
+            return appIn.remaining();
+        }
+    }
+
+    /**
+     * After a record, the engine may need to answer (a TLS 1.3 KeyUpdate, RFC 8446 section 4.6.3,
+     * or a renegotiation refusal in TLS 1.2).
+     */
+    private void answerHandshake() throws IOException {
+        for (int i = 0; i < MAX_EMPTY_WRAPS; i++) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_WRAP -> wrapAndSend(NONE);
+                case NEED_TASK -> runTasks();
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Plaintext to the peer, one record per engine call. */
+    private final class Output extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (closed) {
+                throw new SSLException("TLS connection closed");
+            }
+            ByteBuffer src = ByteBuffer.wrap(b, off, len);
+            while (src.hasRemaining()) {
+                int before = src.remaining();
+                wrapAndSend(src);
+                if (src.remaining() == before) {
+                    throw new SSLException("the TLS engine took no data (" + engine.getHandshakeStatus() + ")");
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            rawOut.flush();
+        }
+    }
+}

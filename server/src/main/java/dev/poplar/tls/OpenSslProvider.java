@@ -1,0 +1,85 @@
+package dev.poplar.tls;
+
+import dev.poplar.storage.BufferPool;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * BoringSSL through netty-tcnative (the statically linked build in the package; no system
+ * OpenSSL needed): its handshakes cost a third to a half of the JDK's in CPU (X25519 and P-256
+ * in assembly; docs/benchmarks.md, "TLS providers"). Only its engine is used, driven by
+ * {@link EngineTls}; nothing of netty's event loop runs.
+ */
+final class OpenSslProvider implements TlsProvider {
+    /** Idle pooled record buffers across all connections (18 KiB each): 4.5 MiB at most. */
+    private static final int POOLED_BUFFERS = 256;
+
+    private final SslContext context;
+    private final BufferPool buffers;
+
+    OpenSslProvider(PrivateKey key, List<X509Certificate> chain) throws IOException {
+        if (!OpenSsl.isAvailable()) {
+            throw new IOException("the native TLS provider cannot load: " + unavailableReason());
+        }
+        context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                .sslProvider(SslProvider.OPENSSL_REFCNT)
+                .protocols(TlsContext.PROTOCOLS)
+                .ciphers(List.of(TlsContext.CIPHERS), SupportedCipherSuiteFilter.INSTANCE)
+                .build();
+        SSLEngine probe = newEngine();
+        try {
+            int size = Math.max(
+                    probe.getSession().getPacketBufferSize(), probe.getSession().getApplicationBufferSize());
+            buffers = new BufferPool(size, POOLED_BUFFERS);
+        } finally {
+            ReferenceCountUtil.release(probe);
+        }
+    }
+
+    /** True when the native library loads on this machine. */
+    static boolean available() {
+        return OpenSsl.isAvailable();
+    }
+
+    static String unavailableReason() {
+        Throwable cause = OpenSsl.unavailabilityCause();
+        return cause == null ? "unknown" : cause.toString();
+    }
+
+    static String version() {
+        return OpenSsl.versionString();
+    }
+
+    private SSLEngine newEngine() {
+        // Unpooled: the engine's scratch buffers live for one call; netty's pools would keep
+        // per-thread caches, one per virtual thread.
+        return context.newEngine(UnpooledByteBufAllocator.DEFAULT);
+    }
+
+    @Override
+    public TlsSocket wrap(Socket raw) throws IOException {
+        SSLEngine engine = newEngine();
+        try {
+            return new EngineTls(raw, engine, () -> ReferenceCountUtil.release(engine), buffers);
+        } catch (IOException | RuntimeException e) {
+            ReferenceCountUtil.release(engine);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        ReferenceCountUtil.release(context); // engines hold their own reference until closed
+    }
+}
