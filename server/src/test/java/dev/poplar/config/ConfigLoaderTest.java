@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.storage.LockPolicy;
+import dev.poplar.tls.TlsContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,6 +191,20 @@ class ConfigLoaderTest {
         assertMessage(
                 Map.of("POPLAR_AUTH_APOP", "maybe"),
                 "invalid configuration: poplar.auth.apop (env POPLAR_AUTH_APOP) must be true or false");
+
+        assertEquals(TlsContext.Choice.AUTO, load().tls().provider());
+        assertEquals(
+                TlsContext.Choice.OPENSSL,
+                load("POPLAR_TLS_PROVIDER", "OpenSSL").tls().provider());
+        assertEquals(
+                TlsContext.Choice.OPENSSL,
+                load("POPLAR_TLS_PROVIDER", "boringssl").tls().provider());
+        assertEquals(
+                TlsContext.Choice.JDK,
+                load("POPLAR_TLS_PROVIDER", " jdk ").tls().provider());
+        assertMessage(
+                Map.of("POPLAR_TLS_PROVIDER", "gnutls"),
+                "invalid configuration: poplar.tls.provider (env POPLAR_TLS_PROVIDER) must be auto, openssl or jdk");
 
         assertEquals(
                 2,
