@@ -99,6 +99,8 @@ check "curl fetches it over POP3 (110)" grep -q "Subject: packaged" \
   <(curl -s --user alice:a-long-password-1 pop3://127.0.0.1:110/1)
 check "curl lists it over POP3S (995, the self-signed certificate)" grep -q "^1 " \
   <(curl -s -k --user alice:a-long-password-1 pop3s://127.0.0.1:995/)
+check "TLS is served by the bundled BoringSSL under the unit's sandbox (provider auto)" \
+  grep -q 'poplar_tls_provider_info{provider="openssl"} 1' <(curl -s http://127.0.0.1:8110/metrics)
 python3 - << 'EOF'
 import poplib, ssl
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE

@@ -62,8 +62,10 @@ final class OpenSslProvider implements TlsProvider {
     }
 
     private SSLEngine newEngine() {
-        // Unpooled: the engine's scratch buffers live for one call; netty's pools would keep
-        // per-thread caches, one per virtual thread.
+        // Unpooled scratch buffers (the engine's copies between our heap buffers and native
+        // memory, one call long). A pooled allocator won 10% per record in TlsBenchmark.record16k
+        // but lost 5% of RETR/s over TLS with 50 sessions (docs/benchmarks.md, "TLS providers");
+        // netty's default pool would also keep a cache per virtual thread.
         return context.newEngine(UnpooledByteBufAllocator.DEFAULT);
     }
 
