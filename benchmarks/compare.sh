@@ -10,6 +10,8 @@
 #     every POP3 scenario over TLS (implicit: POP3S ports; stls: STLS on the POP3 ports), both
 #     servers with the same certificate (KEY=ecdsa P-256, or rsa 2048), TLS_VERSION=1.3|1.2,
 #     TLS_RESUME=true|false; Dovecot prefers the server's ciphers and keeps its session cache.
+# Each result line carries server_cpu_us_per_op: the server's CPU (all of Dovecot's processes)
+# over the measured window per operation. POPLAR_TLS_PROVIDER=jdk|openssl passes through.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 USERS="${USERS:-50}" MESSAGES="${MESSAGES:-40}" BIG="${BIG:-10000}" CONN="${CONN:-50}"
@@ -168,13 +170,33 @@ mkdir -p "$WORK/dovecot"
 awk -v h="$hash" '{print $1 ":" h "::::::"}' "$WORK/users.txt" > "$WORK/dovecot/users"
 
 load() { "$java" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$bench" dev.poplar.bench.load.LoadGenerator "$@"; }
-run() { # $1 server $2 scenario $3 pop3 $4 lmtp, rest: extra
+# CPU time of a server's processes in jiffies (1/100 s): user + system, plus that of children
+# already reaped (Dovecot's per-connection processes). Poplar: its JVM; Dovecot: master + children.
+server_cpu() {
+  local pids p c t=0
+  if [[ $1 == poplar ]]; then pids=$(poplar_pid); else
+    p="$(cat "$WORK/dovecot/run/master.pid")"; pids="$p $(pgrep -P "$p")"; fi
+  for p in $pids; do
+    c=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2> /dev/null || echo 0); t=$((t + ${c:-0})); done
+  echo $t; }
+run() { # $1 server $2 scenario $3 pop3 $4 lmtp, rest: extra (with --warmup and --duration)
   local server=$1 scenario=$2 pop3=$3 lmtp=$4; shift 4
   if [[ $TLS == implicit && $scenario != deliver ]]; then
     if [[ $server == poplar ]]; then pop3=$P_POP3S; else pop3=$D_POP3S; fi
   fi
-  local out; out="$(load --scenario "$scenario" --pop3-port "$pop3" --lmtp-port "$lmtp" --users "$USERS" "${tls_args[@]}" "$@" || true)"
-  echo "$out" | sed "s/^{/{\"server\":\"$server\",/" >> "$results"
+  # The server's CPU over the middle of the measured window (the load is steady through warm-up
+  # and measurement): server_cpu_us_per_op = CPU per second / operations per second.
+  load --scenario "$scenario" --pop3-port "$pop3" --lmtp-port "$lmtp" --users "$USERS" "${tls_args[@]}" "$@" \
+    > "$WORK/run.json" || true &
+  local lp=$! c0 c1 t0 t1 out cpu
+  sleep "${WARMUP%s}"; c0=$(server_cpu "$server"); t0=$(date +%s.%N)
+  sleep "$(awk "BEGIN {print ${DURATION%s} - 1}")"; c1=$(server_cpu "$server"); t1=$(date +%s.%N)
+  wait $lp || true
+  out="$(cat "$WORK/run.json")"
+  cpu=$(echo "$out" | awk -v c="$((c1 - c0))" -v t0="$t0" -v t1="$t1" \
+    'match($0, /"ops_per_s":[0-9.]+/) { r = substr($0, RSTART + 12, RLENGTH - 12); if (r > 0) printf "%.1f", c * 10000 / (t1 - t0) / r; else print 0 }')
+  out="$(echo "$out" | sed "s/^{/{\"server\":\"$server\",\"server_cpu_us_per_op\":${cpu:-0},/")"
+  echo "$out" >> "$results"
   echo "$server $scenario: $out"
 }
 

@@ -69,15 +69,24 @@ final class EngineTls implements TlsSocket {
     @Override
     public void handshake() throws IOException {
         engine.beginHandshake();
+        int stalls = 0; // steps that sent nothing and read nothing: a confused engine must not spin
         while (true) {
-            switch (engine.getHandshakeStatus()) {
-                case NEED_WRAP -> wrapAndSend(NONE);
+            HandshakeStatus status = engine.getHandshakeStatus();
+            if (stalls > MAX_EMPTY_WRAPS) {
+                throw new SSLException("the TLS engine made no progress (" + status + ")");
+            }
+            switch (status) {
+                case NEED_WRAP -> stalls = wrapAndSend(NONE) > 0 ? 0 : stalls + 1;
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (!unwrap()) {
                         throw new EOFException("client closed the connection during the TLS handshake");
                     }
+                    stalls = 0;
                 }
-                case NEED_TASK -> runTasks();
+                case NEED_TASK -> {
+                    runTasks();
+                    stalls++;
+                }
                 case FINISHED, NOT_HANDSHAKING -> {
                     releaseIdleBuffers();
                     return;
@@ -221,8 +230,8 @@ final class EngineTls implements TlsSocket {
         return true;
     }
 
-    /** Encrypts {@code src} (or a handshake or alert message when it is empty) and writes it. */
-    private void wrapAndSend(ByteBuffer src) throws IOException {
+    /** Encrypts {@code src} (or a handshake or alert message when it is empty), writes it, returns the bytes sent. */
+    private int wrapAndSend(ByteBuffer src) throws IOException {
         byte[] out = buffers.borrow();
         try {
             ByteBuffer dst = ByteBuffer.wrap(out);
@@ -248,6 +257,7 @@ final class EngineTls implements TlsSocket {
             if (dst.position() > 0) {
                 rawOut.write(out, 0, dst.position());
             }
+            return dst.position();
         } finally {
             buffers.release(out);
         }

@@ -63,7 +63,7 @@ final class OpenSslProvider implements TlsProvider {
 
     private SSLEngine newEngine() {
         // Unpooled scratch buffers (the engine's copies between our heap buffers and native
-        // memory, one call long). A pooled allocator won 10% per record in TlsBenchmark.record16k
+        // memory, one call long). A pooled allocator won 18% per record in TlsBenchmark.record16k
         // but lost 5% of RETR/s over TLS with 50 sessions (docs/benchmarks.md, "TLS providers");
         // netty's default pool would also keep a cache per virtual thread.
         return context.newEngine(UnpooledByteBufAllocator.DEFAULT);
