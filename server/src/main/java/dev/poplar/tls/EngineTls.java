@@ -26,8 +26,10 @@ import javax.net.ssl.SSLException;
  *
  * <p>Threading: one thread reads and writes (the session's). Another may shut the socket's input
  * (shutdown, kick), which reads here see as the end of input.
+ *
+ * <p>Either side: the load generator drives client engines with it too (its BoringSSL client).
  */
-final class EngineTls implements TlsSocket {
+public final class EngineTls implements TlsSocket {
     private static final ByteBuffer NONE = ByteBuffer.allocate(0);
     /** Engines ask for a write of nothing (handshake, close_notify) a bounded number of times. */
     private static final int MAX_EMPTY_WRAPS = 64;
@@ -44,6 +46,9 @@ final class EngineTls implements TlsSocket {
     private ByteBuffer appIn = NONE;
 
     private boolean inputDone;
+    /** The last unwrap asked for a wrap (an answer the engine holds). */
+    private boolean mustWrap;
+
     private boolean closed;
     private final Input input = new Input();
     private final Output output = new Output();
@@ -52,7 +57,7 @@ final class EngineTls implements TlsSocket {
      * @param freeEngine frees the engine's native state; run once, on close
      * @param buffers arrays of at least the engine's packet and application buffer sizes
      */
-    EngineTls(Socket raw, SSLEngine engine, Runnable freeEngine, BufferPool buffers) throws IOException {
+    public EngineTls(Socket raw, SSLEngine engine, Runnable freeEngine, BufferPool buffers) throws IOException {
         int need = Math.max(
                 engine.getSession().getPacketBufferSize(), engine.getSession().getApplicationBufferSize());
         if (buffers.size() < need) {
@@ -79,7 +84,7 @@ final class EngineTls implements TlsSocket {
                 case NEED_WRAP -> stalls = wrapAndSend(NONE) > 0 ? 0 : stalls + 1;
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (!unwrap()) {
-                        throw new EOFException("client closed the connection during the TLS handshake");
+                        throw new EOFException("the peer closed the connection during the TLS handshake");
                     }
                     stalls = 0;
                 }
@@ -165,6 +170,9 @@ final class EngineTls implements TlsSocket {
                 netIn.compact();
                 appIn.flip();
             }
+            // netty's engine may say NEED_WRAP only here (its alert refusing a TLS 1.2
+            // renegotiation waits in its output while getHandshakeStatus() says NOT_HANDSHAKING).
+            mustWrap |= r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
             switch (r.getStatus()) {
                 case OK -> {
                     HandshakeStatus next = r.getHandshakeStatus();
@@ -327,7 +335,9 @@ final class EngineTls implements TlsSocket {
      */
     private void answerHandshake() throws IOException {
         for (int i = 0; i < MAX_EMPTY_WRAPS; i++) {
-            switch (engine.getHandshakeStatus()) {
+            HandshakeStatus status = mustWrap ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
+            mustWrap = false;
+            switch (status) {
                 case NEED_WRAP -> wrapAndSend(NONE);
                 case NEED_TASK -> runTasks();
                 default -> {
@@ -335,6 +345,7 @@ final class EngineTls implements TlsSocket {
                 }
             }
         }
+        throw new SSLException("the TLS engine made no progress (" + engine.getHandshakeStatus() + ")");
     }
 
     /** Plaintext to the peer, one record per engine call. */

@@ -23,6 +23,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TlsContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.poplar.tls");
+
+    static {
+        // TLS 1.2 renegotiation asked for by the client: a full handshake on the server's CPU as
+        // often as a client likes (a denial-of-service lever), and no POP3 client needs it. The
+        // JDK allows it unless told here, before its first server handshake (BoringSSL refuses it
+        // always). An operator's own -D setting wins.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String[] CIPHERS = {
         "TLS_AES_128_GCM_SHA256",

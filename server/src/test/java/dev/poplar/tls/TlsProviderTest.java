@@ -2,6 +2,7 @@ package dev.poplar.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.poplar.testing.Await;
@@ -99,6 +100,59 @@ class TlsProviderTest {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * A TLS 1.2 client may ask to renegotiate, a full handshake on the server's CPU each time, as
+     * often as it likes: refused, as nginx and Dovecot (OpenSSL) refuse it, and the session ends.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void clientInitiatedRenegotiationIsRefused(String provider) throws Exception {
+        try (TestServer s = start(provider)) {
+            Process p = new ProcessBuilder(
+                            "openssl", "s_client", "-connect", "127.0.0.1:" + s.pop3sPort(), "-tls1_2", "-crlf")
+                    .redirectErrorStream(true)
+                    .start();
+            StringBuilder after = new StringBuilder();
+            try (BufferedReader out =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    OutputStream in = p.getOutputStream()) {
+                waitFor(out, "+OK Poplar POP3 server ready");
+                in.write("R\n".getBytes(StandardCharsets.US_ASCII)); // s_client's renegotiate command
+                in.flush();
+                waitFor(out, "RENEGOTIATING");
+                try {
+                    in.write("CAPA\n".getBytes(StandardCharsets.US_ASCII));
+                    in.flush();
+                } catch (IOException gone) {
+                    // s_client has already ended: the server said no
+                }
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (String line = out.readLine(); line != null; line = out.readLine()) {
+                            synchronized (after) {
+                                after.append(line).append('\n');
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process went away
+                    }
+                });
+                boolean ended = p.waitFor(20, TimeUnit.SECONDS); // the server ends the session
+                p.destroy();
+                reader.join(5_000);
+                synchronized (after) {
+                    assertTrue(ended, "the session went on after a renegotiation: " + after);
+                    assertFalse(after.toString().contains("+OK Capability"), after.toString());
+                }
+            } finally {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            String next = sClient(s.pop3sPort(), List.of("-tls1_2"), "QUIT\n");
+            assertTrue(next.contains("+OK Poplar POP3 server ready"), next);
         }
     }
 
