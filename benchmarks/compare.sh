@@ -11,13 +11,15 @@
 #     servers with the same certificate (KEY=ecdsa P-256, or rsa 2048), TLS_VERSION=1.3|1.2,
 #     TLS_RESUME=true|false; Dovecot prefers the server's ciphers and keeps its session cache.
 # Each result line carries server_cpu_us_per_op: the server's CPU (all of Dovecot's processes)
-# over the measured window per operation. POPLAR_TLS_PROVIDER=jdk|openssl passes through.
+# over the measured window per operation. POPLAR_TLS_PROVIDER=jdk|openssl passes through;
+# TLS_CLIENT=jdk|openssl is the load generator's TLS (openssl: BoringSSL, cheaper per handshake).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 USERS="${USERS:-50}" MESSAGES="${MESSAGES:-40}" BIG="${BIG:-10000}" CONN="${CONN:-50}"
 DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-3s}" ROUNDS="${ROUNDS:-3}" IDLE="${IDLE:-2000}"
 SCENARIOS="${SCENARIOS:-retr session login deliver idle list}" DOCS="${DOCS:-1}"
 TLS="${TLS:-none}" TLS_VERSION="${TLS_VERSION:-1.3}" TLS_RESUME="${TLS_RESUME:-true}" KEY="${KEY:-ecdsa}"
+TLS_CLIENT="${TLS_CLIENT:-jdk}"
 selected() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 WORK="${WORK:-$(mktemp -d /tmp/poplar-compare.XXXX)}"
 mkdir -p "$WORK"
@@ -45,7 +47,7 @@ if [[ $TLS != none ]]; then
   fi
   chmod 0644 "$tls_dir/key.pem" # Dovecot's master reads it as root, Poplar as this user: a test key
 fi
-tls_args=(--tls "$TLS" --tls-version "$TLS_VERSION" --tls-resume "$TLS_RESUME")
+tls_args=(--tls "$TLS" --tls-version "$TLS_VERSION" --tls-resume "$TLS_RESUME" --tls-client "$TLS_CLIENT")
 
 # ---- Poplar -------------------------------------------------------------------------------
 P_POP3=21110 P_LMTP=22424 P_HTTP=28110 P_POP3S=21995
@@ -250,7 +252,7 @@ if selected list; then
 fi
 
 tls_knobs=""
-[[ $TLS != none ]] && tls_knobs="TLS=$TLS TLS_VERSION=$TLS_VERSION TLS_RESUME=$TLS_RESUME KEY=$KEY "
+[[ $TLS != none ]] && tls_knobs="TLS=$TLS TLS_VERSION=$TLS_VERSION TLS_RESUME=$TLS_RESUME KEY=$KEY TLS_CLIENT=$TLS_CLIENT "
 command="${tls_knobs}USERS=$USERS MESSAGES=$MESSAGES BIG=$BIG CONN=$CONN DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS IDLE=$IDLE benchmarks/compare.sh"
 if [[ $DOCS == 1 ]]; then
   python3 "$root/benchmarks/report.py" "$results" "$root/docs/benchmarks.md" "$root/docs/benchmarks" "$command"

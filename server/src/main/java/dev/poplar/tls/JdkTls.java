@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import javax.net.ssl.SSLSocket;
 
-/** The JDK's own TLS (SunJSSE): its {@code SSLSocket} layered over the accepted socket. */
-record JdkTls(SSLSocket socket) implements TlsSocket {
+/** The JDK's own TLS (SunJSSE): its {@code SSLSocket} layered over the accepted socket (or the load generator's). */
+public record JdkTls(SSLSocket socket) implements TlsSocket {
     @Override
     public void handshake() throws IOException {
         socket.startHandshake();

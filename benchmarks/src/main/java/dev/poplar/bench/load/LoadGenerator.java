@@ -31,7 +31,8 @@ import org.HdrHistogram.Recorder;
  * handshake: connect, greeting, QUIT: with --tls, full TLS handshakes per second (--tls-resume
  * false) or resumed ones (true, the default; "resumed" counts them).
  * --tls none|implicit|stls (POP3S from the first byte, or STLS after the greeting), --tls-version
- * 1.3|1.2 (1.3): every POP3 scenario over TLS, replies verified as in plaintext.
+ * 1.3|1.2 (1.3): every POP3 scenario over TLS, replies verified as in plaintext; --tls-client
+ * jdk|openssl (jdk): the client's TLS, the JDK's or BoringSSL (a third of the JDK's CPU per handshake).
  * --pipelining false sends PASS only after USER's reply (nginx's mail proxy does not announce
  * PIPELINING). With --random true, each login picks a random user of --users (else connection i uses user i).
  * With --rate N (login, stat, session, deliver), the connections together start N per second on
@@ -56,7 +57,10 @@ public final class LoadGenerator {
         this.host = opts.getOrDefault("host", "127.0.0.1");
         this.pipelining = Boolean.parseBoolean(opts.getOrDefault("pipelining", "true"));
         this.tls = new TlsMode(
-                opt("tls", "none"), opt("tls-version", "1.3"), Boolean.parseBoolean(opt("tls-resume", "true")));
+                opt("tls", "none"),
+                opt("tls-version", "1.3"),
+                Boolean.parseBoolean(opt("tls-resume", "true")),
+                opt("tls-client", "jdk"));
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,12 +1,12 @@
 package dev.poplar.bench.load;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.Socket;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Independent of the server's code on purpose.
  */
 final class Pop3Connection implements AutoCloseable {
-    private Socket socket;
+    /** What closing the connection closes: the socket, or the TLS layer and then the socket. */
+    private Closeable socket;
+
     private InputStream in;
     private OutputStream out;
     /** Our own read buffer, scanned in a tight loop: a synchronized read() per byte made the client the bottleneck. */
@@ -26,7 +28,7 @@ final class Pop3Connection implements AutoCloseable {
     private int lim;
 
     /** Over a connected socket's streams (TlsMode.connect, tests); reads the greeting. */
-    Pop3Connection(Socket socket, InputStream in, OutputStream out) throws IOException {
+    Pop3Connection(Closeable socket, InputStream in, OutputStream out) throws IOException {
         this.socket = socket;
         this.in = in;
         this.out = new BufferedOutputStream(out, 8192);
@@ -45,7 +47,7 @@ final class Pop3Connection implements AutoCloseable {
     }
 
     /** The same session over TLS, once the handshake is done. */
-    void upgrade(Socket tls, InputStream tlsIn, OutputStream tlsOut) {
+    void upgrade(Closeable tls, InputStream tlsIn, OutputStream tlsOut) {
         this.socket = tls;
         this.in = tlsIn;
         this.out = new BufferedOutputStream(tlsOut, 8192);

@@ -66,37 +66,45 @@ class TlsModeTest {
 
     @Test
     void everyModeRetrievesTheMessageWhole() throws Exception {
-        for (String[] mode :
-                new String[][] {{"none", "1.3"}, {"implicit", "1.3"}, {"stls", "1.3"}, {"implicit", "1.2"}}) {
-            TlsMode tls = new TlsMode(mode[0], mode[1], true);
-            int port = mode[0].equals("implicit") ? server.pop3sPort() : server.pop3Port();
-            try (Pop3Connection c = tls.connect("127.0.0.1", port)) {
-                c.login("alice", "a-long-password");
-                String listed = c.command("LIST 1").split(" ")[2];
-                assertEquals(Long.parseLong(listed), c.multiLine("RETR 1"), String.join(" ", mode));
-                c.command("QUIT");
+        for (String client : new String[] {"jdk", "openssl"}) {
+            for (String[] mode :
+                    new String[][] {{"none", "1.3"}, {"implicit", "1.3"}, {"stls", "1.3"}, {"implicit", "1.2"}}) {
+                TlsMode tls = new TlsMode(mode[0], mode[1], true, client);
+                int port = mode[0].equals("implicit") ? server.pop3sPort() : server.pop3Port();
+                try (Pop3Connection c = tls.connect("127.0.0.1", port)) {
+                    c.login("alice", "a-long-password");
+                    String listed = c.command("LIST 1").split(" ")[2];
+                    assertEquals(Long.parseLong(listed), c.multiLine("RETR 1"), client + " " + String.join(" ", mode));
+                    c.command("QUIT");
+                }
             }
         }
     }
 
     @Test
     void resumedHandshakesAreCountedOnlyWhenResumptionIsOn() throws Exception {
-        for (String kind : new String[] {"implicit", "stls"}) {
-            for (String version : new String[] {"1.3", "1.2"}) {
-                int port = kind.equals("implicit") ? server.pop3sPort() : server.pop3Port();
-                TlsMode off = new TlsMode(kind, version, false);
-                TlsMode on = new TlsMode(kind, version, true);
-                for (int i = 0; i < 3; i++) {
-                    try (Pop3Connection c = off.connect("127.0.0.1", port)) {
-                        c.command("QUIT");
-                    }
-                    try (Pop3Connection c = on.connect("127.0.0.1", port)) {
-                        c.command("QUIT");
-                    }
+        String[][] runs = {
+            {"implicit", "1.3", "jdk"},
+            {"implicit", "1.2", "jdk"},
+            {"stls", "1.3", "jdk"},
+            {"stls", "1.2", "jdk"},
+            {"implicit", "1.3", "openssl"},
+            {"stls", "1.2", "openssl"}
+        };
+        for (String[] run : runs) {
+            int port = run[0].equals("implicit") ? server.pop3sPort() : server.pop3Port();
+            TlsMode off = new TlsMode(run[0], run[1], false, run[2]);
+            TlsMode on = new TlsMode(run[0], run[1], true, run[2]);
+            for (int i = 0; i < 3; i++) {
+                try (Pop3Connection c = off.connect("127.0.0.1", port)) {
+                    c.command("QUIT");
                 }
-                assertEquals(0, off.resumed.get(), kind + " " + version + " without resumption");
-                assertEquals(2, on.resumed.get(), kind + " " + version + ": the first is full, then resumed");
+                try (Pop3Connection c = on.connect("127.0.0.1", port)) {
+                    c.command("QUIT");
+                }
             }
+            assertEquals(0, off.resumed.get(), String.join(" ", run) + " without resumption");
+            assertEquals(2, on.resumed.get(), String.join(" ", run) + ": the first is full, then resumed");
         }
     }
 
@@ -130,6 +138,9 @@ class TlsModeTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TlsMode("stls", "1.1", true))
                 .getMessage()
                 .contains("1.3 or 1.2"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TlsMode("stls", "1.3", true, "gnutls"))
+                .getMessage()
+                .contains("jdk or openssl"));
     }
 
     private static int freePort() throws IOException {
