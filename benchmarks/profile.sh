@@ -2,7 +2,9 @@
 # Where the CPU goes under one load scenario: runs the load generator against a running server
 # and reports, for a 5-second window in the middle of the run, the user and system CPU of the
 # server and of the generator (from /proc/PID/stat), and with PERF=1 a perf profile of the
-# server (Java frames named through `jcmd Compiler.perfmap`).
+# server (Java frames named through `jcmd Compiler.perfmap`), or with JFR=1 the JDK's own CPU-time
+# sampler (jdk.CPUTimeSample, JDK 25: native frames such as BoringSSL and RocksDB are charged to
+# the Java method that called them) summarised by benchmarks/jfr-hot.py.
 #
 #   SERVER_PID=$(pgrep -f 'poplar.jar serve') benchmarks/profile.sh retr --pop3-port 21110 --users 50
 #   PERF=1 SERVER_PID=... benchmarks/profile.sh list --pop3-port 21110 --big-user big   (server: maildrop-lock shared)
@@ -22,7 +24,11 @@ gen=$!
 cpu() { awk '{print $14, $15}' "/proc/$1/stat"; }   # utime stime, in jiffies
 sleep 4
 read -r su0 ss0 < <(cpu "$server"); read -r gu0 gs0 < <(cpu "$gen")
-if [[ "${PERF:-0}" == 1 ]]; then
+if [[ "${JFR:-0}" == 1 ]]; then
+  "$(dirname "$java")/jcmd" "$server" JFR.start name=profile-sh duration=5s filename="$out/cpu.jfr" \
+    'jdk.CPUTimeSample#enabled=true' 'jdk.CPUTimeSample#throttle=2ms' > /dev/null
+  sleep 6
+elif [[ "${PERF:-0}" == 1 ]]; then
   perf record -F 499 -g -p "$server" -o "$out/perf.data" -- sleep 5 2> /dev/null
 else
   sleep 5
@@ -31,6 +37,11 @@ read -r su1 ss1 < <(cpu "$server"); read -r gu1 gs1 < <(cpu "$gen")
 wait $gen || true
 echo "cpu in 5 s (jiffies): server user $((su1 - su0)) sys $((ss1 - ss0)); generator user $((gu1 - gu0)) sys $((gs1 - gs0))"
 cat "$out/result.json"
+if [[ "${JFR:-0}" == 1 ]]; then
+  "$(dirname "$java")/jfr" print --events jdk.CPUTimeSample --stack-depth 64 "$out/cpu.jfr" > "$out/cpu.txt"
+  python3 "$root/benchmarks/jfr-hot.py" "$out/cpu.txt"
+  echo "full recording: $out/cpu.jfr"
+fi
 if [[ "${PERF:-0}" == 1 ]]; then
   "$(dirname "$java")/jcmd" "$server" Compiler.perfmap > /dev/null
   perf report -i "$out/perf.data" --no-children --sort dso,sym --stdio -g none 2> /dev/null | grep '%' | head -30

@@ -3,6 +3,8 @@ package dev.poplar.tls;
 import dev.poplar.storage.BufferPool;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCertificateCompressionConfig;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -24,6 +26,15 @@ import javax.net.ssl.SSLEngine;
 final class OpenSslProvider implements TlsProvider {
     /** Idle pooled record buffers across all connections (18 KiB each): 4.5 MiB at most. */
     private static final int POOLED_BUFFERS = 256;
+    /**
+     * No certificate compression (RFC 8879). netty offers zlib with BoringSSL and compresses the
+     * chain again on every handshake, with a new Deflater each time: ~7% of a full handshake's
+     * CPU in the profile (docs/benchmarks.md, "A BoringSSL client, and where the CPU goes"), to save well
+     * under a kilobyte of a chain that TCP's first window carries anyway. Only clients on OpenSSL
+     * 3.2+ or BoringSSL ask for it; others never saw it.
+     */
+    private static final OpenSslCertificateCompressionConfig NO_CERTIFICATE_COMPRESSION =
+            OpenSslCertificateCompressionConfig.newBuilder().build();
 
     private final SslContext context;
     private final BufferPool buffers;
@@ -36,6 +47,7 @@ final class OpenSslProvider implements TlsProvider {
                 .sslProvider(SslProvider.OPENSSL_REFCNT)
                 .protocols(TlsContext.PROTOCOLS)
                 .ciphers(List.of(TlsContext.CIPHERS), SupportedCipherSuiteFilter.INSTANCE)
+                .option(OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS, NO_CERTIFICATE_COMPRESSION)
                 .build();
         SSLEngine probe = newEngine();
         try {

@@ -5,9 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.poplar.storage.BufferPool;
 import dev.poplar.testing.Await;
 import dev.poplar.testing.TestServer;
 import dev.poplar.testing.TestTls;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.ssl.OpenSslCertificateCompressionAlgorithm;
+import io.netty.handler.ssl.OpenSslCertificateCompressionConfig;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.ReferenceCountUtil;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,9 +37,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import javax.net.ssl.SSLEngine;
 import org.apache.commons.net.pop3.POP3SClient;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,6 +168,74 @@ class TlsProviderTest {
             }
             String next = sClient(s.pop3sPort(), List.of("-tls1_2"), "QUIT\n");
             assertTrue(next.contains("+OK Poplar POP3 server ready"), next);
+        }
+    }
+
+    /**
+     * The chain goes out uncompressed even to a client that offers zlib (RFC 8879): netty would
+     * compress it again on every handshake, CPU spent to save a few hundred bytes.
+     */
+    @Test
+    void theCertificateIsNotCompressedPerHandshake() throws Exception {
+        try (TestServer s = start("openssl")) {
+            AtomicInteger decompressed = new AtomicInteger();
+            OpenSslCertificateCompressionAlgorithm zlib = new OpenSslCertificateCompressionAlgorithm() {
+                @Override
+                public byte[] compress(SSLEngine engine, byte[] chain) {
+                    throw new UnsupportedOperationException("a client does not compress");
+                }
+
+                @Override
+                public byte[] decompress(SSLEngine engine, int length, byte[] compressed) throws Exception {
+                    decompressed.incrementAndGet();
+                    Inflater inflater = new Inflater();
+                    try {
+                        inflater.setInput(compressed);
+                        byte[] chain = new byte[length];
+                        if (inflater.inflate(chain) != length || !inflater.finished()) {
+                            throw new DataFormatException("not " + length + " bytes");
+                        }
+                        return chain;
+                    } finally {
+                        inflater.end();
+                    }
+                }
+
+                @Override
+                public int algorithmId() {
+                    return 1; // zlib, RFC 8879 section 3
+                }
+            };
+            SslContext client = SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.OPENSSL_REFCNT)
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .endpointIdentificationAlgorithm(null)
+                    .option(
+                            OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS,
+                            OpenSslCertificateCompressionConfig.newBuilder()
+                                    .addAlgorithm(zlib, OpenSslCertificateCompressionConfig.AlgorithmMode.Decompress)
+                                    .build())
+                    .build();
+            try (Socket raw = new Socket("127.0.0.1", s.pop3sPort())) {
+                SSLEngine engine = client.newEngine(UnpooledByteBufAllocator.DEFAULT);
+                EngineTls tls = new EngineTls(
+                        raw, engine, () -> ReferenceCountUtil.release(engine), new BufferPool(32 * 1024, 2));
+                try {
+                    tls.handshake();
+                    ByteArrayOutputStream greeting = new ByteArrayOutputStream();
+                    for (int b = tls.input().read();
+                            b >= 0 && b != '\n';
+                            b = tls.input().read()) {
+                        greeting.write(b);
+                    }
+                    assertTrue(greeting.toString(StandardCharsets.US_ASCII).startsWith("+OK"), greeting.toString());
+                } finally {
+                    tls.close();
+                }
+            } finally {
+                ReferenceCountUtil.release(client);
+            }
+            assertEquals(0, decompressed.get(), "the server sent a compressed certificate");
         }
     }
 
