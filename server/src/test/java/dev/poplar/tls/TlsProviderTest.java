@@ -91,10 +91,7 @@ class TlsProviderTest {
     @ValueSource(strings = {"openssl", "jdk"})
     void keyUpdatesMidSessionKeepTheConversationGoing(String provider) throws Exception {
         try (TestServer s = start(provider)) {
-            Process p = new ProcessBuilder(
-                            "openssl", "s_client", "-connect", "127.0.0.1:" + s.pop3sPort(), "-tls1_3", "-crlf")
-                    .redirectErrorStream(true)
-                    .start();
+            Process p = interactiveSClient(s.pop3sPort(), "-tls1_3");
             try (BufferedReader out =
                             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                     OutputStream in = p.getOutputStream()) {
@@ -126,10 +123,7 @@ class TlsProviderTest {
     @ValueSource(strings = {"openssl", "jdk"})
     void clientInitiatedRenegotiationIsRefused(String provider) throws Exception {
         try (TestServer s = start(provider)) {
-            Process p = new ProcessBuilder(
-                            "openssl", "s_client", "-connect", "127.0.0.1:" + s.pop3sPort(), "-tls1_2", "-crlf")
-                    .redirectErrorStream(true)
-                    .start();
+            Process p = interactiveSClient(s.pop3sPort(), "-tls1_2");
             StringBuilder after = new StringBuilder();
             try (BufferedReader out =
                             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -360,6 +354,13 @@ class TlsProviderTest {
     }
 
     /** Runs s_client with {@code input} (lines, sent with CRLF), returns all it printed. */
+    /** s_client kept open for commands on its standard input (its "k", "K" and "R" lines too). */
+    private static Process interactiveSClient(int port, String version) throws IOException {
+        return new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, version, "-crlf")
+                .redirectErrorStream(true)
+                .start();
+    }
+
     private static String sClient(int port, List<String> options, String input) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-crlf"));
         cmd.add("-ign_eof");
