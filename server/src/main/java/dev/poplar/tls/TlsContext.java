@@ -169,7 +169,19 @@ public final class TlsContext implements AutoCloseable {
 
     /** Wraps an accepted socket as the server side of a TLS connection; does not handshake yet. */
     public TlsSocket wrap(Socket raw) throws IOException {
-        return current.provider.wrap(raw);
+        while (true) {
+            Loaded c = current;
+            try {
+                return c.provider.wrap(raw);
+            } catch (IllegalStateException closed) {
+                // A renewal closed this provider after it was read here (BoringSSL's context then
+                // refuses new engines): the new one serves. The same provider still current means
+                // a real failure.
+                if (current == c) {
+                    throw closed;
+                }
+            }
+        }
     }
 
     public Instant notAfter() {

@@ -9,7 +9,7 @@ import java.net.Socket;
  * what is native once the connections made from it are gone.
  */
 interface TlsProvider extends AutoCloseable {
-    /** Wraps an accepted socket; does not handshake yet. */
+    /** Wraps an accepted socket; does not handshake yet. Once closed it may throw IllegalStateException. */
     TlsSocket wrap(Socket raw) throws IOException;
 
     @Override
