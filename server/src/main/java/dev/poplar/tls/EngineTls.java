@@ -46,7 +46,7 @@ public final class EngineTls implements TlsSocket {
     private ByteBuffer appIn = NONE;
 
     private boolean inputDone;
-    /** The last unwrap asked for a wrap (an answer the engine holds). */
+    /** An unwrap asked for a wrap that has not happened yet (an answer the engine holds). */
     private boolean mustWrap;
 
     private boolean closed;
@@ -76,7 +76,7 @@ public final class EngineTls implements TlsSocket {
         engine.beginHandshake();
         int stalls = 0; // steps that sent nothing and read nothing: a confused engine must not spin
         while (true) {
-            HandshakeStatus status = engine.getHandshakeStatus();
+            HandshakeStatus status = status();
             if (stalls > MAX_EMPTY_WRAPS) {
                 throw new SSLException("the TLS engine made no progress (" + status + ")");
             }
@@ -238,8 +238,14 @@ public final class EngineTls implements TlsSocket {
         return true;
     }
 
+    /** What the engine needs next, counting a NEED_WRAP that only an unwrap's result reported. */
+    private HandshakeStatus status() {
+        return mustWrap ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
+    }
+
     /** Encrypts {@code src} (or a handshake or alert message when it is empty), writes it, returns the bytes sent. */
     private int wrapAndSend(ByteBuffer src) throws IOException {
+        mustWrap = false; // any wrap sends what the engine held first
         byte[] out = buffers.borrow();
         try {
             ByteBuffer dst = ByteBuffer.wrap(out);
@@ -335,9 +341,7 @@ public final class EngineTls implements TlsSocket {
      */
     private void answerHandshake() throws IOException {
         for (int i = 0; i < MAX_EMPTY_WRAPS; i++) {
-            HandshakeStatus status = mustWrap ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
-            mustWrap = false;
-            switch (status) {
+            switch (status()) {
                 case NEED_WRAP -> wrapAndSend(NONE);
                 case NEED_TASK -> runTasks();
                 default -> {
