@@ -16,6 +16,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 /**
  * BoringSSL through netty-tcnative (the statically linked build in the package; no system
@@ -23,7 +24,7 @@ import javax.net.ssl.SSLEngine;
  * in assembly; docs/benchmarks.md, "TLS providers"). Only its engine is used, driven by
  * {@link EngineTls}; nothing of netty's event loop runs.
  */
-final class OpenSslProvider implements TlsProvider {
+public final class OpenSslProvider implements TlsProvider {
     /** Idle pooled record buffers across all connections (18 KiB each): 4.5 MiB at most. */
     private static final int POOLED_BUFFERS = 256;
     /**
@@ -43,12 +44,7 @@ final class OpenSslProvider implements TlsProvider {
         if (!OpenSsl.isAvailable()) {
             throw new IOException("the native TLS provider cannot load: " + unavailableReason());
         }
-        context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                .sslProvider(SslProvider.OPENSSL_REFCNT)
-                .protocols(TlsContext.PROTOCOLS)
-                .ciphers(List.of(TlsContext.CIPHERS), SupportedCipherSuiteFilter.INSTANCE)
-                .option(OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS, NO_CERTIFICATE_COMPRESSION)
-                .build();
+        context = serverContext(key, chain);
         SSLEngine probe = newEngine();
         try {
             int size = Math.max(
@@ -59,6 +55,19 @@ final class OpenSslProvider implements TlsProvider {
         }
     }
 
+    /**
+     * The server's BoringSSL context: its protocols, cipher order and options. Public for the
+     * benchmarks (TlsBenchmark measures this context, not a copy of it).
+     */
+    public static SslContext serverContext(PrivateKey key, List<X509Certificate> chain) throws SSLException {
+        return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                .sslProvider(SslProvider.OPENSSL_REFCNT)
+                .protocols(TlsContext.PROTOCOLS)
+                .ciphers(List.of(TlsContext.CIPHERS), SupportedCipherSuiteFilter.INSTANCE)
+                .option(OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS, NO_CERTIFICATE_COMPRESSION)
+                .build();
+    }
+
     /** True when the native library loads on this machine. */
     static boolean available() {
         return OpenSsl.isAvailable();
@@ -67,10 +76,6 @@ final class OpenSslProvider implements TlsProvider {
     static String unavailableReason() {
         Throwable cause = OpenSsl.unavailabilityCause();
         return cause == null ? "unknown" : cause.toString();
-    }
-
-    static String version() {
-        return OpenSsl.versionString();
     }
 
     private SSLEngine newEngine() {

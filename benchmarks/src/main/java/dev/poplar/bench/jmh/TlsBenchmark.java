@@ -1,5 +1,6 @@
 package dev.poplar.bench.jmh;
 
+import dev.poplar.tls.OpenSslProvider;
 import dev.poplar.tls.PemFiles;
 import dev.poplar.tls.SelfSignedCertificate;
 import io.netty.buffer.ByteBufAllocator;
@@ -112,10 +113,11 @@ public class TlsBenchmark {
                 : UnpooledByteBufAllocator.DEFAULT;
         List<X509Certificate> chain = PemFiles.certificates(cert);
         PrivateKey privateKey = PemFiles.privateKey(pem);
-        server = SslContextBuilder.forServer(privateKey, chain.toArray(X509Certificate[]::new))
-                .sslProvider(provider.equals("jdk") ? SslProvider.JDK : SslProvider.OPENSSL_REFCNT)
-                .protocols("TLSv1.3")
-                .build();
+        server = provider.equals("jdk")
+                ? SslContextBuilder.forServer(privateKey, chain.toArray(X509Certificate[]::new))
+                        .sslProvider(SslProvider.JDK)
+                        .build()
+                : OpenSslProvider.serverContext(privateKey, chain); // exactly what the server runs
         client = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.OPENSSL_REFCNT)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
