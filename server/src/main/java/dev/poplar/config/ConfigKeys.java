@@ -95,6 +95,14 @@ public final class ConfigKeys {
             "poplar.tls.key",
             "",
             "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC; certbot's privkey.pem), unencrypted.");
+    public static final Key TLS_ALT_CERT = key(
+            "poplar.tls.alt-cert",
+            "",
+            "A second certificate chain with the other key type (RSA beside an ECDSA poplar.tls.cert, or the other "
+                    + "way round), as Dovecot's ssl_alt_cert: each client gets the one its signature algorithms accept, "
+                    + "ECDSA when it can do both. Empty: one certificate.");
+    public static final Key TLS_ALT_KEY =
+            key("poplar.tls.alt-key", "", "The private key of poplar.tls.alt-cert (PEM, unencrypted).");
     public static final Key TLS_RELOAD_INTERVAL = key(
             "poplar.tls.reload-interval",
             "60s",

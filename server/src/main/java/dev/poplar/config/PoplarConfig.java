@@ -51,7 +51,14 @@ public record PoplarConfig(
     public record Pop3s(String host, int port, int maxConnections) {}
 
     /** Empty paths: a generated self-signed development certificate. */
-    public record Tls(Optional<Path> cert, Optional<Path> key, Duration reloadInterval, TlsContext.Choice provider) {}
+    /** Empty cert and key: the development certificate. The alternative pair is optional. */
+    public record Tls(
+            Optional<Path> cert,
+            Optional<Path> key,
+            Optional<Path> altCert,
+            Optional<Path> altKey,
+            Duration reloadInterval,
+            TlsContext.Choice provider) {}
 
     public record Auth(
             int pbkdf2Iterations,
@@ -175,6 +182,17 @@ public record PoplarConfig(
                     cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY,
                     "must be set together with " + (cert.isEmpty() ? ConfigKeys.TLS_KEY : ConfigKeys.TLS_CERT).name());
         }
+        String altCert = v.string(ConfigKeys.TLS_ALT_CERT);
+        String altKey = v.string(ConfigKeys.TLS_ALT_KEY);
+        if (altCert.isEmpty() != altKey.isEmpty()) {
+            throw Values.bad(
+                    altCert.isEmpty() ? ConfigKeys.TLS_ALT_CERT : ConfigKeys.TLS_ALT_KEY,
+                    "must be set together with "
+                            + (altCert.isEmpty() ? ConfigKeys.TLS_ALT_KEY : ConfigKeys.TLS_ALT_CERT).name());
+        }
+        if (!altCert.isEmpty() && cert.isEmpty()) {
+            throw Values.bad(ConfigKeys.TLS_ALT_CERT, "needs poplar.tls.cert and poplar.tls.key set too");
+        }
         boolean groupReadable = switch (v.string(ConfigKeys.DATA_DIR_MODE)) {
             case "owner" -> false;
             case "group" -> true;
@@ -207,6 +225,8 @@ public record PoplarConfig(
                 new Tls(
                         cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                         key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
+                        altCert.isEmpty() ? Optional.empty() : Optional.of(Path.of(altCert)),
+                        altKey.isEmpty() ? Optional.empty() : Optional.of(Path.of(altKey)),
                         v.duration(ConfigKeys.TLS_RELOAD_INTERVAL),
                         tlsProvider),
                 new Lmtp(

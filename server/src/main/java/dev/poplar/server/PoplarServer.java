@@ -272,11 +272,15 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
      */
     private TlsContext loadTls(DataDirectory data) throws IOException {
         if (config.tls().cert().isPresent()) {
+            List<TlsContext.KeyFiles> files = new ArrayList<>();
+            files.add(new TlsContext.KeyFiles(
+                    config.tls().cert().get(), config.tls().key().orElseThrow()));
+            config.tls()
+                    .altCert()
+                    .ifPresent(alt -> files.add(
+                            new TlsContext.KeyFiles(alt, config.tls().altKey().orElseThrow())));
             return TlsContext.load(
-                    config.tls().cert().get(),
-                    config.tls().key().orElseThrow(),
-                    config.tls().reloadInterval(),
-                    config.tls().provider());
+                    files, config.tls().reloadInterval(), config.tls().provider());
         }
         Path dir = data.path().resolve("tls");
         Path cert = dir.resolve("self-signed.crt");
@@ -312,7 +316,7 @@ public final class PoplarServer implements AutoCloseable, ServerControl {
                         tls,
                         t -> t.notAfter().getEpochSecond())
                 .baseUnit("seconds")
-                .description("When the served certificate expires (Unix time)")
+                .description("When the served certificate expires (Unix time; with two, the earlier)")
                 .register(r);
         Gauge.builder("poplar.tls.provider.info", () -> 1)
                 .tag("provider", tls.provider())

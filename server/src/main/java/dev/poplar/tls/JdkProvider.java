@@ -3,9 +3,6 @@ package dev.poplar.tls;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -17,13 +14,9 @@ import javax.net.ssl.SSLSocket;
 final class JdkProvider implements TlsProvider {
     private final SSLContext context;
 
-    JdkProvider(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException, IOException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        char[] pw = "poplar".toCharArray();
-        ks.setKeyEntry("poplar", key, pw, chain.toArray(X509Certificate[]::new));
+    JdkProvider(List<CertifiedKey> pairs) throws GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, pw);
+        kmf.init(CertifiedKey.keyStore(pairs), CertifiedKey.storePassword());
         context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);
     }

@@ -5,6 +5,9 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCertificateCompressionConfig;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslCredential;
+import io.netty.handler.ssl.OpenSslCredentialBuilder;
+import io.netty.handler.ssl.OpenSslX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -12,9 +15,12 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -40,11 +46,11 @@ public final class OpenSslProvider implements TlsProvider {
     private final SslContext context;
     private final BufferPool buffers;
 
-    OpenSslProvider(PrivateKey key, List<X509Certificate> chain) throws IOException {
+    OpenSslProvider(List<CertifiedKey> pairs) throws IOException, GeneralSecurityException {
         if (!OpenSsl.isAvailable()) {
             throw new IOException("the native TLS provider cannot load: " + unavailableReason());
         }
-        context = serverContext(key, chain);
+        context = serverContext(pairs);
         SSLEngine probe = newEngine();
         try {
             int size = Math.max(
@@ -59,13 +65,45 @@ public final class OpenSslProvider implements TlsProvider {
      * The server's BoringSSL context: its protocols, cipher order and options. Public for the
      * benchmarks (TlsBenchmark measures this context, not a copy of it).
      */
-    public static SslContext serverContext(PrivateKey key, List<X509Certificate> chain) throws SSLException {
-        return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                .sslProvider(SslProvider.OPENSSL_REFCNT)
-                .protocols(TlsContext.PROTOCOLS)
-                .ciphers(List.of(TlsContext.CIPHERS), SupportedCipherSuiteFilter.INSTANCE)
-                .option(OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS, NO_CERTIFICATE_COMPRESSION)
-                .build();
+    public static SslContext serverContext(PrivateKey key, List<X509Certificate> chain)
+            throws GeneralSecurityException, SSLException {
+        return serverContext(List.of(new CertifiedKey(key, chain)));
+    }
+
+    /**
+     * One pair: netty's own key manager factory, which encodes the pair for BoringSSL once, here,
+     * not per handshake. Two pairs (ECDSA and RSA): both go to BoringSSL as credentials, and
+     * BoringSSL picks one per handshake, as OpenSSL does for Dovecot's ssl_alt_cert: by the
+     * client's signature algorithms and, in TLS 1.2, its cipher suites too. netty's own choice
+     * would not do: in TLS 1.2 it takes key types in the server's cipher order and sets the
+     * first, so a client offering only ECDHE-RSA suites got the ECDSA chain and a failed
+     * handshake (TlsKeyPairsTest).
+     */
+    static SslContext serverContext(List<CertifiedKey> pairs) throws GeneralSecurityException, SSLException {
+        List<OpenSslCredential> credentials = new ArrayList<>();
+        try {
+            SslContextBuilder builder;
+            if (pairs.size() == 1) {
+                KeyManagerFactory keys = new OpenSslX509KeyManagerFactory();
+                keys.init(CertifiedKey.keyStore(pairs), CertifiedKey.storePassword());
+                builder = SslContextBuilder.forServer(keys);
+            } else {
+                builder = SslContextBuilder.forServer(new CredentialsOnlyKeyManager());
+                for (CertifiedKey pair : pairs) {
+                    credentials.add(OpenSslCredentialBuilder.forX509(
+                                    pair.key(), pair.chain().toArray(X509Certificate[]::new))
+                            .build());
+                }
+                builder.addCredentials(credentials);
+            }
+            return builder.sslProvider(SslProvider.OPENSSL_REFCNT)
+                    .protocols(TlsContext.PROTOCOLS)
+                    .ciphers(List.of(TlsContext.CIPHERS), SupportedCipherSuiteFilter.INSTANCE)
+                    .option(OpenSslContextOption.CERTIFICATE_COMPRESSION_ALGORITHMS, NO_CERTIFICATE_COMPRESSION)
+                    .build();
+        } finally {
+            credentials.forEach(ReferenceCountUtil::release); // the context holds its own references
+        }
     }
 
     /** True when the native library loads on this machine. */

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,20 +66,28 @@ public final class TlsContext implements AutoCloseable {
         }
     }
 
-    private record Loaded(
-            TlsProvider provider, Instant notAfter, String subject, FileTime certTime, FileTime keyTime) {}
+    /** A certificate file and its key file, as configured. */
+    public record KeyFiles(Path cert, Path key) {}
 
-    private final Path cert;
-    private final Path key;
+    private record Loaded(TlsProvider provider, List<CertifiedKey> pairs, List<FileTime> times) {
+        /** The earliest expiry of the served certificates: the one to renew first. */
+        Instant notAfter() {
+            return pairs.stream()
+                    .map(p -> p.leaf().getNotAfter().toInstant())
+                    .min(Instant::compareTo)
+                    .orElseThrow();
+        }
+    }
+
+    private final List<KeyFiles> files;
     private final boolean openssl;
     private final ScheduledExecutorService reloader;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private volatile Loaded current;
 
-    private TlsContext(Path cert, Path key, boolean openssl, Loaded first, Duration reloadInterval) {
-        this.cert = cert;
-        this.key = key;
+    private TlsContext(List<KeyFiles> files, boolean openssl, Loaded first, Duration reloadInterval) {
+        this.files = files;
         this.openssl = openssl;
         this.current = first;
         this.reloader = Executors.newSingleThreadScheduledExecutor(
@@ -95,6 +103,18 @@ public final class TlsContext implements AutoCloseable {
 
     /** Loads the pair now with the chosen provider; fails with a message naming the file and the problem. */
     public static TlsContext load(Path cert, Path key, Duration reloadInterval, Choice choice) throws IOException {
+        return load(List.of(new KeyFiles(cert, key)), reloadInterval, choice);
+    }
+
+    /**
+     * Loads one pair, or two with different key types (ECDSA and RSA: each client gets the one it
+     * can verify, ECDSA when it can do both), with the chosen provider; fails with a message naming
+     * the file and the problem.
+     */
+    public static TlsContext load(List<KeyFiles> files, Duration reloadInterval, Choice choice) throws IOException {
+        if (files.isEmpty() || files.size() > 2) {
+            throw new IllegalArgumentException("one or two certificate and key pairs, not " + files.size());
+        }
         boolean openssl = switch (choice) {
             case JDK -> false;
             case OPENSSL -> true;
@@ -109,11 +129,8 @@ public final class TlsContext implements AutoCloseable {
                 yield there;
             }
         };
-        TlsContext c = new TlsContext(cert, key, openssl, read(cert, key, openssl), reloadInterval);
-        LOG.log(
-                System.Logger.Level.INFO,
-                "tls_certificate_loaded cert=" + cert + " subject=\"" + c.current.subject + "\" not_after="
-                        + c.current.notAfter + " provider=" + c.provider());
+        TlsContext c = new TlsContext(List.copyOf(files), openssl, read(files, openssl), reloadInterval);
+        c.logEach("tls_certificate_loaded", c.current, " provider=" + c.provider());
         return c;
     }
 
@@ -122,48 +139,74 @@ public final class TlsContext implements AutoCloseable {
         return openssl ? "openssl" : "jdk";
     }
 
-    private static Loaded read(Path cert, Path key, boolean openssl) throws IOException {
-        try {
-            FileTime certTime = Files.getLastModifiedTime(cert);
-            FileTime keyTime = Files.getLastModifiedTime(key);
-            List<X509Certificate> chain = PemFiles.certificates(cert);
-            PrivateKey privateKey = PemFiles.privateKey(key);
-            TlsProvider provider =
-                    openssl ? new OpenSslProvider(privateKey, chain) : new JdkProvider(privateKey, chain);
-            X509Certificate leaf = chain.getFirst();
-            return new Loaded(
-                    provider,
-                    leaf.getNotAfter().toInstant(),
-                    leaf.getSubjectX500Principal().getName(),
-                    certTime,
-                    keyTime);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IOException("cannot use TLS certificate " + cert + " with key " + key + ": " + e.getMessage(), e);
+    private static Loaded read(List<KeyFiles> files, boolean openssl) throws IOException {
+        List<CertifiedKey> pairs = new ArrayList<>();
+        List<FileTime> times = new ArrayList<>();
+        for (KeyFiles f : files) {
+            try {
+                times.add(Files.getLastModifiedTime(f.cert()));
+                times.add(Files.getLastModifiedTime(f.key()));
+                CertifiedKey pair = CertifiedKey.read(f.cert(), f.key());
+                for (CertifiedKey other : pairs) {
+                    if (other.keyType().equals(pair.keyType())) {
+                        throw new GeneralSecurityException("it holds an " + pair.keyType()
+                                + " key like the first pair; a second pair must be the other type (RSA beside ECDSA)");
+                    }
+                }
+                pairs.add(pair);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw new IOException(
+                        "cannot use TLS certificate " + f.cert() + " with key " + f.key() + ": " + e.getMessage(), e);
+            }
         }
+        try {
+            TlsProvider provider = openssl ? new OpenSslProvider(pairs) : new JdkProvider(pairs);
+            return new Loaded(provider, List.copyOf(pairs), List.copyOf(times));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IOException(
+                    "cannot use TLS certificate " + files.getFirst().cert() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void logEach(String event, Loaded loaded, String suffix) {
+        for (int i = 0; i < loaded.pairs.size(); i++) {
+            X509Certificate leaf = loaded.pairs.get(i).leaf();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    event + " cert=" + files.get(i).cert() + " key_type="
+                            + loaded.pairs.get(i).keyType()
+                            + " subject=\"" + leaf.getSubjectX500Principal().getName() + "\" not_after="
+                            + leaf.getNotAfter().toInstant() + suffix);
+        }
+    }
+
+    private List<FileTime> fileTimes() throws IOException {
+        List<FileTime> times = new ArrayList<>();
+        for (KeyFiles f : files) {
+            times.add(Files.getLastModifiedTime(f.cert()));
+            times.add(Files.getLastModifiedTime(f.key()));
+        }
+        return times;
     }
 
     /** Picks up renewed files; keeps the current pair when the new one is unusable. */
     public void checkForChanges() {
         try {
             Loaded c = current;
-            if (Files.getLastModifiedTime(cert).equals(c.certTime)
-                    && Files.getLastModifiedTime(key).equals(c.keyTime)) {
+            if (fileTimes().equals(c.times)) {
                 return;
             }
-            Loaded fresh = read(cert, key, openssl);
+            Loaded fresh = read(files, openssl);
             current = fresh;
             c.provider.close();
             reloads.incrementAndGet();
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "tls_certificate_reloaded cert=" + cert + " subject=\"" + fresh.subject + "\" not_after="
-                            + fresh.notAfter);
+            logEach("tls_certificate_reloaded", fresh, "");
         } catch (IOException | RuntimeException e) {
             reloadFailures.incrementAndGet();
             LOG.log(
                     System.Logger.Level.ERROR,
-                    "tls_certificate_reload_failed cert=" + cert + " keeping the previous certificate: "
-                            + e.getMessage());
+                    "tls_certificate_reload_failed cert=" + files.getFirst().cert()
+                            + " keeping the previous certificate: " + e.getMessage());
         }
     }
 
@@ -184,8 +227,9 @@ public final class TlsContext implements AutoCloseable {
         }
     }
 
+    /** The earliest expiry among the served certificates. */
     public Instant notAfter() {
-        return current.notAfter;
+        return current.notAfter();
     }
 
     public long reloads() {

@@ -67,6 +67,12 @@ class ConfigLoaderTest {
         assertMessage(
                 Map.of("POPLAR_LMTP_MAX_MESSAGE_SIZE", "big"),
                 "invalid configuration: poplar.lmtp.max-message-size (env POPLAR_LMTP_MAX_MESSAGE_SIZE) must be a size such as 512K, 50M or 1G");
+        assertMessage(
+                Map.of("POPLAR_TLS_ALT_CERT", "/etc/ssl/rsa.pem"),
+                "invalid configuration: poplar.tls.alt-key (env POPLAR_TLS_ALT_KEY) must be set together with poplar.tls.alt-cert");
+        assertMessage(
+                Map.of("POPLAR_TLS_ALT_CERT", "/etc/ssl/rsa.pem", "POPLAR_TLS_ALT_KEY", "/etc/ssl/rsa.key"),
+                "invalid configuration: poplar.tls.alt-cert (env POPLAR_TLS_ALT_CERT) needs poplar.tls.cert and poplar.tls.key set too");
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "poplar:\n  lmtp:\n    max-mesage-size: 1M\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(f), Map.of()));

@@ -1,0 +1,209 @@
+package dev.poplar.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.poplar.testing.TestServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An ECDSA certificate with an RSA one beside it (poplar.tls.alt-cert, as Dovecot's
+ * ssl_alt_cert), on both providers, against OpenSSL's s_client: a client that can verify ECDSA
+ * gets the ECDSA chain, one that offers only RSA signatures (TLS 1.3, RFC 8446 section 4.2.3) or
+ * only ECDHE-RSA suites (TLS 1.2) gets the RSA chain. And the pairs that must not load: a key
+ * that is not the certificate's, and two pairs of one key type.
+ */
+@Timeout(120)
+class TlsKeyPairsTest {
+    @TempDir
+    Path dir;
+
+    private Path ecCert;
+    private Path ecKey;
+    private Path rsaCert;
+    private Path rsaKey;
+
+    @BeforeEach
+    void certificates() throws Exception {
+        ecCert = dir.resolve("ec.crt");
+        ecKey = dir.resolve("ec.key");
+        SelfSignedCertificate.write(ecCert, ecKey, "ec.test", List.of("ec.test"), Duration.ofDays(30));
+        rsaCert = dir.resolve("rsa.crt");
+        rsaKey = dir.resolve("rsa.key");
+        // made by OpenSSL, not by us; expires first, so the expiry metric must follow it
+        run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                rsaKey.toString(),
+                "-out",
+                rsaCert.toString(),
+                "-subj",
+                "/CN=rsa.test",
+                "-days",
+                "2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void eachClientGetsTheCertificateItCanVerify(String provider) throws Exception {
+        try (TestServer s = TestServer.start(
+                dir.resolve("data-" + provider),
+                "POPLAR_TLS_PROVIDER",
+                provider,
+                "POPLAR_TLS_CERT",
+                ecCert.toString(),
+                "POPLAR_TLS_KEY",
+                ecKey.toString(),
+                "POPLAR_TLS_ALT_CERT",
+                rsaCert.toString(),
+                "POPLAR_TLS_ALT_KEY",
+                rsaKey.toString())) {
+            int port = s.pop3sPort();
+            assertEquals("ec.test", servedName(port, "-tls1_3"));
+            assertEquals("ec.test", servedName(port, "-tls1_2"));
+            assertEquals("rsa.test", servedName(port, "-tls1_3", "-sigalgs", "rsa_pss_rsae_sha256:rsa_pkcs1_sha256"));
+            assertEquals(
+                    "rsa.test",
+                    servedName(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-sigalgs", "RSA+SHA256"));
+            // a client able to verify ECDSA that offers only RSA suites: the choice must follow the suites too
+            assertEquals("rsa.test", servedName(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"));
+            // the expiry gauge is the earlier of the two: the RSA certificate's, 2 days out
+            double expiry = expiryMetric(s);
+            double now = Instant.now().getEpochSecond();
+            assertTrue(expiry > now + 86_400 && expiry < now + 3 * 86_400, "expiry " + expiry);
+        }
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedAtLoad() throws Exception {
+        Path otherCert = dir.resolve("other.crt");
+        Path otherKey = dir.resolve("other.key");
+        SelfSignedCertificate.write(otherCert, otherKey, "other.test", List.of("other.test"), Duration.ofDays(30));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> TlsContext.load(
+                        List.of(new TlsContext.KeyFiles(ecCert, otherKey)),
+                        Duration.ofHours(1),
+                        TlsContext.Choice.JDK));
+        assertTrue(e.getMessage().contains("does not belong to the certificate"), e.getMessage());
+        IOException crossed = assertThrows(
+                IOException.class,
+                () -> TlsContext.load(
+                        List.of(new TlsContext.KeyFiles(ecCert, rsaKey)),
+                        Duration.ofHours(1),
+                        TlsContext.Choice.OPENSSL));
+        assertTrue(crossed.getMessage().contains("does not belong to the certificate"), crossed.getMessage());
+    }
+
+    @Test
+    void twoPairsOfOneKeyTypeAreRefused() throws Exception {
+        Path otherCert = dir.resolve("other.crt");
+        Path otherKey = dir.resolve("other.key");
+        SelfSignedCertificate.write(otherCert, otherKey, "other.test", List.of("other.test"), Duration.ofDays(30));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> TlsContext.load(
+                        List.of(new TlsContext.KeyFiles(ecCert, ecKey), new TlsContext.KeyFiles(otherCert, otherKey)),
+                        Duration.ofHours(1),
+                        TlsContext.Choice.OPENSSL));
+        assertTrue(e.getMessage().contains("must be the other type"), e.getMessage());
+        assertTrue(e.getMessage().contains(otherCert.toString()), e.getMessage());
+    }
+
+    @Test
+    void aRenewedAlternativeCertificateIsPickedUp() throws Exception {
+        try (TlsContext tls = TlsContext.load(
+                List.of(new TlsContext.KeyFiles(ecCert, ecKey), new TlsContext.KeyFiles(rsaCert, rsaKey)),
+                Duration.ofHours(1),
+                TlsContext.Choice.OPENSSL)) {
+            Instant before = tls.notAfter(); // the RSA one's, 2 days out
+            run(
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    rsaKey.toString(),
+                    "-out",
+                    rsaCert.toString(),
+                    "-subj",
+                    "/CN=rsa.test",
+                    "-days",
+                    "10");
+            java.nio.file.Files.setLastModifiedTime(
+                    rsaCert, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+            tls.checkForChanges();
+            assertEquals(1, tls.reloads());
+            assertTrue(tls.notAfter().isAfter(before.plus(Duration.ofDays(7))), "now " + tls.notAfter());
+        }
+    }
+
+    /** The common name of the leaf s_client was served. */
+    private static String servedName(int port, String... options) throws Exception {
+        List<String> cmd =
+                new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-crlf", "-ign_eof"));
+        cmd.addAll(List.of(options));
+        String out = run(cmd.toArray(String[]::new), "QUIT\n");
+        assertTrue(out.contains("+OK"), out);
+        Matcher m = Pattern.compile("subject=\\s*CN\\s*=\\s*(\\S+)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
+    }
+
+    private static String run(String... cmd) throws Exception {
+        return run(cmd, "");
+    }
+
+    private static String run(String[] cmd, String input) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.US_ASCII));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended: " + String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static double expiryMetric(TestServer s) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher m = Pattern.compile("(?m)^poplar_tls_certificate_expiry_timestamp_seconds(?:\\{[^}]*\\})? (\\S+)$")
+                    .matcher(body);
+            assertTrue(m.find(), body);
+            return Double.parseDouble(m.group(1));
+        }
+    }
+}
