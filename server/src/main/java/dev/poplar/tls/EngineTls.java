@@ -74,6 +74,28 @@ public final class EngineTls implements TlsSocket {
     @Override
     public void handshake() throws IOException {
         engine.beginHandshake();
+        try {
+            handshakeSteps();
+        } catch (IOException e) {
+            if (!completed()) {
+                throw e;
+            }
+            // The client verified our Finished, sent its own and left (a certificate-expiry probe,
+            // a client with nothing to fetch) while we still sent the TLS 1.3 session tickets
+            // (RFC 8446 section 4.6.1): a completed handshake. The session's first read or write
+            // finds the connection gone and ends it as the client's close.
+        }
+    }
+
+    /**
+     * True once the engine has verified the client's Finished (it then reports no handshake
+     * session; before beginHandshake there is none either, but that is never the case here).
+     */
+    private boolean completed() {
+        return engine.getHandshakeSession() == null;
+    }
+
+    private void handshakeSteps() throws IOException {
         int stalls = 0; // steps that sent nothing and read nothing: a confused engine must not spin
         while (true) {
             HandshakeStatus status = status();

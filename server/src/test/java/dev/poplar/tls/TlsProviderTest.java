@@ -86,6 +86,50 @@ class TlsProviderTest {
         }
     }
 
+    /**
+     * A client that completes the handshake and leaves at once (a certificate-expiry probe such as
+     * the Prometheus blackbox exporter, or s_client with nothing to say) completed a handshake: it
+     * must count as one, not as a failure an operator would be alerted to. In TLS 1.3 it leaves
+     * while the server still sends its session tickets (RFC 8446 section 4.6.1).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void aClientLeavingRightAfterTheHandshakeIsNoHandshakeFailure(String provider) throws Exception {
+        try (TestServer s = start(provider)) {
+            for (String version : List.of("-tls1_3", "-tls1_2", "-tls1_3", "-tls1_3", "-tls1_3", "-tls1_3")) {
+                Process p = new ProcessBuilder(
+                                "openssl", "s_client", "-connect", "127.0.0.1:" + s.pop3sPort(), version, "-brief")
+                        .redirectErrorStream(true)
+                        // nothing to say: s_client sends its Finished and close_notify back to back
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "s_client ended");
+                assertTrue(out.contains("CONNECTION ESTABLISHED"), out);
+            }
+            Await.until("the probes gone", Duration.ofSeconds(10), () -> activeTls(scrape(s)) == 0);
+            String scrape = scrape(s);
+            assertEquals(0, failures(scrape), "handshake failures counted");
+            // a client that refuses our (self-signed) certificate is a failed handshake still
+            Process refusing = new ProcessBuilder(
+                            "openssl",
+                            "s_client",
+                            "-connect",
+                            "127.0.0.1:" + s.pop3sPort(),
+                            "-tls1_3",
+                            "-verify_return_error")
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            refusing.getInputStream().readAllBytes();
+            assertTrue(refusing.waitFor(30, TimeUnit.SECONDS), "s_client ended");
+            Await.until("the refusal counted", Duration.ofSeconds(10), () -> failures(scrape(s)) == 1);
+            assertEquals(6, (long) sum(
+                    scrape,
+                    "poplar_tls_handshakes_total\\{listener=\"pop3s\",mode=\"implicit\",result=\"success\"\\} (\\S+)"));
+        }
+    }
+
     /** RFC 8446 section 4.6.3: a KeyUpdate mid-session, with and without update_requested. */
     @ParameterizedTest
     @ValueSource(strings = {"openssl", "jdk"})
@@ -353,7 +397,6 @@ class TlsProviderTest {
         }
     }
 
-    /** Runs s_client with {@code input} (lines, sent with CRLF), returns all it printed. */
     /** s_client kept open for commands on its standard input (its "k", "K" and "R" lines too). */
     private static Process interactiveSClient(int port, String version) throws IOException {
         return new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, version, "-crlf")
@@ -361,6 +404,7 @@ class TlsProviderTest {
                 .start();
     }
 
+    /** Runs s_client with {@code input} (lines, sent with CRLF), returns all it printed. */
     private static String sClient(int port, List<String> options, String input) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-crlf"));
         cmd.add("-ign_eof");
