@@ -23,6 +23,7 @@ TLS_CLIENT="${TLS_CLIENT:-jdk}"
 selected() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 WORK="${WORK:-$(mktemp -d /tmp/poplar-compare.XXXX)}"
 mkdir -p "$WORK"
+chmod 0755 "$WORK" # mktemp makes it 0700; Dovecot's auth and mail processes (other users) read below it
 results="$WORK/results.jsonl"
 : > "$results"
 
@@ -67,7 +68,7 @@ poplar_start() { # $1: exclusive|shared
   for _ in $(seq 200); do curl -sf "http://127.0.0.1:$P_HTTP/health/ready" > /dev/null && return; sleep 0.1; done
   echo "poplar did not start"; exit 1
 }
-poplar_stop() { kill -TERM "$poplar_pid"; wait "$poplar_pid" || true; }
+poplar_stop() { kill -TERM "$poplar_pid"; wait "$poplar_pid" || true; poplar_pid=; }
 poplar_pid() { pgrep -f 'poplar.jar serve' | head -1; }
 poplar_rss() { awk '/^Pss:/ {print $2}' "/proc/$(poplar_pid)/smaps_rollup"; }  # PSS, as for Dovecot
 # Heap in use after a full GC, KiB: a JVM's RSS hardly moves for small per-connection costs.
@@ -132,6 +133,9 @@ service pop3-login {
   service_count = 0
   process_min_avail = $(nproc)
   client_limit = 10000
+  # Each TLS client's OpenSSL state lives here (the login process proxies TLS for the post-login
+  # pop3 process); the default 256 MB ran out at ~5,000 TLS clients per process.
+  vsz_limit = 2G
 }
 service pop3 {
   service_count = 0
@@ -154,6 +158,9 @@ CONF
 }
 dovecot_start() { dovecot_conf "$1"; dovecot -c "$WORK/dovecot/dovecot.conf"; sleep 1; }
 dovecot_stop() { doveadm -c "$WORK/dovecot/dovecot.conf" stop 2> /dev/null || true; sleep 1; }
+# A failed step (set -e) must not leave either server running for the next run to trip over.
+poplar_pid=
+trap '[[ -n $poplar_pid ]] && poplar_stop; [[ -f $WORK/dovecot/dovecot.conf ]] && dovecot_stop' EXIT
 # Memory of Dovecot's master and all its children (not the load generator, whose command line
 # says pop3): the sum of their PSS, in KiB. Summing RSS would count the pages they share
 # (libraries, mapped index files) once per process: 10,000 processes "used" 50 GB on a 24 GB machine.
