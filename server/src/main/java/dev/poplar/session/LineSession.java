@@ -264,6 +264,10 @@ public final class LineSession {
             return false;
         }
         conversation.tlsFinished(mode, tls.protocol());
+        if (tls.clientLeft()) {
+            reason = CloseReason.CLIENT_CLOSED; // as a plaintext client that connects and hangs up
+            return false;
+        }
         useStreams(tls.input(), tls.output());
         return true;
     }

@@ -46,6 +46,7 @@ public final class EngineTls implements TlsSocket {
     private ByteBuffer appIn = NONE;
 
     private boolean inputDone;
+    private boolean clientLeft;
     /** An unwrap asked for a wrap that has not happened yet (an answer the engine holds). */
     private boolean mustWrap;
 
@@ -82,9 +83,14 @@ public final class EngineTls implements TlsSocket {
             }
             // The client verified our Finished, sent its own and left (a certificate-expiry probe,
             // a client with nothing to fetch) while we still sent the TLS 1.3 session tickets
-            // (RFC 8446 section 4.6.1): a completed handshake. The session's first read or write
-            // finds the connection gone and ends it as the client's close.
+            // (RFC 8446 section 4.6.1): a completed handshake, and a client that closed.
+            clientLeft = true;
         }
+    }
+
+    @Override
+    public boolean clientLeft() {
+        return clientLeft;
     }
 
     /**

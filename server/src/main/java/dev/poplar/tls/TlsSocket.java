@@ -24,4 +24,12 @@ public interface TlsSocket extends Closeable {
 
     /** The negotiated protocol ("TLSv1.3"), once the handshake is done. */
     String protocol();
+
+    /**
+     * True when the client completed the handshake and was already gone when it returned (a
+     * probe that only checks the certificate): nothing more to send it.
+     */
+    default boolean clientLeft() {
+        return false;
+    }
 }

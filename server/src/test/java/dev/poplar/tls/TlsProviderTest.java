@@ -110,6 +110,15 @@ class TlsProviderTest {
             Await.until("the probes gone", Duration.ofSeconds(10), () -> activeTls(scrape(s)) == 0);
             String scrape = scrape(s);
             assertEquals(0, failures(scrape), "handshake failures counted");
+            assertEquals(
+                    6,
+                    (long) sum(
+                            scrape,
+                            "poplar_sessions_closed_total\\{listener=\"pop3s\",reason=\"client_closed\"\\} (\\S+)"),
+                    scrape.lines()
+                            .filter(l -> l.startsWith("poplar_sessions_closed_total"))
+                            .toList()
+                            .toString());
             // a client that refuses our (self-signed) certificate is a failed handshake still
             Process refusing = new ProcessBuilder(
                             "openssl",
