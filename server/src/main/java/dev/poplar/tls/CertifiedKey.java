@@ -38,19 +38,21 @@ record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
         return chain.getFirst();
     }
 
-    /** The JCA key algorithm, as key managers ask for it: "EC" or "RSA" (Ed25519 is not served). */
+    /** The JCA key algorithm, as key managers ask for it: "EC", "RSA" or "EdDSA". */
     String keyType() {
         return key.getAlgorithm();
     }
 
     private boolean keyMatchesLeaf() throws GeneralSecurityException {
         String algorithm = switch (keyType()) {
-            case "EC" -> "SHA256withECDSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            default ->
-                throw new GeneralSecurityException(
-                        "unsupported key type " + keyType() + " (use ECDSA P-256 or RSA 2048 or more)");
+            case "EdDSA", "Ed25519", "Ed448" -> keyType(); // the curve is in the key
+            default -> null;
         };
+        if (algorithm == null) {
+            return true; // a key type the JDK cannot sign with here: the TLS provider decides
+        }
         byte[] probe = "poplar key check".getBytes(StandardCharsets.US_ASCII);
         Signature signer = Signature.getInstance(algorithm);
         signer.initSign(key);

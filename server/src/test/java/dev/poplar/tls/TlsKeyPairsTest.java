@@ -121,6 +121,44 @@ class TlsKeyPairsTest {
         assertTrue(crossed.getMessage().contains("does not belong to the certificate"), crossed.getMessage());
     }
 
+    /** An Ed25519 certificate (RFC 8446 section 4.2.3) is served as before, and checked like the others. */
+    @ParameterizedTest
+    @ValueSource(strings = {"openssl", "jdk"})
+    void anEd25519PairIsServedAndChecked(String provider) throws Exception {
+        Path edCert = dir.resolve("ed.crt");
+        Path edKey = dir.resolve("ed.key");
+        run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ed25519",
+                "-nodes",
+                "-keyout",
+                edKey.toString(),
+                "-out",
+                edCert.toString(),
+                "-subj",
+                "/CN=ed.test",
+                "-days",
+                "2");
+        try (TestServer s = TestServer.start(
+                dir.resolve("data-ed-" + provider),
+                "POPLAR_TLS_PROVIDER",
+                provider,
+                "POPLAR_TLS_CERT",
+                edCert.toString(),
+                "POPLAR_TLS_KEY",
+                edKey.toString())) {
+            assertEquals("ed.test", servedName(s.pop3sPort(), "-tls1_3", "-sigalgs", "ed25519"));
+        }
+        IOException e = assertThrows(
+                IOException.class,
+                () -> TlsContext.load(
+                        List.of(new TlsContext.KeyFiles(edCert, ecKey)), Duration.ofHours(1), TlsContext.Choice.JDK));
+        assertTrue(e.getMessage().contains("does not belong to the certificate"), e.getMessage());
+    }
+
     @Test
     void twoPairsOfOneKeyTypeAreRefused() throws Exception {
         Path otherCert = dir.resolve("other.crt");
