@@ -131,6 +131,23 @@ served() {
 }
 check "POP3S serves the certbot certificate" grep -q "mail.example.org" <(served)
 
+# -- an RSA certificate beside it (install.md): a -rsa lineage through the same hook -------------
+install -d -m 0750 -g poplar /etc/poplar/tls-rsa
+mkdir -p "$le-rsa"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$le-rsa/privkey.pem" -out "$le-rsa/fullchain.pem" \
+  -subj /CN=mail.example.org -days 30 2> /dev/null
+RENEWED_LINEAGE=$le-rsa sh "$hook"
+check "the hook puts the -rsa lineage in tls-rsa" runuser -u poplar -- test -r /etc/poplar/tls-rsa/privkey.pem
+sed -i -e 's/^  #   alt-cert:/    alt-cert:/' -e 's/^  #   alt-key:/    alt-key:/' /etc/poplar/poplar.yaml
+stop_server
+start_server
+key_served() { # $@: s_client options; prints the served certificate's public key algorithm
+  openssl s_client -connect 127.0.0.1:995 "$@" < /dev/null 2> /dev/null | openssl x509 -noout -text \
+    | sed -n 's/.*Public Key Algorithm: //p'
+}
+check "POP3S serves ECDSA to a client that can verify it" grep -q id-ecPublicKey <(key_served)
+check "POP3S serves RSA to an RSA-only client" grep -q rsaEncryption <(key_served -sigalgs rsa_pss_rsae_sha256)
+
 # -- the LDAP and SQL clients load in the bundled runtime (jlink's module list) -----------------
 # A second server on a scratch data directory, its directories pointing where nothing listens:
 # /health/ready can only name them DOWN if UnboundID, HikariCP and the JDBC driver ran.

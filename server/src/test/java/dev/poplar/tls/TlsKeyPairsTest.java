@@ -52,21 +52,7 @@ class TlsKeyPairsTest {
         rsaCert = dir.resolve("rsa.crt");
         rsaKey = dir.resolve("rsa.key");
         // made by OpenSSL, not by us; expires first, so the expiry metric must follow it
-        run(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                rsaKey.toString(),
-                "-out",
-                rsaCert.toString(),
-                "-subj",
-                "/CN=rsa.test",
-                "-days",
-                "2");
+        openSslCertificate("rsa:2048", rsaCert, rsaKey, "rsa.test", 2);
     }
 
     @ParameterizedTest
@@ -127,21 +113,7 @@ class TlsKeyPairsTest {
     void anEd25519PairIsServedAndChecked(String provider) throws Exception {
         Path edCert = dir.resolve("ed.crt");
         Path edKey = dir.resolve("ed.key");
-        run(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ed25519",
-                "-nodes",
-                "-keyout",
-                edKey.toString(),
-                "-out",
-                edCert.toString(),
-                "-subj",
-                "/CN=ed.test",
-                "-days",
-                "2");
+        openSslCertificate("ed25519", edCert, edKey, "ed.test", 2);
         try (TestServer s = TestServer.start(
                 dir.resolve("data-ed-" + provider),
                 "POPLAR_TLS_PROVIDER",
@@ -181,27 +153,33 @@ class TlsKeyPairsTest {
                 Duration.ofHours(1),
                 TlsContext.Choice.OPENSSL)) {
             Instant before = tls.notAfter(); // the RSA one's, 2 days out
-            run(
-                    "openssl",
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-keyout",
-                    rsaKey.toString(),
-                    "-out",
-                    rsaCert.toString(),
-                    "-subj",
-                    "/CN=rsa.test",
-                    "-days",
-                    "10");
+            openSslCertificate("rsa:2048", rsaCert, rsaKey, "rsa.test", 10);
             java.nio.file.Files.setLastModifiedTime(
                     rsaCert, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
             tls.checkForChanges();
             assertEquals(1, tls.reloads());
             assertTrue(tls.notAfter().isAfter(before.plus(Duration.ofDays(7))), "now " + tls.notAfter());
         }
+    }
+
+    /** A self-signed certificate made by OpenSSL (not by our own code) for {@code name}. */
+    private static void openSslCertificate(String keySpec, Path cert, Path key, String name, int days)
+            throws Exception {
+        run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                keySpec,
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-subj",
+                "/CN=" + name,
+                "-days",
+                Integer.toString(days));
     }
 
     /** The common name of the leaf s_client was served. */
