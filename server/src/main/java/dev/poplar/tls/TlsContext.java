@@ -140,12 +140,10 @@ public final class TlsContext implements AutoCloseable {
     }
 
     private static Loaded read(List<KeyFiles> files, boolean openssl) throws IOException {
+        List<FileTime> times = fileTimes(files); // before reading: a change during the read shows next time
         List<CertifiedKey> pairs = new ArrayList<>();
-        List<FileTime> times = new ArrayList<>();
         for (KeyFiles f : files) {
             try {
-                times.add(Files.getLastModifiedTime(f.cert()));
-                times.add(Files.getLastModifiedTime(f.key()));
                 CertifiedKey pair = CertifiedKey.read(f.cert(), f.key());
                 for (CertifiedKey other : pairs) {
                     if (other.keyType().equals(pair.keyType())) {
@@ -161,7 +159,7 @@ public final class TlsContext implements AutoCloseable {
         }
         try {
             TlsProvider provider = openssl ? new OpenSslProvider(pairs) : new JdkProvider(pairs);
-            return new Loaded(provider, List.copyOf(pairs), List.copyOf(times));
+            return new Loaded(provider, List.copyOf(pairs), times);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException(
                     "cannot use TLS certificate " + files.getFirst().cert() + ": " + e.getMessage(), e);
@@ -180,20 +178,20 @@ public final class TlsContext implements AutoCloseable {
         }
     }
 
-    private List<FileTime> fileTimes() throws IOException {
+    private static List<FileTime> fileTimes(List<KeyFiles> files) throws IOException {
         List<FileTime> times = new ArrayList<>();
         for (KeyFiles f : files) {
             times.add(Files.getLastModifiedTime(f.cert()));
             times.add(Files.getLastModifiedTime(f.key()));
         }
-        return times;
+        return List.copyOf(times);
     }
 
     /** Picks up renewed files; keeps the current pair when the new one is unusable. */
     public void checkForChanges() {
         try {
             Loaded c = current;
-            if (fileTimes().equals(c.times)) {
+            if (fileTimes(files).equals(c.times)) {
                 return;
             }
             Loaded fresh = read(files, openssl);
