@@ -91,20 +91,10 @@ class TlsKeyPairsTest {
         Path otherCert = dir.resolve("other.crt");
         Path otherKey = dir.resolve("other.key");
         SelfSignedCertificate.write(otherCert, otherKey, "other.test", List.of("other.test"), Duration.ofDays(30));
-        IOException e = assertThrows(
-                IOException.class,
-                () -> TlsContext.load(
-                        List.of(new TlsContext.KeyFiles(ecCert, otherKey)),
-                        Duration.ofHours(1),
-                        TlsContext.Choice.JDK));
-        assertTrue(e.getMessage().contains("does not belong to the certificate"), e.getMessage());
-        IOException crossed = assertThrows(
-                IOException.class,
-                () -> TlsContext.load(
-                        List.of(new TlsContext.KeyFiles(ecCert, rsaKey)),
-                        Duration.ofHours(1),
-                        TlsContext.Choice.OPENSSL));
-        assertTrue(crossed.getMessage().contains("does not belong to the certificate"), crossed.getMessage());
+        String e = refusal(TlsContext.Choice.JDK, new TlsContext.KeyFiles(ecCert, otherKey));
+        assertTrue(e.contains("does not belong to the certificate"), e);
+        String crossed = refusal(TlsContext.Choice.OPENSSL, new TlsContext.KeyFiles(ecCert, rsaKey));
+        assertTrue(crossed.contains("does not belong to the certificate"), crossed);
     }
 
     /** An Ed25519 certificate (RFC 8446 section 4.2.3) is served as before, and checked like the others. */
@@ -124,11 +114,8 @@ class TlsKeyPairsTest {
                 edKey.toString())) {
             assertEquals("ed.test", servedName(s.pop3sPort(), "-tls1_3", "-sigalgs", "ed25519"));
         }
-        IOException e = assertThrows(
-                IOException.class,
-                () -> TlsContext.load(
-                        List.of(new TlsContext.KeyFiles(edCert, ecKey)), Duration.ofHours(1), TlsContext.Choice.JDK));
-        assertTrue(e.getMessage().contains("does not belong to the certificate"), e.getMessage());
+        String e = refusal(TlsContext.Choice.JDK, new TlsContext.KeyFiles(edCert, ecKey));
+        assertTrue(e.contains("does not belong to the certificate"), e);
     }
 
     @Test
@@ -136,14 +123,12 @@ class TlsKeyPairsTest {
         Path otherCert = dir.resolve("other.crt");
         Path otherKey = dir.resolve("other.key");
         SelfSignedCertificate.write(otherCert, otherKey, "other.test", List.of("other.test"), Duration.ofDays(30));
-        IOException e = assertThrows(
-                IOException.class,
-                () -> TlsContext.load(
-                        List.of(new TlsContext.KeyFiles(ecCert, ecKey), new TlsContext.KeyFiles(otherCert, otherKey)),
-                        Duration.ofHours(1),
-                        TlsContext.Choice.OPENSSL));
-        assertTrue(e.getMessage().contains("must be the other type"), e.getMessage());
-        assertTrue(e.getMessage().contains(otherCert.toString()), e.getMessage());
+        String e = refusal(
+                TlsContext.Choice.OPENSSL,
+                new TlsContext.KeyFiles(ecCert, ecKey),
+                new TlsContext.KeyFiles(otherCert, otherKey));
+        assertTrue(e.contains("must be the other type"), e);
+        assertTrue(e.contains(otherCert.toString()), e);
     }
 
     @Test
@@ -160,6 +145,12 @@ class TlsKeyPairsTest {
             assertEquals(1, tls.reloads());
             assertTrue(tls.notAfter().isAfter(before.plus(Duration.ofDays(7))), "now " + tls.notAfter());
         }
+    }
+
+    /** Why loading {@code files} fails (it must fail). */
+    private static String refusal(TlsContext.Choice provider, TlsContext.KeyFiles... files) {
+        return assertThrows(IOException.class, () -> TlsContext.load(List.of(files), Duration.ofHours(1), provider))
+                .getMessage();
     }
 
     /** A self-signed certificate made by OpenSSL (not by our own code) for {@code name}. */
