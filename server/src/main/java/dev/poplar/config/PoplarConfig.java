@@ -50,7 +50,6 @@ public record PoplarConfig(
 
     public record Pop3s(String host, int port, int maxConnections) {}
 
-    /** Empty paths: a generated self-signed development certificate. */
     /** Empty cert and key: the development certificate. The alternative pair is optional. */
     public record Tls(
             Optional<Path> cert,
@@ -177,19 +176,10 @@ public record PoplarConfig(
         }
         String cert = v.string(ConfigKeys.TLS_CERT);
         String key = v.string(ConfigKeys.TLS_KEY);
-        if (cert.isEmpty() != key.isEmpty()) {
-            throw Values.bad(
-                    cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY,
-                    "must be set together with " + (cert.isEmpty() ? ConfigKeys.TLS_KEY : ConfigKeys.TLS_CERT).name());
-        }
+        together(cert, ConfigKeys.TLS_CERT, key, ConfigKeys.TLS_KEY);
         String altCert = v.string(ConfigKeys.TLS_ALT_CERT);
         String altKey = v.string(ConfigKeys.TLS_ALT_KEY);
-        if (altCert.isEmpty() != altKey.isEmpty()) {
-            throw Values.bad(
-                    altCert.isEmpty() ? ConfigKeys.TLS_ALT_CERT : ConfigKeys.TLS_ALT_KEY,
-                    "must be set together with "
-                            + (altCert.isEmpty() ? ConfigKeys.TLS_ALT_KEY : ConfigKeys.TLS_ALT_CERT).name());
-        }
+        together(altCert, ConfigKeys.TLS_ALT_CERT, altKey, ConfigKeys.TLS_ALT_KEY);
         if (!altCert.isEmpty() && cert.isEmpty()) {
             throw Values.bad(ConfigKeys.TLS_ALT_CERT, "needs poplar.tls.cert and poplar.tls.key set too");
         }
@@ -271,6 +261,16 @@ public record PoplarConfig(
                 v.duration(ConfigKeys.SHUTDOWN_GRACE),
                 logFormat,
                 v.duration(ConfigKeys.WRITE_TIMEOUT));
+    }
+
+    /** A certificate and its key: both set or neither; the error names the one missing. */
+    private static void together(String cert, ConfigKeys.Key certKey, String key, ConfigKeys.Key keyKey)
+            throws ConfigException {
+        if (cert.isEmpty() != key.isEmpty()) {
+            ConfigKeys.Key missing = cert.isEmpty() ? certKey : keyKey;
+            ConfigKeys.Key set = cert.isEmpty() ? keyKey : certKey;
+            throw Values.bad(missing, "must be set together with " + set.name());
+        }
     }
 
     private static List<SaslMechanism> mechanisms(Values v) throws ConfigException {

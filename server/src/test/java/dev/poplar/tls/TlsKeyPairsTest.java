@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -175,10 +174,9 @@ class TlsKeyPairsTest {
 
     /** The common name of the leaf s_client was served. */
     private static String servedName(int port, String... options) throws Exception {
-        List<String> cmd =
-                new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-crlf", "-ign_eof"));
+        List<String> cmd = SClient.command(port, List.of("-ign_eof"));
         cmd.addAll(List.of(options));
-        String out = run(cmd.toArray(String[]::new), "QUIT\n");
+        String out = run(cmd.toArray(String[]::new), "QUIT\n"); // run() also checks s_client's exit status
         assertTrue(out.contains("+OK"), out);
         Matcher m = Pattern.compile("subject=\\s*CN\\s*=\\s*(\\S+)").matcher(out);
         assertTrue(m.find(), out);

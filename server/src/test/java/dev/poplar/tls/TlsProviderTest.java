@@ -76,11 +76,11 @@ class TlsProviderTest {
             for (String version : List.of("-tls1_2", "-tls1_3")) {
                 Path session = dir.resolve("session" + version);
                 String first =
-                        sClient(s.pop3sPort(), List.of(version, "-sess_out", session.toString()), "CAPA\nQUIT\n");
+                        SClient.run(s.pop3sPort(), List.of(version, "-sess_out", session.toString()), "CAPA\nQUIT\n");
                 assertTrue(first.contains("+OK Poplar POP3 server ready"), first);
                 assertTrue(first.contains("SASL PLAIN"), first);
                 assertTrue(first.contains(version.equals("-tls1_2") ? "TLSv1.2" : "TLSv1.3"), first);
-                String second = sClient(s.pop3sPort(), List.of(version, "-sess_in", session.toString()), "QUIT\n");
+                String second = SClient.run(s.pop3sPort(), List.of(version, "-sess_in", session.toString()), "QUIT\n");
                 assertTrue(second.contains("Reused, TLSv1."), "resumed " + version + ": " + second);
             }
         }
@@ -97,19 +97,15 @@ class TlsProviderTest {
     void aClientLeavingRightAfterTheHandshakeIsNoHandshakeFailure(String provider) throws Exception {
         try (TestServer s = start(provider)) {
             for (String version : List.of("-tls1_3", "-tls1_2", "-tls1_3", "-tls1_3", "-tls1_3", "-tls1_3")) {
-                Process p = new ProcessBuilder(
-                                "openssl", "s_client", "-connect", "127.0.0.1:" + s.pop3sPort(), version, "-brief")
-                        .redirectErrorStream(true)
-                        // nothing to say: s_client sends its Finished and close_notify back to back
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "s_client ended");
+                String out = SClient.leaving(s.pop3sPort(), version, "-brief");
                 assertTrue(out.contains("CONNECTION ESTABLISHED"), out);
             }
             Await.until("the probes gone", Duration.ofSeconds(10), () -> activeTls(scrape(s)) == 0);
             String scrape = scrape(s);
             assertEquals(0, failures(scrape), "handshake failures counted");
+            assertEquals(6, (long) sum(
+                    scrape,
+                    "poplar_tls_handshakes_total\\{listener=\"pop3s\",mode=\"implicit\",result=\"success\"\\} (\\S+)"));
             assertEquals(
                     6,
                     (long) sum(
@@ -120,22 +116,8 @@ class TlsProviderTest {
                             .toList()
                             .toString());
             // a client that refuses our (self-signed) certificate is a failed handshake still
-            Process refusing = new ProcessBuilder(
-                            "openssl",
-                            "s_client",
-                            "-connect",
-                            "127.0.0.1:" + s.pop3sPort(),
-                            "-tls1_3",
-                            "-verify_return_error")
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            refusing.getInputStream().readAllBytes();
-            assertTrue(refusing.waitFor(30, TimeUnit.SECONDS), "s_client ended");
+            SClient.leaving(s.pop3sPort(), "-tls1_3", "-verify_return_error");
             Await.until("the refusal counted", Duration.ofSeconds(10), () -> failures(scrape(s)) == 1);
-            assertEquals(6, (long) sum(
-                    scrape,
-                    "poplar_tls_handshakes_total\\{listener=\"pop3s\",mode=\"implicit\",result=\"success\"\\} (\\S+)"));
         }
     }
 
@@ -144,7 +126,7 @@ class TlsProviderTest {
     @ValueSource(strings = {"openssl", "jdk"})
     void keyUpdatesMidSessionKeepTheConversationGoing(String provider) throws Exception {
         try (TestServer s = start(provider)) {
-            Process p = interactiveSClient(s.pop3sPort(), "-tls1_3");
+            Process p = SClient.interactive(s.pop3sPort(), "-tls1_3");
             try (BufferedReader out =
                             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                     OutputStream in = p.getOutputStream()) {
@@ -176,7 +158,7 @@ class TlsProviderTest {
     @ValueSource(strings = {"openssl", "jdk"})
     void clientInitiatedRenegotiationIsRefused(String provider) throws Exception {
         try (TestServer s = start(provider)) {
-            Process p = interactiveSClient(s.pop3sPort(), "-tls1_2");
+            Process p = SClient.interactive(s.pop3sPort(), "-tls1_2");
             StringBuilder after = new StringBuilder();
             try (BufferedReader out =
                             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -213,7 +195,7 @@ class TlsProviderTest {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
-            String next = sClient(s.pop3sPort(), List.of("-tls1_2"), "QUIT\n");
+            String next = SClient.run(s.pop3sPort(), List.of("-tls1_2"), "QUIT\n");
             assertTrue(next.contains("+OK Poplar POP3 server ready"), next);
         }
     }
@@ -347,7 +329,7 @@ class TlsProviderTest {
                 String now = scrape(s);
                 return failures(now) >= 3 && activeTls(now) == 0;
             });
-            String ok = sClient(s.pop3sPort(), List.of(), "QUIT\n");
+            String ok = SClient.run(s.pop3sPort(), List.of(), "QUIT\n");
             assertTrue(ok.contains("+OK Poplar POP3 server ready"), ok);
         }
     }
@@ -404,27 +386,6 @@ class TlsProviderTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** s_client kept open for commands on its standard input (its "k", "K" and "R" lines too). */
-    private static Process interactiveSClient(int port, String version) throws IOException {
-        return new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, version, "-crlf")
-                .redirectErrorStream(true)
-                .start();
-    }
-
-    /** Runs s_client with {@code input} (lines, sent with CRLF), returns all it printed. */
-    private static String sClient(int port, List<String> options, String input) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-crlf"));
-        cmd.add("-ign_eof");
-        cmd.addAll(options);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(input.getBytes(StandardCharsets.US_ASCII));
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "s_client ended");
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private static void waitFor(BufferedReader out, String prefix) throws IOException {
