@@ -33,6 +33,8 @@ public final class EngineTls implements TlsSocket {
     private static final ByteBuffer NONE = ByteBuffer.allocate(0);
     /** Engines ask for a write of nothing (handshake, close_notify) a bounded number of times. */
     private static final int MAX_EMPTY_WRAPS = 64;
+    /** The most plaintext one record carries (RFC 8446 section 5.1). */
+    private static final int MAX_PLAINTEXT = 1 << 14;
 
     private final Socket raw;
     private final InputStream rawIn;
@@ -40,6 +42,12 @@ public final class EngineTls implements TlsSocket {
     private final SSLEngine engine;
     private final Runnable freeEngine;
     private final BufferPool buffers;
+    /** Arrays for outgoing ciphertext: several records, sent in one socket write. */
+    private final BufferPool writeBuffers;
+    /** Buffers go back to the pool while nothing is held (a server's idle sessions). */
+    private final boolean idleWithoutBuffers;
+    /** The most ciphertext one record takes (plaintext of 2^14 bytes, RFC 8446 section 5.2). */
+    private final int packetSize;
     /** Ciphertext read and not yet decrypted; write mode (position = bytes held). */
     private ByteBuffer netIn = NONE;
     /** Plaintext decrypted and not yet read; read mode. */
@@ -55,14 +63,38 @@ public final class EngineTls implements TlsSocket {
     private final Output output = new Output();
 
     /**
+     * A client's side (the load generator's): one record per socket write (its writes are
+     * commands), and its buffers kept while it waits, so that a reply's records are read in as
+     * few reads as they arrive in, not one byte and then the rest.
+     */
+    public static EngineTls client(Socket raw, SSLEngine engine, Runnable freeEngine, BufferPool buffers)
+            throws IOException {
+        return new EngineTls(raw, engine, freeEngine, buffers, buffers, false);
+    }
+
+    /**
      * @param freeEngine frees the engine's native state; run once, on close
      * @param buffers arrays of at least the engine's packet and application buffer sizes
+     * @param writeBuffers arrays for outgoing records, at least as large as {@code buffers}'
      */
-    public EngineTls(Socket raw, SSLEngine engine, Runnable freeEngine, BufferPool buffers) throws IOException {
-        int need = Math.max(
-                engine.getSession().getPacketBufferSize(), engine.getSession().getApplicationBufferSize());
-        if (buffers.size() < need) {
-            throw new IllegalArgumentException("TLS buffers of " + buffers.size() + " bytes, the engine needs " + need);
+    public EngineTls(Socket raw, SSLEngine engine, Runnable freeEngine, BufferPool buffers, BufferPool writeBuffers)
+            throws IOException {
+        this(raw, engine, freeEngine, buffers, writeBuffers, true);
+    }
+
+    private EngineTls(
+            Socket raw,
+            SSLEngine engine,
+            Runnable freeEngine,
+            BufferPool buffers,
+            BufferPool writeBuffers,
+            boolean idleWithoutBuffers)
+            throws IOException {
+        packetSize = engine.getSession().getPacketBufferSize();
+        int need = Math.max(packetSize, engine.getSession().getApplicationBufferSize());
+        if (buffers.size() < need || writeBuffers.size() < need) {
+            throw new IllegalArgumentException("TLS buffers of " + Math.min(buffers.size(), writeBuffers.size())
+                    + " bytes, the engine needs " + need);
         }
         this.raw = raw;
         this.rawIn = raw.getInputStream();
@@ -70,6 +102,8 @@ public final class EngineTls implements TlsSocket {
         this.engine = engine;
         this.freeEngine = freeEngine;
         this.buffers = buffers;
+        this.writeBuffers = writeBuffers;
+        this.idleWithoutBuffers = idleWithoutBuffers;
     }
 
     @Override
@@ -121,7 +155,9 @@ public final class EngineTls implements TlsSocket {
                     stalls++;
                 }
                 case FINISHED, NOT_HANDSHAKING -> {
-                    releaseIdleBuffers();
+                    if (idleWithoutBuffers) {
+                        releaseIdleBuffers();
+                    }
                     return;
                 }
             }
@@ -239,11 +275,11 @@ public final class EngineTls implements TlsSocket {
     }
 
     /**
-     * Reads more ciphertext. With nothing held it gives the buffers back and parks on a one-byte
-     * read (an idle connection holds no buffer); false at the end of input.
+     * Reads more ciphertext. On a server's side, with nothing held it gives the buffers back and
+     * parks on a one-byte read (an idle connection holds no buffer); false at the end of input.
      */
     private boolean readSocket() throws IOException {
-        if (netIn.position() == 0) {
+        if (netIn.position() == 0 && idleWithoutBuffers) {
             releaseIdleBuffers();
             int first = rawIn.read();
             if (first < 0) {
@@ -254,6 +290,9 @@ public final class EngineTls implements TlsSocket {
             }
             netIn.put((byte) first);
             return true; // a record is longer than one byte: the engine asks for the rest
+        }
+        if (netIn == NONE) {
+            netIn = ByteBuffer.wrap(buffers.borrow());
         }
         if (!netIn.hasRemaining()) {
             throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
@@ -271,13 +310,20 @@ public final class EngineTls implements TlsSocket {
         return mustWrap ? HandshakeStatus.NEED_WRAP : engine.getHandshakeStatus();
     }
 
-    /** Encrypts {@code src} (or a handshake or alert message when it is empty), writes it, returns the bytes sent. */
+    /**
+     * Encrypts {@code src} (or a handshake or alert message when it is empty) and writes it,
+     * returning the bytes sent. The engine makes one record (at most 16 KiB of plaintext) per
+     * call; records are gathered until the write buffer has no room for another and leave in one
+     * socket write, because on loopback and LAN the kernel's cost is per write as much as per
+     * byte (docs/benchmarks.md, "Records per socket write").
+     */
     private int wrapAndSend(ByteBuffer src) throws IOException {
         mustWrap = false; // any wrap sends what the engine held first
-        byte[] out = buffers.borrow();
+        BufferPool pool = src.remaining() > MAX_PLAINTEXT ? writeBuffers : buffers;
+        byte[] out = pool.borrow();
         try {
             ByteBuffer dst = ByteBuffer.wrap(out);
-            int emptyWraps = 0;
+            int wraps = 0;
             do {
                 SSLEngineResult r = engine.wrap(src, dst);
                 if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
@@ -292,16 +338,18 @@ public final class EngineTls implements TlsSocket {
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED && src.hasRemaining()) {
                     throw new SSLException("TLS connection already closed");
                 }
-                if (r.bytesProduced() == 0 || ++emptyWraps > MAX_EMPTY_WRAPS) {
+                if (r.bytesProduced() == 0 || ++wraps > MAX_EMPTY_WRAPS) {
                     break;
                 }
-            } while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !src.hasRemaining());
+            } while (src.hasRemaining()
+                    ? dst.remaining() >= packetSize // another whole record fits
+                    : engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP);
             if (dst.position() > 0) {
                 rawOut.write(out, 0, dst.position());
             }
             return dst.position();
         } finally {
-            buffers.release(out);
+            pool.release(out);
         }
     }
 
@@ -396,8 +444,9 @@ public final class EngineTls implements TlsSocket {
             ByteBuffer src = ByteBuffer.wrap(b, off, len);
             while (src.hasRemaining()) {
                 int before = src.remaining();
-                wrapAndSend(src);
-                if (src.remaining() == before) {
+                // Sending only what the engine held (the TLS 1.3 session tickets, queued after the
+                // handshake, with no room left for a full record in that call) is progress too.
+                if (wrapAndSend(src) == 0 && src.remaining() == before) {
                     throw new SSLException("the TLS engine took no data (" + engine.getHandshakeStatus() + ")");
                 }
             }

@@ -247,7 +247,7 @@ class TlsProviderTest {
                     .build();
             try (Socket raw = new Socket("127.0.0.1", s.pop3sPort())) {
                 SSLEngine engine = client.newEngine(UnpooledByteBufAllocator.DEFAULT);
-                EngineTls tls = new EngineTls(
+                EngineTls tls = EngineTls.client(
                         raw, engine, () -> ReferenceCountUtil.release(engine), new BufferPool(32 * 1024, 2));
                 try {
                     tls.handshake();

@@ -121,7 +121,7 @@ final class TlsMode {
         }
         SSLEngine engine =
                 resume ? boring.context.newEngine(ALLOCATOR, host, port) : boring.context.newEngine(ALLOCATOR);
-        EngineTls tls = new EngineTls(plain, engine, () -> ReferenceCountUtil.release(engine), boring.buffers);
+        EngineTls tls = EngineTls.client(plain, engine, () -> ReferenceCountUtil.release(engine), boring.buffers);
         try {
             tls.handshake();
         } catch (IOException | RuntimeException e) {
