@@ -11,7 +11,7 @@
 #     servers with the same certificate (KEY=ecdsa P-256, or rsa 2048), TLS_VERSION=1.3|1.2,
 #     TLS_RESUME=true|false; Dovecot prefers the server's ciphers and keeps its session cache.
 # Each result line carries server_cpu_us_per_op: the server's CPU (all of Dovecot's processes)
-# over the measured window per operation. POPLAR_TLS_PROVIDER=jdk|openssl passes through;
+# over the measured window per operation, and client_cpu_us_per_op: the load generator's. POPLAR_TLS_PROVIDER=jdk|openssl passes through;
 # TLS_CLIENT=jdk|openssl is the load generator's TLS (openssl: BoringSSL, cheaper per handshake).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -188,23 +188,30 @@ server_cpu() {
   for p in $pids; do
     c=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2> /dev/null || echo 0); t=$((t + ${c:-0})); done
   echo $t; }
+proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat" 2> /dev/null || echo 0; }   # one process: user + system
+# Microseconds of CPU per operation: $1 jiffies between times $2 and $3, $4 the generator's JSON.
+per_op() { echo "$4" | awk -v c="$1" -v t0="$2" -v t1="$3" \
+  'match($0, /"ops_per_s":[0-9.]+/) { r = substr($0, RSTART + 12, RLENGTH - 12); if (r > 0) printf "%.1f", c * 10000 / (t1 - t0) / r; else print 0 }'; }
 run() { # $1 server $2 scenario $3 pop3 $4 lmtp, rest: extra (with --warmup and --duration)
   local server=$1 scenario=$2 pop3=$3 lmtp=$4; shift 4
   if [[ $TLS == implicit && $scenario != deliver ]]; then
     if [[ $server == poplar ]]; then pop3=$P_POP3S; else pop3=$D_POP3S; fi
   fi
   # The server's CPU over the middle of the measured window (the load is steady through warm-up
-  # and measurement): server_cpu_us_per_op = CPU per second / operations per second.
+  # and measurement): server_cpu_us_per_op = CPU per second / operations per second. The load
+  # generator's own CPU the same way (client_cpu_us_per_op): on a shared machine it bounds what
+  # any server can reach (ops/s <= cores / (client + server CPU per op)).
   load --scenario "$scenario" --pop3-port "$pop3" --lmtp-port "$lmtp" --users "$USERS" "${tls_args[@]}" "$@" \
     > "$WORK/run.json" || true &
-  local lp=$! c0 c1 t0 t1 out cpu
-  sleep "${WARMUP%s}"; c0=$(server_cpu "$server"); t0=$(date +%s.%N)
-  sleep "$(awk "BEGIN {print ${DURATION%s} - 1}")"; c1=$(server_cpu "$server"); t1=$(date +%s.%N)
+  local lp=$! gen c0 c1 g0 g1 t0 t1 out cpu gcpu
+  sleep "${WARMUP%s}"; gen="$(pgrep -P "$lp" java || echo "$lp")"
+  c0=$(server_cpu "$server"); g0=$(proc_cpu "$gen"); t0=$(date +%s.%N)
+  sleep "$(awk "BEGIN {print ${DURATION%s} - 1}")"
+  c1=$(server_cpu "$server"); g1=$(proc_cpu "$gen"); t1=$(date +%s.%N)
   wait $lp || true
   out="$(cat "$WORK/run.json")"
-  cpu=$(echo "$out" | awk -v c="$((c1 - c0))" -v t0="$t0" -v t1="$t1" \
-    'match($0, /"ops_per_s":[0-9.]+/) { r = substr($0, RSTART + 12, RLENGTH - 12); if (r > 0) printf "%.1f", c * 10000 / (t1 - t0) / r; else print 0 }')
-  out="$(echo "$out" | sed "s/^{/{\"server\":\"$server\",\"server_cpu_us_per_op\":${cpu:-0},/")"
+  cpu=$(per_op $((c1 - c0)) "$t0" "$t1" "$out"); gcpu=$(per_op $((g1 - g0)) "$t0" "$t1" "$out")
+  out="$(echo "$out" | sed "s/^{/{\"server\":\"$server\",\"server_cpu_us_per_op\":${cpu:-0},\"client_cpu_us_per_op\":${gcpu:-0},/")"
   echo "$out" >> "$results"
   echo "$server $scenario: $out"
 }
