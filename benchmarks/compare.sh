@@ -11,8 +11,9 @@
 #     servers with the same certificate (KEY=ecdsa P-256, or rsa 2048), TLS_VERSION=1.3|1.2,
 #     TLS_RESUME=true|false; Dovecot prefers the server's ciphers and keeps its session cache.
 # Each result line carries server_cpu_us_per_op: the server's CPU (all of Dovecot's processes)
-# over the measured window per operation, and client_cpu_us_per_op: the load generator's. POPLAR_TLS_PROVIDER=jdk|openssl passes through;
-# TLS_CLIENT=jdk|openssl is the load generator's TLS (openssl: BoringSSL, cheaper per handshake).
+# over the measured window per operation, and client_cpu_us_per_op: the load generator's.
+# POPLAR_TLS_PROVIDER=jdk|openssl passes through; TLS_CLIENT=jdk|openssl is the load generator's
+# TLS (openssl: BoringSSL, cheaper per handshake).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 USERS="${USERS:-50}" MESSAGES="${MESSAGES:-40}" BIG="${BIG:-10000}" CONN="${CONN:-50}"
