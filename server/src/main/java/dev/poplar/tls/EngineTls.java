@@ -27,7 +27,8 @@ import javax.net.ssl.SSLException;
  * <p>Threading: one thread reads and writes (the session's). Another may shut the socket's input
  * (shutdown, kick), which reads here see as the end of input.
  *
- * <p>Either side: the load generator drives client engines with it too (its BoringSSL client).
+ * <p>Either side: the load generator drives client engines with it too (its BoringSSL client,
+ * {@link #client}, which keeps its buffers: it has few connections and reads whole replies).
  */
 public final class EngineTls implements TlsSocket {
     private static final ByteBuffer NONE = ByteBuffer.allocate(0);
